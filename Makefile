@@ -1,0 +1,42 @@
+# The two commands of the README: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: site test lint check serve bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+site: $(STAMP)
+	$(PY) build.py build
+
+test: $(TEST_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(TEST_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+check: $(STAMP)
+	$(PY) build.py check $(if $(FILES),$(FILES),content/reports)
+
+serve: $(STAMP)
+	$(PY) build.py serve
+
+clean:
+	rm -rf site .pytest_cache

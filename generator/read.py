@@ -1,0 +1,205 @@
+"""Read stage: find report files, decode their bytes, split off the front matter.
+
+This and `write.py` are the only stages that touch the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from charset_normalizer import from_bytes
+
+from generator.errors import NotAReport
+from generator.model import Finding, Source
+from generator.rules import finding
+
+MAX_BYTES = 5 * 1024 * 1024  # a text report is a few tens of KB; anything this big is not one
+
+# Fields a contributor may state in front matter; they win over what the parser infers.
+FRONT_MATTER_FIELDS = {
+    "agency": "发布机关全称",
+    "year": "报告年度（整数）",
+    "published": "发布日期 YYYY-MM-DD",
+    "region": "行政区划：6 位代码（如 360923）或全称（如 江西省宜春市上高县）",
+    "source_url": "原文网址",
+    "title": "报告标题",
+    "id": "报告 ID（ASCII，仅在自动生成的 ID 重复时需要）",
+    "acknowledge": "原件本身的问题：[{rule: 规则, reason: 说明}]",
+}
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Report files under content/reports, in a stable order."""
+    reports = content_dir / "reports"
+    if not reports.is_dir():
+        return []
+    return sorted(
+        p for p in reports.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name != "README.md"
+    )
+
+
+def read_source(path: Path, display: str | None = None) -> Source:
+    """Read one report file. Raises NotAReport for empty, binary or undecodable files."""
+    from generator.readers import READERS  # readers import this module
+
+    name = display or str(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise NotAReport(name, f"unsupported file type {path.suffix or '(none)'!r}: expected one of {known}")
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise NotAReport(name, f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
+    return reader(data, name)
+
+
+def decode_source(data: bytes, name: str) -> Source:
+    if len(data) > MAX_BYTES:
+        raise NotAReport(name, f"file is {len(data):,} bytes; a text report is expected to be under {MAX_BYTES:,}")
+    text, encoding = decode_bytes(data, name)
+    lines = text.split("\n")
+    body_start, front, findings = split_front_matter(lines, name)
+    body = tuple(lines[body_start:])
+    if not any(line.strip() for line in body):
+        raise NotAReport(name, "empty file: no report text")
+    return Source(
+        path=name,
+        lines=body,
+        first_line=body_start + 1,
+        front_matter=front,
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        findings=tuple(findings),
+    )
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), GB18030/GBK or what charset-normalizer finds; normalise line ends."""
+    if not data.strip():
+        raise NotAReport(name, "empty file: no report text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16"), "utf-16"
+    else:
+        text, encoding = _decode_without_bom(data, name)
+    if _looks_binary(text):
+        raise NotAReport(name, "binary file: expected the report's text (UTF-8 or GB18030)")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _decode_without_bom(data: bytes, name: str) -> tuple[str, str]:
+    if b"\x00" in data:
+        raise NotAReport(name, "binary file: expected the report's text (UTF-8 or GB18030)")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise NotAReport(name, "binary file: expected the report's text (UTF-8 or GB18030)")
+    return str(best), best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4000]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return control > max(8, len(sample) // 50)
+
+
+_FENCE = re.compile(r"^---\s*$")
+
+
+def split_front_matter(lines: list[str], name: str) -> tuple[int, dict[str, Any], list[Finding]]:
+    """Return (index of first body line, front matter fields, findings)."""
+    if not lines or not _FENCE.match(lines[0].lstrip("\ufeff")):
+        return 0, {}, []
+    try:
+        end = next(i for i in range(1, min(len(lines), 200)) if _FENCE.match(lines[i]))
+    except StopIteration:
+        return 0, {}, [finding("front-matter-invalid", "front matter opened with --- on line 1 is never closed", 1)]
+    block = "\n".join(lines[1:end])
+    try:
+        loaded = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "not valid `key: value` lines"
+        return end + 1, {}, [finding("front-matter-invalid", f"front matter: {problem}", line)]
+    if not isinstance(loaded, dict):
+        return end + 1, {}, [finding("front-matter-invalid", "front matter must be `key: value` lines", 2)]
+    fields, findings = validate_front_matter(loaded, lines[1:end])
+    return end + 1, fields, findings
+
+
+def _line_of_key(block_lines: list[str], key: str) -> int:
+    for i, line in enumerate(block_lines):
+        if line.startswith(f"{key}:"):
+            return i + 2
+    return 1
+
+
+def validate_front_matter(loaded: Mapping[Any, Any], block_lines: list[str]) -> tuple[dict[str, Any], list[Finding]]:
+    fields: dict[str, Any] = {}
+    findings: list[Finding] = []
+    for key, value in loaded.items():
+        key = str(key)
+        line = _line_of_key(block_lines, key)
+        if key not in FRONT_MATTER_FIELDS:
+            known = ", ".join(FRONT_MATTER_FIELDS)
+            findings.append(finding("front-matter-invalid", f"front matter: unknown field {key!r} (known: {known})", line))
+            continue
+        problem, clean = _clean_field(key, value)
+        if problem:
+            findings.append(finding("front-matter-invalid", f"front matter: {key} {problem}", line))
+        else:
+            fields[key] = clean
+    return fields, findings
+
+
+def _clean_field(key: str, value: Any) -> tuple[str | None, Any]:
+    if key == "year":
+        if isinstance(value, int) and 2000 <= value <= 2100:
+            return None, value
+        return f"should be a year such as 2020, got {value!r}", None
+    if key == "published":
+        if isinstance(value, dt.date):
+            return None, value.isoformat()
+        try:
+            return None, dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            return f"should be a date YYYY-MM-DD, got {value!r}", None
+    if key == "acknowledge":
+        return _clean_acknowledge(value)
+    if value is None or str(value).strip() == "":
+        return "is empty", None
+    return None, str(value).strip()
+
+
+def _clean_acknowledge(value: Any) -> tuple[str | None, Any]:
+    items = value if isinstance(value, list) else [value]
+    clean = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("rule") or not item.get("reason"):
+            return "should be a list of {rule: …, reason: …}", None
+        entry = {"rule": str(item["rule"]), "reason": str(item["reason"])}
+        if "line" in item:
+            entry["line"] = int(item["line"])
+        clean.append(entry)
+    return None, clean
+
+
+def iter_sources(paths: list[Path], root: Path) -> Iterator[tuple[Path, str]]:
+    for path in paths:
+        try:
+            display = str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            display = str(path)
+        yield path, display
