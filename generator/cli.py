@@ -1,0 +1,117 @@
+"""Command line: build, parse, check, serve. The only place that turns exceptions into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import NotAReport
+from generator.model import Finding, Report, report_to_json
+from generator.pipeline import load_report
+
+EXIT_OK, EXIT_FINDINGS, EXIT_NOT_A_REPORT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="政府信息公开工作年度报告 → open data packages and a static site"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command")
+    build = sub.add_parser("build", help="parse every report in CONTENT and write the site to OUT (default)")
+    build.add_argument("--content", type=Path, default=Path("content"))
+    build.add_argument("--out", type=Path, default=Path("site"))
+    build.add_argument("--strict", action="store_true", help="fail when any error finding exists")
+    build.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
+    parse = sub.add_parser("parse", help="print each report as JSON (JSON Lines for several files)")
+    parse.add_argument("files", nargs="+", type=Path)
+    check = sub.add_parser("check", help="parse, package and validate reports; print findings")
+    check.add_argument("files", nargs="+", type=Path, help="report files or folders")
+    check.add_argument("--format", choices=("text", "github"), default="text")
+    serve = sub.add_parser("serve", help="build, then serve the site on localhost")
+    serve.add_argument("--content", type=Path, default=Path("content"))
+    serve.add_argument("--out", type=Path, default=Path("site"))
+    serve.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "build"
+    try:
+        if command == "parse":
+            return cmd_parse(args.files)
+        if command == "check":
+            return cmd_check(args.files, args.format)
+        if command == "serve":
+            return cmd_serve(args.content, args.out, args.port)
+        return cmd_build(
+            getattr(args, "content", Path("content")),
+            getattr(args, "out", Path("site")),
+            strict=getattr(args, "strict", False),
+            jobs=getattr(args, "jobs", 0),
+        )
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so in one line unless --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"build.py: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 3
+
+
+def format_finding(path: str, item: Finding) -> str:
+    line = item.line if item.line is not None else 1
+    ack = f" (acknowledged: {item.acknowledged})" if item.acknowledged else ""
+    return f"{path}:{line}: {item.severity}[{item.rule}] {item.message}{ack}"
+
+
+def cmd_parse(files: list[Path]) -> int:
+    status = EXIT_OK
+    for path in files:
+        try:
+            report = load_report(path, Path.cwd())
+        except NotAReport as exc:
+            print(f"{exc.path}: not a report: {exc.problem}", file=sys.stderr)
+            status = EXIT_NOT_A_REPORT
+            continue
+        except OSError as exc:
+            print(f"{path}: cannot read file: {exc.strerror}", file=sys.stderr)
+            status = EXIT_NOT_A_REPORT
+            continue
+        document = report_to_json(report, with_file=len(files) > 1)
+        indent = 2 if len(files) == 1 else None
+        print(json.dumps(document, ensure_ascii=False, indent=indent))
+    return status
+
+
+def print_findings(reports: Sequence[Report], fmt: str = "text") -> None:
+    for report in reports:
+        for item in report.findings:
+            print(format_finding(report.meta.source_file, item))
+
+
+def cmd_check(files: list[Path], fmt: str) -> int:
+    from generator.check import run_check
+
+    return run_check(files, fmt)
+
+
+def cmd_build(content: Path, out: Path, *, strict: bool, jobs: int) -> int:
+    from generator.build import run_build
+
+    return run_build(content, out, strict=strict, jobs=jobs)
+
+
+def cmd_serve(content: Path, out: Path, port: int) -> int:
+    from generator.serve import serve
+
+    status = cmd_build(content, out, strict=False, jobs=0)
+    if status not in (EXIT_OK, EXIT_FINDINGS):
+        return status
+    return serve(out, port)

@@ -1,0 +1,244 @@
+"""Table B: 收到和处理政府信息公开申请情况 (rows by label, 7 applicant columns)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from generator.model import BLANK, ApplicationsTable, Cell, Finding
+from generator.parse.rows import (
+    Reading,
+    fit_width,
+    run_together_readings,
+    sums_to_last,
+    token_cell,
+    values_after,
+)
+from generator.parse.text import norm
+from generator.parse.tokens import Token
+from generator.rules import finding
+from generator.spec import APPLICANT_IDS, APPLICATION_ROW_BY_ID, APPLICATION_ROWS, application_rows
+
+WIDTH = len(APPLICANT_IDS)
+_ORDER = tuple(r.id for r in APPLICATION_ROWS)
+_OTHER_MISC = re.compile(r"^(\(?[0-9一二三]\)?[.、]?)?其他$")
+
+
+def _has(*words: str) -> Callable[[str], bool]:
+    return lambda key: any(w in key for w in words)
+
+
+# How a printed label is recognised (on the normalised key), row by row in table order. Keywords, not
+# exact strings: real reports write 信访投诉举报类, 合计, half-width brackets, traditional characters.
+_MATCHERS: dict[str, Callable[[str], bool]] = {
+    "new_received": _has("本年新收"),
+    "carried_over": _has("上年结转"),
+    "disclosed": lambda k: "予以公开" in k and "不予" not in k,
+    "partially_disclosed": _has("部分公开"),
+    "withheld_state_secret": _has("国家秘密"),
+    "withheld_prohibited_by_law": _has("禁止公开"),
+    "withheld_security_stability": _has("三安全一稳定", "危及"),
+    "withheld_third_party_rights": _has("第三方"),
+    "withheld_internal_affairs": _has("内部事务"),
+    "withheld_process_information": _has("过程性"),
+    "withheld_enforcement_files": _has("执法案卷"),
+    "withheld_query_matters": _has("查询事项"),
+    "unavailable_not_held": _has("不掌握"),
+    "unavailable_needs_creation": _has("另行制作", "没有现成"),
+    "unavailable_still_unclear": _has("仍不明确", "补正后"),
+    "not_processed_petition": _has("信访"),
+    "not_processed_duplicate": _has("重复申请"),
+    "not_processed_publication": _has("出版物"),
+    "not_processed_excessive": _has("大量反复"),
+    "not_processed_confirmation": _has("重新出具", "确认或"),
+    "other": _has("其他处理"),
+    "other_overdue_correction": _has("逾期不补正"),
+    "other_unpaid_fee": _has("缴纳费用", "收费通知"),
+    "other_misc": lambda k: bool(_OTHER_MISC.match(k)),
+    "total_processed": lambda k: ("总计" in k or "合计" in k) and len(k) <= 8,
+    "carried_forward": _has("结转下年"),
+}
+_GROUPS = ("本年度办理结果", "不予公开", "无法提供", "不予处理")
+
+
+def is_table_start(token: Token) -> bool:
+    return "本年新收" in token.key
+
+
+def is_table_end(token: Token) -> bool:
+    key = token.key
+    return "行政复议" in key or "行政诉讼" in key or "存在的主要问题" in key or "其他需要报告" in key
+
+
+@dataclass
+class RawApplications:
+    """Rows as found, before the template is known."""
+
+    found: dict[str, tuple[Token, list[Token]]] = field(default_factory=dict)
+    unknown: list[tuple[Token, list[Token]]] = field(default_factory=list)
+    start: int | None = None
+    end: int = 0
+
+    @property
+    def template_evidence(self) -> str | None:
+        if any(r in self.found for r in ("other_overdue_correction", "other_unpaid_fee")):
+            return "2021"
+        other = self.found.get("other")
+        if other and other[1]:
+            return "2019"
+        return None
+
+
+def _match(key: str, pointer: int) -> str | None:
+    for row_id in _ORDER[pointer:]:
+        if _MATCHERS[row_id](key):
+            return row_id
+    return None
+
+
+def scan(tokens: Sequence[Token]) -> RawApplications:
+    raw = RawApplications()
+    start = next((i for i, t in enumerate(tokens) if is_table_start(t)), None)
+    if start is None:
+        return raw
+    raw.start, pointer, i = start, 0, start
+    while i < len(tokens):
+        token = tokens[i]
+        if token.is_value:
+            i += 1
+            continue
+        if is_table_end(token):
+            break
+        row_id = _match(token.key, pointer)
+        values, nxt = values_after(tokens, i)
+        if row_id:
+            raw.found[row_id] = (token, values)
+            pointer = _ORDER.index(row_id) + 1
+        elif values and not any(g in token.key for g in _GROUPS):
+            raw.unknown.append((token, values))
+        i = nxt
+        if row_id == "carried_forward":
+            break
+    raw.end = i
+    return raw
+
+
+def assemble(raw: RawApplications, template: str, tokens_after: int) -> tuple[ApplicationsTable, list[Finding]]:
+    """Cells of every data row of the template; missing or unreadable rows are blank, with a finding."""
+    rows: dict[str, tuple[Cell, ...]] = {}
+    labels: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    unassigned: dict[str, tuple[str, ...]] = {}
+    findings: list[Finding] = []
+    expected = application_rows(template)
+    for row in expected:
+        if row.id not in raw.found:
+            rows[row.id] = (BLANK,) * WIDTH
+            continue
+        label, values = raw.found[row.id]
+        labels[row.id], lines[row.id] = label.text, label.line
+        cells, problems, kept = read_row(row.id, label, values)
+        rows[row.id] = cells
+        findings.extend(problems)
+        if kept:
+            unassigned[row.id] = kept
+    findings.extend(_missing_rows(raw, [r.id for r in expected], tokens_after))
+    findings.extend(_unknown_rows(raw))
+    return ApplicationsTable(rows=rows, labels=labels, lines=lines, unassigned=unassigned), findings
+
+
+def read_row(row_id: str, label: Token, values: list[Token]) -> tuple[tuple[Cell, ...], list[Finding], tuple[str, ...]]:
+    """The 7 cells of one row, or blanks plus a finding when the numbers cannot be placed with certainty."""
+    name = _row_name(row_id, label)
+    refs = tuple(f"applications.{row_id}.{c}" for c in APPLICANT_IDS)
+    fitted = fit_width(values, WIDTH)
+    if fitted is not None:
+        return _count_cells(row_id, name, fitted)
+    readings = run_together_readings(values, WIDTH, sums_to_last)
+    raw_text = " ".join(t.text or "（空）" for t in values)
+    if len(readings) == 1:
+        note = finding(
+            "cells-run-together",
+            f"{name}：原文“{raw_text}”有数字粘连，按行合计唯一拆分为 {' '.join(readings[0].raws)}，请核对原件",
+            label.line,
+            refs,
+        )
+        return _reading_cells(readings[0]), [note], ()
+    if readings or any(len(t.text) > 1 and t.text.isdigit() for t in values):
+        message = f"{name}：原文“{raw_text}”有数字粘连，按行合计无法唯一拆分，记为空值"
+        return (BLANK,) * WIDTH, [finding("cells-run-together-ambiguous", message, label.line, refs)], tuple(
+            t.text for t in values
+        )
+    message = (
+        f"{name} 有 {len(values)} 个数字，表格有 {WIDTH} 列（自然人…总计），无法确定对应关系，"
+        f"记为空值；原文数字：{raw_text or '（无）'}"
+    )
+    return (BLANK,) * WIDTH, [finding("row-width", message, label.line, refs)], tuple(t.text for t in values)
+
+
+def _count_cells(row_id: str, name: str, tokens: list[Token]) -> tuple[tuple[Cell, ...], list[Finding], tuple[str, ...]]:
+    cells, problems = [], []
+    for column, token in zip(APPLICANT_IDS, tokens, strict=True):
+        cell = token_cell(token)
+        if isinstance(cell.value, float):
+            ref = f"applications.{row_id}.{column}"
+            message = f"{name} · {column} 为“{token.text}”，件数应为整数，记为空值"
+            problems.append(finding("not-integer", message, token.line, (ref,)))
+            cell = Cell(None, cell.raw, cell.unit, cell.line)
+        cells.append(cell)
+    return tuple(cells), problems, ()
+
+
+def _reading_cells(reading: Reading) -> tuple[Cell, ...]:
+    return tuple(
+        Cell(value=v, raw=r, unit=None, line=line)
+        for v, r, line in zip(reading.values, reading.raws, reading.lines, strict=True)
+    )
+
+
+def _row_name(row_id: str, label: Token) -> str:
+    """The row as a reader finds it: sub-items are named with their group, e.g. “（三）不予公开 1.属于国家秘密”."""
+    group = APPLICATION_ROW_BY_ID[row_id].group
+    text = label.text if not group or norm(group) in label.key else f"{group} {label.text}"
+    return f"“{text}”"
+
+
+def _missing_rows(raw: RawApplications, expected: list[str], tokens_after: int) -> list[Finding]:
+    found = [r for r in expected if r in raw.found]
+    if not found:
+        return []
+    last_found = expected.index(found[-1])
+    middle = [r for r in expected[:last_found] if r not in raw.found]
+    tail = expected[last_found + 1 :]
+    findings = [
+        finding(
+            "row-missing",
+            f"申请情况表缺少“{_label(r)}”一行，记为空值",
+            raw.found[found[0]][0].line,
+            tuple(f"applications.{r}.{c}" for c in APPLICANT_IDS),
+        )
+        for r in middle
+    ]
+    if tail:
+        last_label = raw.found[found[-1]][0]
+        where = "文件在此结束" if tokens_after == 0 else "表格在此结束"
+        message = f"申请情况表在“{last_label.text}”之后结束（{where}），缺少 {len(tail)} 行：{'、'.join(_label(r) for r in tail)}"
+        findings.append(finding("table-truncated", message, last_label.line))
+    return findings
+
+
+def _unknown_rows(raw: RawApplications) -> list[Finding]:
+    return [
+        finding(
+            "unknown-row",
+            f"申请情况表中“{label.text}”一行不属于国家模板，未纳入：{' '.join(t.text or '（空）' for t in values)}",
+            label.line,
+        )
+        for label, values in raw.unknown
+    ]
+
+
+def _label(row_id: str) -> str:
+    spec = APPLICATION_ROW_BY_ID[row_id]
+    return f"{spec.group} {spec.label}" if spec.group else spec.label

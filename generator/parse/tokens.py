@@ -1,0 +1,96 @@
+"""Turn report text into a stream of table cells, whatever the layout.
+
+Layouts read:
+- Word export: one cell per line, indented with a tab; a blank line ends a table row; a lone tab is an
+  empty cell; a following line without a tab continues the cell (header words broken across lines).
+- Web copy: one cell per line, cells separated by blank lines; consecutive lines form one cell.
+- One table row per line, cells separated by tabs or by `|` (pipe-flattened CMS tables).
+
+Each token remembers its source line and its physical row, so that empty spacer cells that stand
+before a row label (rowspan leftovers) are not mistaken for values of the row above.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.model import Source
+from generator.parse.text import BOOKMARK, clean, is_blank, is_value_text, norm
+
+_HEADING = re.compile(r"^([一二三四五六七八九十]+|[1-9])\s*[、.．]")
+_CONTINUABLE_MAX = 24  # header fragments are short; narrative lines are not continued
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # cell text, trimmed
+    line: int  # file line number
+    row: int  # physical row index (Word export / one-row-per-line); a new row after every blank line
+
+    @property
+    def key(self) -> str:
+        return norm(self.text)
+
+    @property
+    def is_value(self) -> bool:
+        return is_value_text(self.text)
+
+    @property
+    def is_blank(self) -> bool:
+        return is_blank(self.text)
+
+
+def split_cells(line: str) -> list[str] | None:
+    """The cells of a line that carries several (tab or pipe separated), else None."""
+    body = line[1:] if line.startswith("\t") else line
+    if "|" in body and body.count("|") >= 2:
+        parts = body.split("|")
+        if parts and clean(parts[0]) == "":
+            parts = parts[1:]
+        if parts and clean(parts[-1]) == "":
+            parts = parts[:-1]
+        return parts
+    if "\t" in body:
+        return body.split("\t")
+    return [body] if line.startswith("\t") else None
+
+
+def _continues(previous: Token | None, text: str, previous_line_blank: bool) -> bool:
+    """Whether a plain line continues the previous cell (a header word broken across lines)."""
+    if previous is None or previous_line_blank or not text:
+        return False
+    if previous.is_value or is_value_text(text) or _HEADING.match(text):
+        return False
+    return len(previous.text) <= _CONTINUABLE_MAX and len(text) <= _CONTINUABLE_MAX
+
+
+def tokenize(source: Source) -> list[Token]:
+    tokens: list[Token] = []
+    row = 0
+    previous_blank = True
+    for index, raw_line in enumerate(source.lines):
+        line_no = source.line_no(index)
+        line = BOOKMARK.sub("", raw_line)
+        if clean(line) == "" and not line.startswith("\t"):
+            if not previous_blank:
+                row += 1
+            previous_blank = True
+            continue
+        cells = split_cells(line)
+        if cells is not None and (len(cells) > 1 or line.startswith("\t")):
+            if len(cells) > 1:
+                row += 1  # a row per line: the line is the row
+            tokens.extend(Token(clean(c), line_no, row) for c in cells)
+            if len(cells) > 1:
+                row += 1
+            previous_blank = False
+            continue
+        text = clean(line)
+        last = tokens[-1] if tokens else None
+        if _continues(last, text, previous_blank) and last is not None:
+            tokens[-1] = Token(last.text + text, last.line, last.row)
+        else:
+            tokens.append(Token(text, line_no, row))
+        previous_blank = False
+    return tokens
