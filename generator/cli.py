@@ -61,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"build.py: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+            print(
+                f"build.py: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)",
+                file=sys.stderr,
+            )
         return 3
 
 

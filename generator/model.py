@@ -215,7 +215,8 @@ def report_to_json(report: Report, *, with_file: bool = False) -> dict[str, Any]
             },
             "unassigned": {r: list(v) for r, v in report.applications.unassigned.items()},
             "sections": [
-                {"number": s.number, "title": s.title, "text": s.text, "line": s.line} for s in report.sections
+                {"number": s.number, "title": s.title, "text": s.text, "line": s.line}
+                for s in report.sections
             ],
             "findings": [f.to_json() for f in report.findings],
         }

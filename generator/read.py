@@ -61,7 +61,9 @@ def read_source(path: Path, display: str | None = None) -> Source:
 
 def decode_source(data: bytes, name: str) -> Source:
     if len(data) > MAX_BYTES:
-        raise NotAReport(name, f"file is {len(data):,} bytes; a text report is expected to be under {MAX_BYTES:,}")
+        raise NotAReport(
+            name, f"file is {len(data):,} bytes; a text report is expected to be under {MAX_BYTES:,}"
+        )
     text, encoding = decode_bytes(data, name)
     lines = text.split("\n")
     body_start, front, findings = split_front_matter(lines, name)
@@ -124,7 +126,11 @@ def split_front_matter(lines: list[str], name: str) -> tuple[int, dict[str, Any]
     try:
         end = next(i for i in range(1, min(len(lines), 200)) if _FENCE.match(lines[i]))
     except StopIteration:
-        return 0, {}, [finding("front-matter-invalid", "front matter opened with --- on line 1 is never closed", 1)]
+        return (
+            0,
+            {},
+            [finding("front-matter-invalid", "front matter opened with --- on line 1 is never closed", 1)],
+        )
     block = "\n".join(lines[1:end])
     try:
         loaded = yaml.safe_load(block) if block.strip() else {}
@@ -146,7 +152,9 @@ def _line_of_key(block_lines: list[str], key: str) -> int:
     return 1
 
 
-def validate_front_matter(loaded: Mapping[Any, Any], block_lines: list[str]) -> tuple[dict[str, Any], list[Finding]]:
+def validate_front_matter(
+    loaded: Mapping[Any, Any], block_lines: list[str]
+) -> tuple[dict[str, Any], list[Finding]]:
     fields: dict[str, Any] = {}
     findings: list[Finding] = []
     for key, value in loaded.items():
@@ -154,7 +162,9 @@ def validate_front_matter(loaded: Mapping[Any, Any], block_lines: list[str]) -> 
         line = _line_of_key(block_lines, key)
         if key not in FRONT_MATTER_FIELDS:
             known = ", ".join(FRONT_MATTER_FIELDS)
-            findings.append(finding("front-matter-invalid", f"front matter: unknown field {key!r} (known: {known})", line))
+            findings.append(
+                finding("front-matter-invalid", f"front matter: unknown field {key!r} (known: {known})", line)
+            )
             continue
         problem, clean = _clean_field(key, value)
         if problem:

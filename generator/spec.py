@@ -33,7 +33,9 @@ class ApplicationRow:
     is_result: bool  # an addend of （七）总计
 
 
-def _row(id_: str, label: str, group: str = "", templates: str = "both", result: bool = True) -> ApplicationRow:
+def _row(
+    id_: str, label: str, group: str = "", templates: str = "both", result: bool = True
+) -> ApplicationRow:
     tpl = TEMPLATES if templates == "both" else (templates,)
     return ApplicationRow(id_, label, group, tpl, result)
 
@@ -163,7 +165,9 @@ PROACTIVE_BLOCKS: dict[str, tuple[ProactiveBlock, ...]] = {
             (_PREV_ITEMS, _ITEMS_CHANGE, _DECISIONS_2019),
             (_LICENSING, ProactiveItem("other_admin_services", "其他对外管理服务事项", "五")),
         ),
-        ProactiveBlock("六", "第二十条第（六）项", (_PREV_ITEMS, _ITEMS_CHANGE, _DECISIONS_2019), (_PENALTY, _COERCION)),
+        ProactiveBlock(
+            "六", "第二十条第（六）项", (_PREV_ITEMS, _ITEMS_CHANGE, _DECISIONS_2019), (_PENALTY, _COERCION)
+        ),
         ProactiveBlock(
             "八",
             "第二十条第（八）项",
@@ -173,7 +177,10 @@ PROACTIVE_BLOCKS: dict[str, tuple[ProactiveBlock, ...]] = {
         ProactiveBlock(
             "九",
             "第二十条第（九）项",
-            (Measure("procurement_projects", "采购项目数量", "count"), Measure("procurement_amount", "采购总金额", "money")),
+            (
+                Measure("procurement_projects", "采购项目数量", "count"),
+                Measure("procurement_amount", "采购总金额", "money"),
+            ),
             (ProactiveItem("government_procurement", "政府集中采购", "九"),),
         ),
     ),

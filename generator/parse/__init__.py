@@ -47,7 +47,9 @@ def parse_report(source: Source) -> Report:
     findings.extend(proactive_findings)
     table_b, b_findings = _applications(tokens, raw_applications, layout)
     findings.extend(b_findings)
-    review_after = raw_applications.end if raw_applications.start is not None else _after_blocks(tokens, blocks)
+    review_after = (
+        raw_applications.end if raw_applications.start is not None else _after_blocks(tokens, blocks)
+    )
     review_cells, review_findings, _ = review.parse_review(tokens, review_after)
     findings.extend(review_findings)
     meta, meta_findings = parse_metadata(source, template)
@@ -63,7 +65,9 @@ def parse_report(source: Source) -> Report:
     )
 
 
-def _detect_template(blocks: list[Any], raw: applications.RawApplications) -> tuple[str | None, list[Finding]]:
+def _detect_template(
+    blocks: list[Any], raw: applications.RawApplications
+) -> tuple[str | None, list[Finding]]:
     from_a, from_b = detect_from_headers(blocks), raw.template_evidence
     if from_a and from_b and from_a != from_b:
         message = f"主动公开表为 {from_a} 年模板，但申请情况表“（六）其他处理”的结构属于 {from_b} 年模板；以主动公开表为准"
@@ -105,11 +109,15 @@ def parse_metadata(source: Source, template: str | None) -> tuple[Metadata, list
         agency = expand_agency_name(agency, body)
     agency = front.get("agency") or agency
     if not agency:
-        findings.append(finding("agency-missing", "标题、落款和正文中都找不到发布机关名称；请在文件头写明 agency", 1))
+        findings.append(
+            finding("agency-missing", "标题、落款和正文中都找不到发布机关名称；请在文件头写明 agency", 1)
+        )
     year = front.get("year") or find_year(source, title)
     if not year:
         findings.append(finding("year-missing", "标题中没有报告年度（如“2020年”）；请在文件头写明 year", 1))
-    published = front.get("published") or find_published_line(source) or (signature.date if signature else None)
+    published = (
+        front.get("published") or find_published_line(source) or (signature.date if signature else None)
+    )
     region, region_findings = _region(front, title.text if title else None, signature, agency, body)
     findings.extend(region_findings)
     agency_id = front.get("id") or slug(agency or source.path.rsplit("/", 1)[-1].split(".")[0])
@@ -135,7 +143,9 @@ def _region(
     if "region" in front:
         region = region_from_code_or_name(str(front["region"]))
         if region is None:
-            message = f"front matter: region {front['region']!r} is not a known GB/T 2260 code or division name"
+            message = (
+                f"front matter: region {front['region']!r} is not a known GB/T 2260 code or division name"
+            )
             return None, [finding("front-matter-invalid", message, 1)]
         return region, []
     heading = " ".join(t for t in (agency, title) if t)

@@ -124,7 +124,9 @@ def scan(tokens: Sequence[Token]) -> RawApplications:
     return raw
 
 
-def assemble(raw: RawApplications, template: str, tokens_after: int) -> tuple[ApplicationsTable, list[Finding]]:
+def assemble(
+    raw: RawApplications, template: str, tokens_after: int
+) -> tuple[ApplicationsTable, list[Finding]]:
     """Cells of every data row of the template; missing or unreadable rows are blank, with a finding."""
     rows: dict[str, tuple[Cell, ...]] = {}
     labels: dict[str, str] = {}
@@ -148,7 +150,9 @@ def assemble(raw: RawApplications, template: str, tokens_after: int) -> tuple[Ap
     return ApplicationsTable(rows=rows, labels=labels, lines=lines, unassigned=unassigned), findings
 
 
-def read_row(row_id: str, label: Token, values: list[Token]) -> tuple[tuple[Cell, ...], list[Finding], tuple[str, ...]]:
+def read_row(
+    row_id: str, label: Token, values: list[Token]
+) -> tuple[tuple[Cell, ...], list[Finding], tuple[str, ...]]:
     """The 7 cells of one row, or blanks plus a finding when the numbers cannot be placed with certainty."""
     name = _row_name(row_id, label)
     refs = tuple(f"applications.{row_id}.{c}" for c in APPLICANT_IDS)
@@ -167,8 +171,10 @@ def read_row(row_id: str, label: Token, values: list[Token]) -> tuple[tuple[Cell
         return _reading_cells(readings[0]), [note], ()
     if readings or any(len(t.text) > 1 and t.text.isdigit() for t in values):
         message = f"{name}：原文“{raw_text}”有数字粘连，按行合计无法唯一拆分，记为空值"
-        return (BLANK,) * WIDTH, [finding("cells-run-together-ambiguous", message, label.line, refs)], tuple(
-            t.text for t in values
+        return (
+            (BLANK,) * WIDTH,
+            [finding("cells-run-together-ambiguous", message, label.line, refs)],
+            tuple(t.text for t in values),
         )
     message = (
         f"{name} 有 {len(values)} 个数字，表格有 {WIDTH} 列（自然人…总计），无法确定对应关系，"
@@ -177,7 +183,9 @@ def read_row(row_id: str, label: Token, values: list[Token]) -> tuple[tuple[Cell
     return (BLANK,) * WIDTH, [finding("row-width", message, label.line, refs)], tuple(t.text for t in values)
 
 
-def _count_cells(row_id: str, name: str, tokens: list[Token]) -> tuple[tuple[Cell, ...], list[Finding], tuple[str, ...]]:
+def _count_cells(
+    row_id: str, name: str, tokens: list[Token]
+) -> tuple[tuple[Cell, ...], list[Finding], tuple[str, ...]]:
     cells, problems = [], []
     for column, token in zip(APPLICANT_IDS, tokens, strict=True):
         cell = token_cell(token)

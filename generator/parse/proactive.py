@@ -16,7 +16,15 @@ from generator.spec import ProactiveBlock, ProactiveItem, proactive_blocks
 _CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _NOTE = re.compile(r"\(.*?\)|（.*?）")
 # Header words that only one template prints (template-spec §8). Table A decides; Table B is the fallback.
-_MARKERS_2019 = ("本年新制作", "本年新公开", "上一年项目", "增/减", "采购项目数量", "采购总金额", "政府集中采购")
+_MARKERS_2019 = (
+    "本年新制作",
+    "本年新公开",
+    "上一年项目",
+    "增/减",
+    "采购项目数量",
+    "采购总金额",
+    "政府集中采购",
+)
 _MARKERS_2021 = ("本年制发", "本年废止", "现行有效", "本年处理决定", "本年收费金额")
 _TOTAL_LINE = re.compile(r"(?:\d{4}\s*年|本年).{0,30}发布总数量.*?[:：](?P<value>.*)$")
 
@@ -109,7 +117,9 @@ def _read_item(
             f"（{'、'.join(m.label for m in spec.measures)}），无法确定对应关系，记为空值；原文：{raw}"
         )
         cells = {m.id: Cell(line=label.line) for m in spec.measures}
-        return ProactiveRow(item.id, label.text, label.line, cells), [finding("row-width", message, label.line, refs)]
+        return ProactiveRow(item.id, label.text, label.line, cells), [
+            finding("row-width", message, label.line, refs)
+        ]
     cells = {}
     findings = []
     for measure, token in zip(spec.measures, fitted, strict=True):

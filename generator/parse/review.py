@@ -94,4 +94,6 @@ def _truncated_finding(values: list[Token], anchor: int) -> Finding:
     missing = REVIEW_CELLS[len(values) :]
     names = "、".join(REVIEW_LABELS[c] for c in missing)
     message = f"行政复议、行政诉讼表在第 {len(values)} 个数字后结束（文件在此结束），缺少 {len(missing)} 个单元格：{names}"
-    return finding("table-truncated", message, values[-1].line, tuple(f"review_litigation.{c}" for c in missing))
+    return finding(
+        "table-truncated", message, values[-1].line, tuple(f"review_litigation.{c}" for c in missing)
+    )
