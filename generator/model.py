@@ -69,9 +69,14 @@ class Source:
     encoding: str  # the encoding the bytes were decoded with
     sha256: str  # checksum of the file's bytes
     findings: tuple[Finding, ...] = ()  # problems found while reading (front matter)
+    # For formats turned into text (HTML, Word, PDF): the original line / paragraph / page of each line.
+    line_map: tuple[int, ...] | None = None
+    original_suffix: str = ".txt"  # the file type as published, offered as the source download
 
     def line_no(self, index: int) -> int:
-        """File line number of lines[index]."""
+        """File line number of lines[index] (for converted formats, the location in the original)."""
+        if self.line_map is not None and 0 <= index < len(self.line_map):
+            return self.line_map[index]
         return self.first_line + index
 
 
