@@ -180,7 +180,12 @@ def read_row(
         f"{name} 有 {len(values)} 个数字，表格有 {WIDTH} 列（自然人…总计），无法确定对应关系，"
         f"记为空值；原文数字：{raw_text or '（无）'}"
     )
-    return (BLANK,) * WIDTH, [finding("row-width", message, label.line, refs)], tuple(t.text for t in values)
+    return _unplaced(label), [finding("row-width", message, label.line, refs)], tuple(t.text for t in values)
+
+
+def _unplaced(label: Token) -> tuple[Cell, ...]:
+    """Blank cells of a row whose numbers could not be placed; they still point at the row's line."""
+    return (Cell(line=label.line),) * WIDTH
 
 
 def _count_cells(

@@ -1,0 +1,130 @@
+"""What the parser reads from each layout and variation (independent of the golden files)."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.spec import REVIEW_CELLS
+from tests.fixtures.parse import make_fixtures as source
+from tests.parse_helpers import FIXTURES, SEEDS, parse_json, rules_of
+
+PARSE = FIXTURES / "parse"
+LAYOUTS_2021 = ["2021-tabs.txt", "2021-pipes.txt", "2021-webcopy.txt"]
+
+
+def _expected_2021_applications() -> dict[str, list[int]]:
+    from generator.spec import application_rows
+
+    numbers = [[int(n) for n in values.split()] for _, values in source.APPLICATIONS if values]
+    return dict(zip([r.id for r in application_rows("2021")], numbers, strict=True))
+
+
+@pytest.mark.parametrize("name", LAYOUTS_2021)
+def test_2021_template_in_every_layout(name: str) -> None:
+    doc = parse_json(PARSE / name)
+    assert doc["template"] == "2021"
+    assert (doc["agency"], doc["year"], doc["published"]) == ("梅河口市教育局", 2021, "2022-01-20")
+    assert doc["applications"] == _expected_2021_applications()
+    assert list(doc["review_litigation"].values()) == [int(n) for n in source.REVIEW.split()]
+    proactive = {item: {m: c["value"] for m, c in cells.items()} for item, cells in doc["proactive"].items()}
+    assert proactive == {
+        "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
+        "normative_documents": {"issued": 5, "repealed": 12, "in_force": 8},
+        "administrative_licensing": {"decisions": 1520},
+        "administrative_penalty": {"decisions": 36},
+        "administrative_coercion": {"decisions": 0},
+        "administrative_fees": {"fee_amount": 12.5},
+    }
+    assert doc["findings"] == []
+
+
+def test_2021_rows_keep_their_source_lines() -> None:
+    doc = parse_json(PARSE / "2021-tabs.txt")
+    lines = (PARSE / "2021-tabs.txt").read_text(encoding="utf-8").split("\n")
+    for row, row_lines in doc["lines"]["applications"].items():
+        assert len(set(row_lines)) == 1, row
+        assert lines[row_lines[0] - 1].split("\t")[1:] == [str(v) for v in doc["applications"][row]]
+
+
+def test_seed_word_export_and_padding() -> None:
+    doc = parse_json(SEEDS / "2020-dingzhou-zhengfu-bangongshi.txt")
+    assert doc["applications"]["new_received"] == [19, 0, 0, 0, 0, 0, 19]
+    assert doc["applications"]["total_processed"] == [16, 0, 0, 0, 0, 0, 16]
+    assert doc["applications"]["carried_forward"] == [3, 0, 0, 0, 0, 0, 3]
+    assert doc["proactive"]["normative_documents"]["total_published"]["value"] == 16  # "\u300016"
+    amount = doc["proactive"]["government_procurement"]["procurement_amount"]
+    assert (amount["value"], amount["unit"], amount["raw"], amount["line"]) == (410.816, "万元", "410.816万元", 99)
+    assert [doc["review_litigation"][c] for c in REVIEW_CELLS[:5]] == [0, 0, 1, 1, 2]
+
+
+def test_seed_web_copy_signed_and_unit_values() -> None:
+    doc = parse_json(SEEDS / "2020-tonghua-dongchangqu.txt")
+    licensing = doc["proactive"]["administrative_licensing"]
+    assert (licensing["items_change"]["value"], licensing["items_change"]["raw"]) == (170, "+170")
+    assert doc["proactive"]["administrative_fees"]["items_change"]["value"] == -5
+    amount = doc["proactive"]["government_procurement"]["procurement_amount"]
+    assert (amount["value"], amount["unit"]) == (28204, "万元")
+    assert doc["published_total"] == {"value": 1010, "unit": "件", "raw": "1010件", "line": 133}
+    assert doc["published"] == "2021-02-25"  # the 发布日期 line, not the signature's 2021-02-19
+
+
+def test_seed_short_rows_are_null_with_a_finding() -> None:
+    doc = parse_json(SEEDS / "2020-shanggao-jiguan-shiwuju.txt")
+    assert doc["agency"] == "上高县机关事务局"  # title says only 县机关事务局
+    assert doc["applications"]["new_received"] == [0] * 7
+    assert doc["applications"]["disclosed"] == [None] * 7
+    assert doc["unassigned"]["disclosed"] == ["0"] * 5
+    width = [f for f in doc["findings"] if f["rule"] == "row-width"]
+    assert len(width) == 21 and all(f["severity"] == "error" for f in width)
+    assert width[0]["line"] == 128
+    assert width[0]["message"].startswith("“（一）予以公开” 有 5 个数字，表格有 7 列")
+    assert doc["review_litigation"]["reconsideration_upheld"] == 0  # printed "00"
+
+
+def test_blank_provincial_total_is_null_not_zero() -> None:
+    doc = parse_json(SEEDS / "2020-shuangyang-qijiazhen.txt")
+    assert doc["published_total"] == {"value": None, "unit": None, "raw": "", "line": 81}
+
+
+def test_variants_of_labels_and_values() -> None:
+    doc = parse_json(PARSE / "2019-variants.txt")
+    licensing = {m: c["value"] for m, c in doc["proactive"]["administrative_licensing"].items()}
+    assert licensing == {"items_previous_year": 12, "items_change": 5, "decisions": 86}  # full-width, 增5, padded
+    penalty = {m: c["value"] for m, c in doc["proactive"]["administrative_penalty"].items()}
+    assert penalty == {"items_previous_year": 7, "items_change": -3, "decisions": None}  # U+2212, "-" placeholder
+    amount = doc["proactive"]["government_procurement"]["procurement_amount"]
+    assert (amount["value"], amount["unit"]) == (251000, "元")
+    assert doc["applications"]["not_processed_duplicate"] == [None, None, None, 0, 0, 0, 0]
+    assert doc["applications"]["disclosed"] == [1, 0, 0, 0, 0, 0, 1]  # half-width brackets
+    assert doc["applications"]["not_processed_petition"] == [0] * 7  # 信访投诉举报类
+    assert doc["review_litigation"]["reconsideration_upheld"] == 0  # "00"
+    assert "row-width" not in rules_of(doc)
+
+
+def test_traditional_characters() -> None:
+    simplified = parse_json(SEEDS / "2020-dehui-zhengfu-bangongshi.txt")
+    traditional = parse_json(PARSE / "2019-traditional.txt")
+    assert traditional["template"] == "2019"
+    for key in ("applications", "review_litigation"):
+        assert traditional[key] == simplified[key]
+
+
+def test_run_together_digits_split_only_when_certain() -> None:
+    doc = parse_json(PARSE / "2019-run-together.txt")
+    assert doc["applications"]["new_received"] == [19, 0, 0, 0, 0, 0, 19]
+    assert doc["applications"]["disclosed"] == [None] * 7
+    by_rule = {f["rule"]: f for f in doc["findings"]}
+    assert by_rule["cells-run-together"]["severity"] == "warning"
+    assert "190000019" in by_rule["cells-run-together"]["message"]
+    assert by_rule["cells-run-together-ambiguous"]["severity"] == "error"
+    assert by_rule["cells-run-together-ambiguous"]["line"] == 133
+
+
+def test_truncated_report_does_not_pass_as_complete() -> None:
+    doc = parse_json(PARSE / "2019-truncated.txt")
+    assert doc["applications"]["total_processed"] == [None] * 7
+    assert doc["applications"]["not_processed_duplicate"] == [0] * 7
+    assert set(doc["review_litigation"].values()) == {None}
+    truncated = [f for f in doc["findings"] if f["rule"] == "table-truncated"]
+    assert truncated and truncated[0]["severity"] == "error" and "缺少 6 行" in truncated[0]["message"]
+    assert "table-missing" in rules_of(doc)

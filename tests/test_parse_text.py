@@ -1,0 +1,63 @@
+"""Reading single cells and labels: many small input → expected cases, one test id each."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.parse.text import norm, read_number
+
+NUMBER_CASES = [
+    ("0", 0, None),
+    ("00", 0, None),
+    ("\u00a00", 0, None),
+    ("0\u00a0", 0, None),
+    ("\u3000\u300016", 16, None),
+    ("１２", 12, None),
+    ("+170", 170, None),
+    ("-5", -5, None),
+    ("−3", -3, None),
+    ("－8", -8, None),
+    ("增5", 5, None),
+    ("减12", -12, None),
+    ("28204万元", 28204, "万元"),
+    ("75.77万元", 75.77, "万元"),
+    ("251000元", 251000, "元"),
+    ("1,234", 1234, None),
+    ("1010件", 1010, "件"),
+    ("477.35", 477.35, None),
+]
+BLANK_CASES = ["", " ", "\u00a0", "-", "/", "—", "无", "N/A"]
+NOT_NUMBERS = ["规章", "约二十", "1.属于国家秘密", "2020年", "12件左右"]
+
+
+@pytest.mark.parametrize(("raw", "value", "unit"), NUMBER_CASES, ids=[c[0] or "empty" for c in NUMBER_CASES])
+def test_numbers(raw: str, value: float, unit: str | None) -> None:
+    number = read_number(raw)
+    assert number is not None and (number.value, number.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("raw", BLANK_CASES)
+def test_blank_is_not_zero(raw: str) -> None:
+    number = read_number(raw)
+    assert number is not None and number.value is None
+
+
+@pytest.mark.parametrize("raw", NOT_NUMBERS)
+def test_labels_are_not_numbers(raw: str) -> None:
+    assert read_number(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("（一）予以公开", "(一)予以公开"),
+        ("(一) 予以公开", "(一)予以公开"),
+        ("3.危及“三安全一稳定”", "3.危及三安全一稳定"),
+        ('3.危及"三安全一稳定"', "3.危及三安全一稳定"),
+        ("屬於國家秘密", "属于国家秘密"),
+        ("规    章", "规章"),
+        ("第二十条第（九）项", "第二十条第(九)项"),
+    ],
+)
+def test_label_keys(label: str, key: str) -> None:
+    assert norm(label) == key
