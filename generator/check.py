@@ -24,13 +24,20 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def github_annotation(path: str, item: Finding) -> str:
     """A GitHub Actions workflow command: the finding appears on its line of the pull request."""
     level = "error" if item.severity == "error" and not item.acknowledged else "warning"
-    line = item.line or 1
-    message = item.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    title = f"{item.rule}".replace(",", "%2C").replace("::", "%3A%3A")
-    return f"::{level} file={path},line={line},title={title}::{message}"
+    ack = f" (acknowledged: {item.acknowledged})" if item.acknowledged else ""
+    file, title = _escape_property(path), _escape_property(item.rule)
+    return f"::{level} file={file},line={item.line or 1},title={title}::{_escape_data(item.message + ack)}"
 
 
 def text_line(path: str, item: Finding) -> str:
@@ -41,24 +48,21 @@ def text_line(path: str, item: Finding) -> str:
 def run_check(paths: list[Path], fmt: str = "text") -> int:
     root = Path.cwd()
     reports: list[Report] = []
-    failed = False
+    unreadable = 0
     for path in expand(paths):
         shown = display_path(path, root)
         try:
             reports.append(load_report(path, root))
-        except NotAReport as exc:
-            failed = True
-            item = Finding("not-a-report", "error", exc.problem, 1)
-            print(github_annotation(shown, item) if fmt == "github" else f"{shown}:1: error[not-a-report] {exc.problem}")
-        except OSError as exc:
-            failed = True
-            print(f"{shown}:1: error[not-a-report] cannot read file: {exc.strerror}")
+        except (NotAReport, OSError) as exc:
+            unreadable += 1
+            problem = exc.problem if isinstance(exc, NotAReport) else f"cannot read file: {exc.strerror}"
+            item = Finding("not-a-report", "error", problem, 1)
+            print(github_annotation(shown, item) if fmt == "github" else text_line(shown, item))
     for report in reports:
         for item in report.findings:
             path = report.meta.source_file
             print(github_annotation(path, item) if fmt == "github" else text_line(path, item))
-        failed = failed or bool(report.errors)
-    errors = sum(len(r.errors) for r in reports)
+    errors = sum(len(r.errors) for r in reports) + unreadable
     warnings = sum(len(r.warnings) for r in reports)
-    print(f"checked {len(reports)} report(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
-    return 1 if failed else 0
+    print(f"checked {len(reports) + unreadable} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0

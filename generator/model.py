@@ -130,6 +130,8 @@ class Metadata:
     report_id: str | None = None  # stable ASCII id, e.g. "de-hui-shi-...-2020"
     agency_id: str | None = None
     front_matter: Mapping[str, Any] = field(default_factory=dict)  # fields the contributor stated
+    source_sha256: str | None = None  # checksum of the file as committed
+    source_suffix: str = ".txt"  # file type of the original (offered as the source download)
 
 
 @dataclass(frozen=True)

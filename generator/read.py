@@ -201,7 +201,9 @@ def _clean_acknowledge(value: Any) -> tuple[str | None, Any]:
             return "should be a list of {rule: …, reason: …}", None
         entry = {"rule": str(item["rule"]), "reason": str(item["reason"])}
         if "line" in item:
-            entry["line"] = int(item["line"])
+            if not isinstance(item["line"], int):
+                return f"line should be a line number, got {item['line']!r}", None
+            entry["line"] = item["line"]
         clean.append(entry)
     return None, clean
 

@@ -133,6 +133,8 @@ def parse_metadata(source: Source, template: str | None) -> tuple[Metadata, list
         report_id=f"{agency_id}-{year or 'unknown'}",
         agency_id=agency_id,
         front_matter=dict(front),
+        source_sha256=source.sha256,
+        source_suffix=source.original_suffix,
     )
     return meta, findings
 

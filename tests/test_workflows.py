@@ -1,0 +1,60 @@
+"""The GitHub Actions workflows: actionlint-clean, minimal Pages permissions, nothing secret in CI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def actionlint() -> str:
+    beside = Path(sys.executable).parent / "actionlint"
+    found = str(beside) if beside.is_file() else shutil.which("actionlint")
+    if not found:
+        pytest.fail("actionlint not found: install the test extras (pip install -e '.[test]')")
+    return found
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+
+
+def test_actionlint() -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert {f.name for f in files} >= {"ci.yml", "pages.yml"}
+    result = subprocess.run(
+        [actionlint(), "-no-color", *map(str, files)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pages_permissions_and_concurrency() -> None:
+    pages = workflow("pages.yml")
+    assert pages["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert all("permissions" not in job for job in pages["jobs"].values())
+    assert pages["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+def test_ci_needs_no_secrets() -> None:
+    text = (WORKFLOWS / "ci.yml").read_text(encoding="utf-8")
+    assert not re.search(r"\bsecrets\s*[.\[]", text), "ci.yml must work for fork pull requests: no secrets"
+    assert workflow("ci.yml")["permissions"] == {"contents": "read"}
+
+
+@pytest.mark.parametrize("name", ["data-error.yml", "add-report.yml"])
+def test_issue_forms(name: str) -> None:
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / name).read_text(encoding="utf-8"))
+    assert form["name"] and form["description"]
+    fields = [item for item in form["body"] if item["type"] != "markdown"]
+    assert {item["type"] for item in fields} <= {"input", "textarea", "dropdown", "checkboxes"}
+    assert all(item["attributes"]["label"] for item in fields)
+    ids = [item["id"] for item in fields]
+    assert len(ids) == len(set(ids))
