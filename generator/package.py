@@ -1,0 +1,379 @@
+"""Package stage: reports → tidy rows per table and Frictionless Data Package descriptors (no disk I/O).
+
+Five tables, one CSV each, joined on `report_id`: `reports`, `proactive`, `applications`,
+`review_litigation`, `findings`. Their Table Schemas are JSON files in `generator/schemas/` (data kept
+in the repository, read once as package data). A blank published cell stays empty (None → ""), never 0.
+
+Three kinds of package share these tables and schemas: the corpus, one per report (only its rows) and
+one per agency. Metadata is taken from the content, never from the clock, so builds are reproducible.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from generator.equations import template_of
+from generator.model import Cell, Number, Report
+from generator.spec import (
+    APPLICANT_IDS,
+    OUTCOMES,
+    PROCEEDINGS,
+    application_rows,
+    proactive_blocks,
+)
+
+RESOURCES = ("reports", "proactive", "applications", "review_litigation", "findings")
+DATA_VERSION = "1.0.0"  # of the tables and identifiers; bump (and note in CHANGELOG.md) when they change
+Row = dict[str, Any]
+Tables = dict[str, list[Row]]
+
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+CONTRIBUTORS = [
+    {"title": "政府信息公开年报数据项目贡献者 / gov-disclosure-reports contributors", "role": "author"}
+]
+KEYWORDS = [
+    "政府信息公开",
+    "政府信息公开工作年度报告",
+    "政务公开",
+    "依申请公开",
+    "行政复议",
+    "行政诉讼",
+    "government information disclosure",
+    "freedom of information",
+    "open government",
+    "China",
+]
+RESOURCE_TEXT = {
+    "reports": (
+        "报告 · Reports",
+        "每份报告一行：机关、行政区划、年度、模板、发布日期、原文出处、主要合计数和问题数。",
+    ),
+    "proactive": (
+        "主动公开 · Proactive disclosure",
+        "主动公开政府信息情况（《条例》第二十条）：每份报告 × 信息内容 × 统计指标一行，含数值、单位和原文。",
+    ),
+    "applications": (
+        "依申请公开 · Disclosure applications",
+        "收到和处理政府信息公开申请情况：每份报告 × 表格行一行，七列为各类申请人（自然人……总计）。",
+    ),
+    "review_litigation": (
+        "行政复议和行政诉讼 · Reconsideration and litigation",
+        "政府信息公开行政复议、行政诉讼情况：每份报告 × 程序（行政复议、未经复议直接起诉、复议后起诉）一行，五列为结果。",
+    ),
+    "findings": (
+        "问题 · Findings",
+        "读取和核对中发现的每个问题一行：规则、级别、说明、涉及的单元格和原文行号（勾稽关系不符等，原件照登，不作修改）。",
+    ),
+}
+
+
+@cache
+def _schema_text(name: str) -> str:
+    return resources.files("generator").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """The Table Schema of one table (a fresh copy: callers may not share a mutable dict)."""
+    return json.loads(_schema_text(name))
+
+
+@cache
+def field_names(name: str) -> tuple[str, ...]:
+    return tuple(f["name"] for f in load_schema(name)["fields"])
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+
+def report_tables(report: Report) -> Tables:
+    """The rows of one report in every table."""
+    return {
+        "reports": [report_row(report)],
+        "proactive": proactive_rows(report),
+        "applications": applications_rows(report),
+        "review_litigation": review_rows(report),
+        "findings": finding_rows(report),
+    }
+
+
+def corpus_tables(reports: Iterable[Report]) -> Tables:
+    """The rows of many reports, in report_id order (whatever order they were read in)."""
+    tables: Tables = {name: [] for name in RESOURCES}
+    for report in sort_reports(reports):
+        for name, rows in report_tables(report).items():
+            tables[name].extend(rows)
+    return tables
+
+
+def sort_reports(reports: Iterable[Report]) -> list[Report]:
+    return sorted(reports, key=lambda r: (r.meta.report_id or "", r.meta.source_file))
+
+
+def _total(cells: Sequence[Cell]) -> Number | None:
+    """A sum of published cells: blank when every cell is blank, else blanks count as 0."""
+    values = [c.value for c in cells if c.value is not None]
+    return sum(values) if values else None
+
+
+def report_row(report: Report) -> Row:
+    meta, region = report.meta, report.meta.region
+    return {
+        "report_id": meta.report_id,
+        "agency_id": meta.agency_id,
+        "agency": meta.agency,
+        "title": meta.title,
+        "year": meta.year,
+        "template": meta.template,
+        "published": meta.published,
+        "region_code": region.code if region else None,
+        "region_name": (region.name or None) if region else None,
+        "province": region.province if region else None,
+        "province_code": region.province_code if region else None,
+        "city": region.city if region else None,
+        "city_code": region.city_code if region else None,
+        "county": region.county if region else None,
+        "county_code": region.county_code if region else None,
+        "source_file": meta.source_file,
+        "source_url": meta.source_url,
+        "source_sha256": meta.source_sha256,
+        "new_applications": report.applications.cell("new_received", "total").value,
+        "processed_applications": report.applications.cell("total_processed", "total").value,
+        "carried_forward": report.applications.cell("carried_forward", "total").value,
+        "reconsiderations": report.review("reconsideration_total").value,
+        "lawsuits": _total(
+            [
+                report.review("litigation_direct_total"),
+                report.review("litigation_after_reconsideration_total"),
+            ]
+        ),
+        "published_total": report.published_total.value if report.published_total else None,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "acknowledged": sum(1 for f in report.findings if f.acknowledged),
+    }
+
+
+def proactive_rows(report: Report) -> list[Row]:
+    """One row per item × measure of the report's template, in table order."""
+    labels = {row.item: row.label for row in report.proactive}
+    rows = []
+    for block in proactive_blocks(template_of(report)):
+        for item in block.items:
+            for measure in block.measures:
+                cell = report.proactive_cell(item.id, measure.id)
+                rows.append(
+                    {
+                        "report_id": report.meta.report_id,
+                        "item": item.id,
+                        "item_label": labels.get(item.id, item.label),
+                        "block": block.block,
+                        "measure": measure.id,
+                        "measure_label": measure.label,
+                        "value": cell.value,
+                        "unit": cell.unit,
+                        "raw": cell.raw,
+                        "line": cell.line,
+                    }
+                )
+    return rows
+
+
+def applications_rows(report: Report) -> list[Row]:
+    """One row per data row of the report's template, with the 7 applicant columns."""
+    table = report.applications
+    rows = []
+    for position, spec_row in enumerate(application_rows(template_of(report)), start=1):
+        row: Row = {
+            "report_id": report.meta.report_id,
+            "row_id": spec_row.id,
+            "position": position,
+            "group": spec_row.group or None,
+            "label": spec_row.label,
+        }
+        row.update(zip(APPLICANT_IDS, table.values(spec_row.id), strict=True))
+        row["line"] = table.lines.get(spec_row.id)
+        rows.append(row)
+    return rows
+
+
+def review_rows(report: Report) -> list[Row]:
+    return [
+        {
+            "report_id": report.meta.report_id,
+            "proceeding": proceeding,
+            "proceeding_label": label,
+            **{outcome: report.review(f"{proceeding}_{outcome}").value for outcome, _ in OUTCOMES},
+        }
+        for proceeding, label in PROCEEDINGS
+    ]
+
+
+def finding_rows(report: Report) -> list[Row]:
+    return [
+        {
+            "report_id": report.meta.report_id,
+            "number": number,
+            "rule": item.rule,
+            "severity": item.severity,
+            "message": item.message,
+            "cells": " ".join(item.cells) or None,
+            "line": item.line,
+            "acknowledged": item.acknowledged,
+        }
+        for number, item in enumerate(report.findings, start=1)
+    ]
+
+
+# --- descriptors -----------------------------------------------------------------------------------
+
+ZH_ABOUT = (
+    "中国各级行政机关发布的政府信息公开工作年度报告中的法定表格数据：主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+    "政府信息公开行政复议和行政诉讼情况。数字按原文照登：空白单元格保持为空，不记为 0；勾稽关系不符之处作为问题（findings）"
+    "列出，不作修改。CSV 为带 BOM 的 UTF-8 编码，可直接用 Excel 打开。"
+)
+EN_ABOUT = (
+    "The statutory tables of the annual government information disclosure reports (政府信息公开工作年度报告) "
+    "published by Chinese government agencies: proactive disclosure, disclosure applications received and "
+    "how they were handled, administrative reconsideration and litigation. Numbers are kept exactly as "
+    "published: a blank cell stays empty (never 0), and failed cross-checks are listed in `findings`, "
+    "never corrected. CSV files are UTF-8 with a byte order mark, so Excel opens them directly."
+)
+
+
+def brief_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema without field descriptions: what per-report packages carry (the corpus package and the
+    data page hold the full dictionary; thousands of copies of it would dwarf the data)."""
+    fields = [{k: v for k, v in f.items() if k != "description"} for f in schema["fields"]]
+    return {**schema, "fields": fields}
+
+
+def resource_descriptor(name: str, *, brief: bool = False) -> dict[str, Any]:
+    title, description = RESOURCE_TEXT[name]
+    schema = load_schema(name)
+    return {
+        "name": name,
+        "type": "table",
+        "path": f"{name}.csv",
+        "title": title,
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",  # the files start with a BOM for Excel; frictionless and pandas strip it
+        "schema": brief_schema(schema) if brief else schema,
+    }
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def latest_published(reports: Iterable[Report]) -> str | None:
+    """The latest ISO publication date of the content (others are schema errors of their report)."""
+    dates = [r.meta.published for r in reports if r.meta.published and ISO_DATE.match(r.meta.published)]
+    return max(dates) if dates else None
+
+
+def _created(reports: Sequence[Report]) -> str | None:
+    """The package's creation datetime, taken from the content (not the build time)."""
+    latest = latest_published(reports)
+    return f"{latest}T00:00:00Z" if latest else None
+
+
+def _years(reports: Sequence[Report]) -> str:
+    years = sorted({r.meta.year for r in reports if r.meta.year})
+    if not years:
+        return "年度不详"
+    return f"{years[0]}" if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def _source(report: Report) -> dict[str, str]:
+    title = report.meta.title or f"{report.meta.agency or report.meta.report_id} {report.meta.year} 年度报告"
+    source = {"title": title}
+    if report.meta.source_url:
+        source["path"] = report.meta.source_url
+    return source
+
+
+def package_name(text: str) -> str:
+    """A valid Data Package name (lower-case ASCII letters, digits, '-', '.', '_')."""
+    name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-._") else "-" for ch in text.lower())
+    return name.strip("-") or "unknown"
+
+
+def _package(name: str, title: str, description: str, reports: Sequence[Report], sources: list[Any]) -> dict:
+    descriptor: dict[str, Any] = {
+        "name": package_name(name),
+        "title": title,
+        "description": description,
+        "version": DATA_VERSION,
+        "licenses": [LICENSE],
+        "sources": sources,
+        "contributors": CONTRIBUTORS,
+        "keywords": KEYWORDS,
+    }
+    created = _created(reports)
+    if created:
+        descriptor["created"] = created
+    descriptor["resources"] = [resource_descriptor(n) for n in RESOURCES]
+    return descriptor
+
+
+def corpus_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
+    """The corpus package: every report. Sources point to `reports.source_url` (one per report)."""
+    agencies = len({r.meta.agency_id for r in reports})
+    scope_zh = f"共 {len(reports)} 份报告，{agencies} 个机关，{_years(reports)} 年度。"
+    scope_en = f"{len(reports)} reports from {agencies} agencies, years {_years(reports)}."
+    sources = [
+        {
+            "title": "各行政机关在其网站发布的政府信息公开工作年度报告（每份报告的原文网址见 reports.csv 的 source_url 列）"
+            " / the agencies' own reports; each report's URL is in the source_url column of reports.csv"
+        }
+    ]
+    title = "政府信息公开工作年度报告数据 / Government information disclosure annual reports (China)"
+    return _package(
+        "gov-disclosure-reports", title, f"{ZH_ABOUT}{scope_zh}\n\n{EN_ABOUT} {scope_en}", reports, sources
+    )
+
+
+def report_descriptor(report: Report) -> dict[str, Any]:
+    """One report's package: the same five tables holding only its rows."""
+    meta = report.meta
+    agency, year = meta.agency or meta.agency_id or "", meta.year or "?"
+    title = f"{agency}{year}年政府信息公开工作年度报告数据 / {year} annual report of {meta.agency_id}"
+    description = f"{agency}{year}年政府信息公开工作年度报告的表格数据。{ZH_ABOUT}\n\n{EN_ABOUT}"
+    return _package(meta.report_id or "unknown", title, description, [report], [_source(report)])
+
+
+def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
+    """One agency's package: every year of it."""
+    ordered = sort_reports(reports)
+    latest = max(ordered, key=lambda r: r.meta.year or 0)
+    agency_id, agency = latest.meta.agency_id or "unknown", latest.meta.agency or latest.meta.agency_id
+    years = _years(ordered)
+    title = f"{agency}政府信息公开工作年度报告数据（{years}）/ Annual reports of {agency_id} ({years})"
+    description = f"{agency}历年政府信息公开工作年度报告的表格数据。{ZH_ABOUT}\n\n{EN_ABOUT}"
+    return _package(agency_id, title, description, ordered, [_source(r) for r in ordered])
+
+
+def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:
+    """Reports grouped by agency_id, in agency_id order."""
+    groups: dict[str, list[Report]] = {}
+    for report in sort_reports(reports):
+        groups.setdefault(report.meta.agency_id or "unknown", []).append(report)
+    return dict(sorted(groups.items()))
+
+
+def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
+    """Every data download (CSV, JSON, xlsx, zip) by path under the site folder: see `datafiles.py`,
+    which holds the file formats (imported here lazily: it builds on this module)."""
+    from generator import datafiles
+
+    return datafiles.data_files(reports)

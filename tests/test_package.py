@@ -1,0 +1,275 @@
+"""Tables, descriptors and data files: the round trip of every number, determinism, and writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.datafiles import CORPUS_NAME, data_files, xlsx_bytes
+from generator.model import report_to_json
+from generator.package import (
+    RESOURCES,
+    agency_descriptor,
+    corpus_descriptor,
+    corpus_tables,
+    field_names,
+    report_descriptor,
+    report_tables,
+)
+from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
+from generator.write import OutputClash, check_paths, write_outputs
+from tests.factories import make_report, row
+from tests.parse_helpers import SEEDS, parse_path
+
+MONEY = (477.35, "万元", "477.35万元")
+VARIED = make_report(
+    "2019",
+    {
+        "new_received": row(821, 35, None, None, 2, 1, 859),
+        "carried_over": row(18, None, None, None, None, None, 18),
+        "disclosed": row(258, 0, 0, 0, 1, 0, 259),
+    },
+    {
+        "reconsideration_upheld": 5,
+        "reconsideration_pending": 2,
+        "reconsideration_total": 7,
+        "litigation_direct_total": None,
+    },
+    {
+        "government_procurement": {"procurement_projects": 12, "procurement_amount": MONEY},
+        "administrative_licensing": {"items_previous_year": 30, "items_change": -8, "decisions": 313},
+        "regulations": {"new_made": None},
+    },
+    agency="上海市人民政府办公厅",
+    agency_id="shang-hai-shi-ren-min-zheng-fu-ban-gong-ting",
+    year=2019,
+    published="2020-01-31",
+    source_url="https://www.shanghai.gov.cn/report-2019.html",
+    published_total=(1234, "条", "1234条"),
+)
+LATER = make_report(
+    "2021",
+    {"carried_over": row(72, 0, 0, 0, 0, 0)},
+    agency="上海市人民政府办公厅",
+    agency_id="shang-hai-shi-ren-min-zheng-fu-ban-gong-ting",
+    year=2021,
+    published="2022-01-20",
+)
+
+
+@pytest.fixture(scope="module")
+def seed_reports():
+    return [parse_path(p) for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so that Excel on Chinese Windows reads it"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def typed(text: str):
+    if text == "":
+        return None
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def assert_numbers_round_trip(report, files: dict[str, bytes], folder: str) -> None:
+    """Every number of the model appears unchanged in the CSVs and in report.json."""
+    rid = report.meta.report_id
+    apps = {r["row_id"]: r for r in read_csv(files[f"{folder}/applications.csv"]) if r["report_id"] == rid}
+    assert list(apps) == [r.id for r in application_rows(report.meta.template)]
+    for row_id, cells in report.applications.rows.items():
+        assert [typed(apps[row_id][c]) for c in APPLICANT_IDS] == [c.value for c in cells], row_id
+    review = {
+        r["proceeding"]: r
+        for r in read_csv(files[f"{folder}/review_litigation.csv"])
+        if r["report_id"] == rid
+    }
+    for cell_id in REVIEW_CELLS:
+        proceeding, outcome = cell_id.rsplit("_", 1)
+        assert typed(review[proceeding][outcome]) == report.review(cell_id).value, cell_id
+    proactive = {
+        (r["item"], r["measure"]): r
+        for r in read_csv(files[f"{folder}/proactive.csv"])
+        if r["report_id"] == rid
+    }
+    for item in report.proactive:
+        for measure, cell in item.cells.items():
+            published = proactive[(item.item, measure)]
+            assert typed(published["value"]) == cell.value and type(typed(published["value"])) is type(
+                cell.value
+            )
+            assert (published["unit"] or None, published["raw"] or None) == (cell.unit, cell.raw or None)
+    document = json.loads(files[f"data/reports/{rid}/report.json"])
+    assert document == json.loads(json.dumps(report_to_json(report), ensure_ascii=False))
+
+
+def test_every_number_round_trips_through_csv_and_json():
+    files = data_files([VARIED, LATER])
+    for report in (VARIED, LATER):
+        assert_numbers_round_trip(report, files, "data")
+        assert_numbers_round_trip(report, files, f"data/reports/{report.meta.report_id}")
+        assert_numbers_round_trip(report, files, f"data/agencies/{report.meta.agency_id}")
+
+
+def test_seed_numbers_round_trip(seed_reports):
+    files = data_files(seed_reports)
+    for report in seed_reports:
+        assert_numbers_round_trip(report, files, "data")
+
+
+def test_blank_stays_empty_and_is_not_zero():
+    files = data_files([VARIED])
+    apps = {r["row_id"]: r for r in read_csv(files["data/applications.csv"])}
+    assert apps["new_received"]["research"] == "" and apps["disclosed"]["research"] == "0"
+    headline = read_csv(files["data/reports.csv"])[0]
+    assert headline["new_applications"] == "859" and headline["reconsiderations"] == "7"
+    assert headline["lawsuits"] == "0"  # 直接起诉 blank + 复议后起诉 0
+    assert headline["published_total"] == "1234"
+    assert headline["source_url"] == "https://www.shanghai.gov.cn/report-2019.html"
+
+
+def test_tables_hold_one_row_per_report_item_and_proceeding():
+    tables = report_tables(VARIED)
+    assert [len(tables[n]) for n in RESOURCES] == [1, 22, 23, 3, 0]
+    later = report_tables(LATER)
+    assert [len(later[n]) for n in RESOURCES] == [1, 10, 25, 3, 0]
+    positions = [(r["row_id"], r["position"]) for r in later["applications"]]
+    assert positions[0] == ("new_received", 1) and positions[-1] == ("carried_forward", 25)
+    for name in RESOURCES:
+        for table_row in tables[name] + later[name]:
+            assert list(table_row) == list(field_names(name)), name
+
+
+def test_findings_table():
+    report = make_report("2019", {"new_received": row(3, 0, 0, 0, 0, 0)})
+    from generator.checks import check_report
+
+    report = report.with_findings(check_report(report))
+    rows = report_tables(report)["findings"]
+    assert [(r["number"], r["rule"], r["severity"]) for r in rows] == [(1, "applications-balance", "warning")]
+    assert rows[0]["cells"].split(" ")[0] == "applications.new_received.natural_person"
+    assert report_tables(report)["reports"][0]["warnings"] == 1
+
+
+def test_descriptors_carry_the_metadata_people_expect():
+    corpus = corpus_descriptor([VARIED, LATER])
+    assert corpus["name"] == "gov-disclosure-reports"
+    assert corpus["licenses"][0]["name"] == "CC-BY-4.0"
+    assert corpus["created"] == "2022-01-20T00:00:00Z"  # from the content, not the clock
+    assert "政府信息公开" in corpus["title"] and "Government" in corpus["title"]
+    assert "2 reports from 1 agencies, years 2019–2021" in corpus["description"]
+    assert [r["name"] for r in corpus["resources"]] == list(RESOURCES)
+    assert {"version", "contributors", "keywords", "sources"} <= set(corpus)
+    one = report_descriptor(VARIED)
+    assert one["name"] == VARIED.meta.report_id and one["created"] == "2020-01-31T00:00:00Z"
+    assert one["sources"] == [{"title": VARIED.meta.title, "path": VARIED.meta.source_url}]
+    agency = agency_descriptor([LATER, VARIED])
+    assert agency["name"] == VARIED.meta.agency_id
+    assert [s.get("path") for s in agency["sources"]] == [VARIED.meta.source_url, None]
+
+
+def test_per_report_package_holds_only_its_rows():
+    files = data_files([VARIED, LATER])
+    folder = f"data/reports/{LATER.meta.report_id}"
+    for name in RESOURCES:
+        ids = {r["report_id"] for r in read_csv(files[f"{folder}/{name}.csv"])}
+        assert ids <= {LATER.meta.report_id}
+    assert {r["report_id"] for r in read_csv(files["data/reports.csv"])} == {
+        VARIED.meta.report_id,
+        LATER.meta.report_id,
+    }
+    corpus_rows = corpus_tables([LATER, VARIED])
+    assert len(read_csv(files["data/applications.csv"])) == len(corpus_rows["applications"]) == 48
+
+
+def test_every_output_path_of_the_architecture(seed_reports):
+    files = data_files(seed_reports)
+    expected = {f"data/{n}.csv" for n in RESOURCES} | {
+        "data/datapackage.json",
+        f"data/{CORPUS_NAME}.xlsx",
+        f"data/{CORPUS_NAME}.zip",
+    }
+    for report in seed_reports:
+        folder = f"data/reports/{report.meta.report_id}"
+        expected |= {f"{folder}/datapackage.json", f"{folder}/report.json"} | {
+            f"{folder}/{n}.csv" for n in RESOURCES
+        }
+        agency = f"data/agencies/{report.meta.agency_id}"
+        expected |= {f"{agency}/datapackage.json"} | {f"{agency}/{n}.csv" for n in RESOURCES}
+    assert set(files) == expected
+
+
+def test_builds_are_byte_identical_whatever_the_input_order(seed_reports):
+    first = data_files(seed_reports)
+    second = data_files(list(reversed(seed_reports)))
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_zip_is_deterministic_and_holds_the_corpus_package():
+    files = data_files([VARIED, LATER])
+    archive = zipfile.ZipFile(io.BytesIO(files[f"data/{CORPUS_NAME}.zip"]))
+    names = archive.namelist()
+    assert names == sorted(names) == sorted(["datapackage.json", *(f"{n}.csv" for n in RESOURCES)])
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert all(archive.read(n) == files[f"data/{n}"] for n in names)
+
+
+def test_xlsx_is_deterministic_with_the_content_date():
+    tables = corpus_tables([VARIED])
+    import datetime as dt
+
+    first = xlsx_bytes(tables, dt.datetime(2020, 1, 31))
+    assert first == xlsx_bytes(tables, dt.datetime(2020, 1, 31))
+    book = zipfile.ZipFile(io.BytesIO(first))
+    assert "2020-01-31T00:00:00Z" in book.read("docProps/core.xml").decode()
+    sheets = book.read("xl/workbook.xml").decode()
+    assert all(f'name="{n}"' in sheets for n in [*RESOURCES, "fields"])
+
+
+def test_duplicate_report_ids_are_refused():
+    with pytest.raises(OutputClash, match="same report_id"):
+        data_files([VARIED, make_report(agency_id=VARIED.meta.agency_id, year=2019)])
+
+
+# --- write ---------------------------------------------------------------------------------------------
+
+
+def test_second_write_writes_nothing(tmp_path: Path):
+    files = {"data/a.csv": b"1", "index.html": b"<p>"}
+    first = write_outputs(tmp_path, files)
+    assert first.written_paths == ("data/a.csv", "index.html") and first.unchanged == 0
+    assert (first.written, first.files, first.total_bytes) == (2, 2, 4)
+    second = write_outputs(tmp_path, files)
+    assert second.written_paths == () and second.unchanged == 2
+    third = write_outputs(tmp_path, {**files, "index.html": b"<p>new"})
+    assert third.written_paths == ("index.html",)
+    assert (tmp_path / "index.html").read_bytes() == b"<p>new"
+
+
+def test_prune_removes_only_stale_outputs(tmp_path: Path):
+    (tmp_path / "kept-by-someone-else.txt").write_bytes(b"x")
+    write_outputs(tmp_path, {"a.txt": b"a", "b/c.txt": b"c"}, prune=True)
+    stats = write_outputs(tmp_path, {"a.txt": b"a"}, prune=True)
+    assert stats.removed == ("b/c.txt",) and stats.written == 0
+    assert not (tmp_path / "b/c.txt").exists() and (tmp_path / "kept-by-someone-else.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["data/Report.csv", "data/report.csv"],
+        ["data/reports", "data/reports/x.csv"],
+        ["../outside.txt"],
+        ["/etc/passwd"],
+    ],
+)
+def test_clashing_or_unsafe_paths_are_refused(paths):
+    with pytest.raises(OutputClash):
+        check_paths(paths)

@@ -1,0 +1,183 @@
+"""Table Schemas and validation: schemas in sync with the registries, frictionless errors mapped to the
+report text, and the frictionless CLI on written packages."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.datafiles import csv_body, csv_bytes, data_files, json_bytes
+from generator.package import RESOURCES, corpus_descriptor, load_schema, report_tables
+from generator.rules import RULES
+from generator.spec import APPLICATION_ROWS, OUTCOMES, PROACTIVE_BLOCKS, PROCEEDINGS
+from generator.validate import problems_by_report, validate_data, validate_package
+from generator.write import write_outputs
+from tests.factories import make_report, row
+from tests.parse_helpers import SEEDS, parse_path
+
+FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+
+
+def enum(table: str, field: str) -> list[str]:
+    (spec,) = [f for f in load_schema(table)["fields"] if f["name"] == field]
+    return spec["constraints"]["enum"]
+
+
+# --- the schemas ---------------------------------------------------------------------------------
+
+
+def test_rule_enum_is_the_registry():
+    assert enum("findings", "rule") == sorted(RULES)
+    assert enum("findings", "severity") == ["error", "warning"]
+
+
+def test_identifier_enums_are_the_template_spec():
+    assert enum("applications", "row_id") == [r.id for r in APPLICATION_ROWS]
+    assert enum("review_litigation", "proceeding") == [p for p, _ in PROCEEDINGS]
+    blocks = [b for bs in PROACTIVE_BLOCKS.values() for b in bs]
+    assert set(enum("proactive", "item")) == {i.id for b in blocks for i in b.items}
+    assert set(enum("proactive", "measure")) == {m.id for b in blocks for m in b.measures}
+    assert set(enum("proactive", "block")) == {b.block for b in blocks}
+    outcome_fields = [f["name"] for f in load_schema("review_litigation")["fields"]][3:]
+    assert outcome_fields == [o for o, _ in OUTCOMES]
+
+
+@pytest.mark.parametrize("table", RESOURCES)
+def test_schema_conventions(table):
+    schema = load_schema(table)
+    assert schema["missingValues"] == [""]  # a blank published cell stays empty, not 0
+    assert schema["fields"][0]["name"] == "report_id"
+    for field in schema["fields"]:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", field["name"]), field["name"]
+        assert re.search(r"[\u4e00-\u9fff]", field["title"]), field["name"]
+        assert field["description"], field["name"]
+    names = {f["name"] for f in schema["fields"]}
+    assert set(schema["primaryKey"]) <= names
+    if table == "reports":
+        assert "foreignKeys" not in schema
+    else:
+        assert schema["foreignKeys"] == [
+            {"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}
+        ]
+
+
+def test_counts_are_non_negative_where_the_template_says_so():
+    for table, fields in (
+        ("applications", ["natural_person", "total"]),
+        ("review_litigation", ["upheld", "total"]),
+    ):
+        for field in load_schema(table)["fields"]:
+            if field["name"] in fields:
+                assert field["constraints"]["minimum"] == 0
+    value = next(f for f in load_schema("proactive")["fields"] if f["name"] == "value")
+    assert "minimum" not in value.get("constraints", {})  # 本年增/减 of the 2019 template is signed
+
+
+# --- validation in memory -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_reports():
+    return [parse_path(p) for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_seed_corpus_is_valid(seed_reports):
+    assert validate_data(data_files(seed_reports), seed_reports) == []
+
+
+def test_a_schema_error_names_report_table_row_and_source_line():
+    good = make_report(agency_id="b")
+    bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
+    problems = validate_data(data_files([good, bad]), [good, bad])
+    assert [(p.table, p.row, p.field) for p in problems] == [
+        ("applications", 27, "natural_person"),
+        ("applications", 27, "total"),
+    ]
+    first = problems[0]
+    assert first.message == RULES["schema-invalid"].example
+    assert first.report_id == bad.meta.report_id and first.source_file == bad.meta.source_file
+    assert first.line == bad.applications.cell("disclosed", "natural_person").line
+    assert str(first) == f"{bad.meta.source_file}:{first.line}: error[schema-invalid] {first.message}"
+    findings = problems_by_report(problems)[bad.meta.report_id]
+    assert next((f.rule, f.severity, f.line, f.cells) for f in findings) == (
+        "schema-invalid",
+        "error",
+        first.line,
+        ("applications.natural_person",),
+    )
+
+
+def _package_files(reports, tables):
+    files = {f"{n}.csv": csv_bytes(n, [csv_body(n, tables[n])]) for n in RESOURCES}
+    return json_bytes(corpus_descriptor(reports)), files
+
+
+def test_primary_and_foreign_keys_are_enforced():
+    report = make_report()
+    tables = report_tables(report)
+    tables["review_litigation"] = tables["review_litigation"] * 2  # every proceeding twice
+    tables["findings"] = [
+        {"report_id": "no-such-report", "number": 1, "rule": "row-width", "severity": "error", "message": "x"}
+    ]
+    descriptor, files = _package_files([report], tables)
+    problems = validate_package(descriptor, files, [report])
+    kinds = sorted({(p.table, p.message.split("：")[-1].split(":")[0]) for p in problems})
+    assert kinds == [("findings", "ForeignKey Error"), ("review_litigation", "PrimaryKey Error")]
+    foreign = next(p for p in problems if p.table == "findings")
+    assert foreign.report_id == "no-such-report" and foreign.source_file is None
+
+
+def test_unknown_rule_ids_and_bad_dates_are_schema_errors():
+    report = make_report(published="2021年1月")
+    tables = report_tables(report)
+    tables["findings"] = [
+        {
+            "report_id": report.meta.report_id,
+            "number": 1,
+            "rule": "made-up",
+            "severity": "error",
+            "message": "x",
+        }
+    ]
+    descriptor, files = _package_files([report], tables)
+    problems = validate_package(descriptor, files, [report])
+    assert sorted((p.table, p.field) for p in problems) == [("findings", "rule"), ("reports", "published")]
+
+
+def test_descriptor_metadata_errors_are_reported():
+    report = make_report()
+    descriptor, files = _package_files([report], report_tables(report))
+    broken = json.loads(descriptor) | {"created": "yesterday"}
+    problems = validate_package(json.dumps(broken).encode(), files, [report])
+    assert [p.table for p in problems] == ["datapackage"]
+    assert "created" in problems[0].message
+
+
+# --- the frictionless command line on written packages ----------------------------------------------
+
+
+def test_frictionless_cli_validates_every_written_package(seed_reports, tmp_path: Path):
+    files = data_files(seed_reports)
+    write_outputs(tmp_path, files)
+    packages = sorted(p for p in files if p.endswith("datapackage.json"))
+    assert len(packages) == 1 + 2 * len(seed_reports)  # corpus, per report, per agency
+    runs = [
+        (
+            p,
+            subprocess.Popen(
+                [str(FRICTIONLESS), "validate", "--json", str(tmp_path / p)], stdout=subprocess.PIPE
+            ),
+        )
+        for p in packages
+    ]
+    for path, process in runs:
+        output, _ = process.communicate(timeout=120)
+        report = json.loads(output)
+        assert report["valid"], (path, [t["errors"] for t in report["tasks"]])
+        assert len(report["tasks"]) == len(RESOURCES)
+        assert all(t["stats"]["errors"] == 0 for t in report["tasks"])
