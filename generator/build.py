@@ -47,7 +47,7 @@ def _load_one(args: tuple[str, str]) -> Loaded:
 def load_all(paths: Sequence[Path], root: Path, jobs: int, progress: Progress) -> list[Loaded]:
     """Read, parse and check every file; in worker processes when there are enough files to gain."""
     work = [(str(p), str(root)) for p in paths]
-    if jobs == 1 or len(work) < 64:
+    if jobs == 1 or (jobs == 0 and len(work) < 64):  # a pool costs more than it saves on a few files
         return [progress.step(_load_one(w)) for w in work]
     with ProcessPoolExecutor(max_workers=jobs or None) as pool:
         # map() keeps input order, so the output does not depend on the number of processes.
@@ -56,9 +56,9 @@ def load_all(paths: Sequence[Path], root: Path, jobs: int, progress: Progress) -
 
 def duplicate_findings(reports: Sequence[Report]) -> dict[str, tuple[Finding, ...]]:
     """The same agency and year twice is an error on each file, naming the other."""
-    seen: dict[tuple[str, int | None], list[Report]] = defaultdict(list)
+    seen: dict[str, list[Report]] = defaultdict(list)
     for report in reports:
-        seen[(report.meta.agency_id or "", report.meta.year)].append(report)
+        seen[report.meta.report_id or report.meta.source_file].append(report)
     out: dict[str, tuple[Finding, ...]] = {}
     for group in seen.values():
         if len(group) < 2:
@@ -81,6 +81,20 @@ def corpus_findings(reports: Sequence[Report]) -> list[Report]:
         extra = by_id.get(report.meta.report_id or "", ()) + duplicates.get(report.meta.source_file, ())
         out.append(report.with_findings(tuple(extra)) if extra else report)
     return out
+
+
+def first_of_each_id(reports: Sequence[Report]) -> tuple[list[Report], list[Report]]:
+    """One report per report id goes on to the data and the site; the others already carry a
+    duplicate-report error naming both files, and fail the build until one is removed."""
+    kept: dict[str, Report] = {}
+    dropped: list[Report] = []
+    for report in reports:
+        key = report.meta.report_id or report.meta.source_file
+        if key in kept:
+            dropped.append(report)
+        else:
+            kept[key] = report
+    return list(kept.values()), dropped
 
 
 def print_findings(loaded: Iterable[Loaded], reports: Sequence[Report]) -> None:
@@ -124,6 +138,7 @@ def run_build(content: Path, out: Path, *, strict: bool = False, jobs: int = 0) 
     loaded = load_all(paths, root, jobs, progress)
     reports = corpus_findings(sorted((x.report for x in loaded if x.report), key=_report_key))
     print_findings(loaded, reports)
+    reports, duplicates = first_of_each_id(reports)
     data = data_files(reports)
     invalid = validate_data(data, reports)
     for line in invalid:
@@ -134,7 +149,7 @@ def run_build(content: Path, out: Path, *, strict: bool = False, jobs: int = 0) 
     errors = sum(len(r.errors) for r in reports)
     warnings = sum(len(r.warnings) for r in reports)
     _print_summary(reports, unreadable, errors, warnings, stats, time.perf_counter() - started)
-    failed = bool(unreadable or invalid) or (strict and errors > 0)
+    failed = bool(unreadable or invalid or duplicates) or (strict and errors > 0)
     return 1 if failed else 0
 
 

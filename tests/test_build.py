@@ -1,0 +1,100 @@
+"""The whole build on a content folder: bad input never stops the others; output is deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.parse_helpers import ROOT, SEEDS
+
+
+def _content(tmp_path: Path, extra: dict[str, bytes] | None = None) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(SEEDS, content / "reports")
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    for name, data in (extra or {}).items():
+        (content / "reports" / name).write_bytes(data)
+    return content
+
+
+def build(content: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out), *args]
+    return subprocess.run(command, cwd=content.parent, capture_output=True, text=True, encoding="utf-8", check=False)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    tmp = tmp_path_factory.mktemp("seeds")
+    content = _content(tmp)
+    result = build(content, tmp / "site")
+    return tmp, result
+
+
+def test_seeds_build_with_findings_published(seed_site: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    tmp, result = seed_site
+    assert result.returncode == 0, result.stderr
+    assert "content/reports/2020-shanggao-jiguan-shiwuju.txt:128: error[row-width]" in result.stdout
+    assert "content/reports/2020-tonghua-dongchangqu.txt:587: warning[review-litigation-total]" in result.stdout
+    assert result.stderr.strip().splitlines()[-1].startswith("built 5 reports (0 unreadable), 5 agencies")
+    assert (tmp / "site" / "index.html").is_file()
+    assert (tmp / "site" / "data" / "datapackage.json").is_file()
+
+
+def test_second_build_writes_nothing(seed_site: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    tmp, _ = seed_site
+    before = {p: p.stat().st_mtime_ns for p in (tmp / "site").rglob("*") if p.is_file()}
+    again = build(tmp / "content", tmp / "site")
+    assert again.returncode == 0
+    assert "(0 written)" in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in (tmp / "site").rglob("*") if p.is_file()} == before
+
+
+def test_one_process_and_two_give_identical_sites(
+    seed_site: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    tmp, _ = seed_site
+    result = build(tmp / "content", tmp_path / "two", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    single = build(tmp / "content", tmp_path / "one", "--jobs", "1")
+    assert single.returncode == 0
+    assert tree_digest(tmp_path / "two") == tree_digest(tmp_path / "one") == tree_digest(tmp / "site")
+
+
+def test_strict_fails_on_error_findings(seed_site: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    tmp, _ = seed_site
+    assert build(tmp / "content", tmp_path / "site", "--strict").returncode == 1
+
+
+def test_a_file_that_is_not_a_report_fails_the_build_but_not_the_others(tmp_path: Path) -> None:
+    content = _content(tmp_path, {"notice.txt": "关于开展防汛演练的通知\n请各单位按时参加。\n".encode()})
+    result = build(content, tmp_path / "site")
+    assert result.returncode == 1
+    assert "content/reports/notice.txt:1: error[not-a-report] no disclosure tables found" in result.stdout
+    assert "built 5 reports (1 unreadable)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(list((tmp_path / "site" / "reports").iterdir())) == 5
+
+
+def test_same_agency_and_year_twice_names_both_files(tmp_path: Path) -> None:
+    twin = (SEEDS / "2020-dehui-zhengfu-bangongshi.txt").read_bytes()
+    content = _content(tmp_path, {"2020-dehui-copy.txt": twin})
+    result = build(content, tmp_path / "site")
+    assert result.returncode == 1
+    expected = (
+        "content/reports/2020-dehui-copy.txt:1: error[duplicate-report] 德惠市人民政府办公室 2020 年度的报告重复："
+        "另见 content/reports/2020-dehui-zhengfu-bangongshi.txt"
+    )
+    assert expected in result.stdout
