@@ -20,6 +20,7 @@ from generator.model import Finding, Source
 from generator.rules import finding
 
 MAX_BYTES = 5 * 1024 * 1024  # a text report is a few tens of KB; anything this big is not one
+MAX_FILE_BYTES = 25 * 1024 * 1024  # any format; each reader applies its own tighter limit
 
 # Fields a contributor may state in front matter; they win over what the parser infers.
 FRONT_MATTER_FIELDS = {
@@ -53,10 +54,10 @@ def read_source(path: Path, display: str | None = None) -> Source:
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise NotAReport(name, f"unsupported file type {path.suffix or '(none)'!r}: expected one of {known}")
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise NotAReport(name, f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
-    return reader(data, name)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise NotAReport(name, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    return reader(path.read_bytes(), name)
 
 
 def decode_source(data: bytes, name: str) -> Source:

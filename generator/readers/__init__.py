@@ -9,9 +9,16 @@ from collections.abc import Callable
 
 from generator.model import Source
 from generator.read import decode_source
+from generator.readers.docx import read_docx
+from generator.readers.html import read_html
+from generator.readers.pdf import read_pdf
 
 Reader = Callable[[bytes, str], Source]
 
 READERS: dict[str, Reader] = {
     ".txt": decode_source,
+    ".html": read_html,
+    ".htm": read_html,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
 }

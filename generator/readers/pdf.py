@@ -1,0 +1,257 @@
+"""Read a PDF report that has a text layer into the text the parser reads (see `layout.py`), with pdfplumber.
+
+- Limits: the file's size and page count are checked before any page is read; an encrypted PDF, a file
+  that is not a PDF and a scanned PDF (pages without any text: OCR is not done) are refused in one line.
+- Tables with ruling lines (pdfplumber's `find_tables`): one line per row, a merged cell once (pdfplumber
+  gives the covered positions as None), a cell's lines joined without a separator, so header text set
+  vertically one character per line reads as one word. A table that goes on at the top of the next page
+  goes on as the same table; header rows repeated there are dropped.
+- Text outside tables: one line per printed line, split into tab-separated cells where words stand far
+  apart (tables without rules); lines of a paragraph that wrap at the right margin are joined again;
+  page numbers in the top and bottom margins are dropped.
+- Locations: a PDF has no lines, so `line_map` holds page × 1000 + the line's number on its page (the
+  n-th text line or table row from the top, from 1; capped at 999): 3012 is page 3, line 12.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdftypes import resolve1
+from pdfplumber.utils import cluster_objects
+from pdfplumber.utils.exceptions import PdfminerException
+
+from generator.errors import NotAReport
+from generator.model import Source
+from generator.readers.layout import LineWriter, cell_text, is_empty
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_PAGES = 60  # reports run to 5–15 pages; a bigger PDF is a yearbook or a scan, not one report
+LINE_SLOT = 1000  # location = page * LINE_SLOT + line on page
+_CELL_GAP = 1.5  # a gap wider than this many character widths separates two cells of a line
+_MARGIN = 0.08  # page numbers stand in the top / bottom 8 % of the page
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*(?:共|/)\s*\d{1,3}\s*页?)?[-—–\s]*$")
+_CID = re.compile(r"\(cid:\d+\)")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
+
+
+@dataclass
+class Item:
+    """A text line or a table on a page, top to bottom."""
+
+    top: float
+    rows: list[list[str]]  # a text line is one row
+    is_table: bool = False
+    x0: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
+    size: float = 10.0
+
+
+@dataclass
+class _Pages:
+    """What goes on from one page to the next: the output, and the table the last page ended with."""
+
+    out: LineWriter = field(default_factory=LineWriter)
+    table_head: list[list[str]] | None = None  # first rows of the table the last page ended with
+    found_text: bool = False
+
+
+def read_pdf(data: bytes, name: str) -> Source:
+    """A PDF report with a text layer → `Source`. Raises NotAReport (encrypted, scanned, too large)."""
+    if len(data) > MAX_BYTES:
+        raise NotAReport(name, f"PDF is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
+    if b"%PDF-" not in data[:1024]:
+        raise NotAReport(name, "not a PDF file (no %PDF- header)")
+    state = _Pages()
+    with _open(data, name) as pdf:
+        count = _page_count(pdf, name)
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                _write_page(page_items(page), number, state)
+            except Exception as exc:  # a broken content stream raises anything; it means "not readable"
+                raise NotAReport(
+                    name, f"cannot read page {number} of the PDF: {exc.__class__.__name__}: {exc}"
+                ) from None
+            page.close()  # free the page's parsed objects as we go
+    if not state.found_text:
+        raise NotAReport(
+            name,
+            f"scanned PDF without a text layer ({count} page{'s' if count != 1 else ''} of images): "
+            "OCR is not supported; add the report as text (.txt) or its Word/HTML version",
+        )
+    _check_decodable(state.out, name)
+    return state.out.source(data, name, suffix=".pdf", encoding="pdf")
+
+
+def _check_decodable(out: LineWriter, name: str) -> None:
+    """Refuse text that is mostly `(cid:123)` codes: fonts without a Unicode mapping."""
+    text = "".join(out.lines)
+    rest, codes = _CID.subn("", text)
+    if codes > len(re.sub(r"\s", "", rest)):
+        raise NotAReport(
+            name,
+            "the PDF's text cannot be decoded (its fonts map no characters to Unicode): "
+            "add the report as text (.txt) or its Word/HTML version",
+        )
+
+
+def _open(data: bytes, name: str) -> Any:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFEncryptionError):
+            raise NotAReport(
+                name,
+                "PDF is encrypted (password-protected): add the report as text (.txt) or its Word/HTML version",
+            ) from None
+        raise NotAReport(name, f"not a readable PDF: {cause.__class__.__name__}: {cause}") from None
+    except Exception as exc:  # pdfminer raises many types for broken files; all mean "not readable"
+        raise NotAReport(name, f"not a readable PDF: {exc.__class__.__name__}: {exc}") from None
+
+
+def _page_count(pdf: Any, name: str) -> int:
+    """The page count from the page tree (cheap), checked against the limit before pages are parsed."""
+    try:
+        count = int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # an unusual page tree: count the pages instead
+        count = len(pdf.pages)
+    if count > MAX_PAGES:
+        raise NotAReport(name, f"PDF has {count} pages; the limit is {MAX_PAGES}")
+    if count == 0:
+        raise NotAReport(name, "PDF has no pages")
+    return count
+
+
+def page_items(page: Any) -> list[Item]:
+    """The page's tables and the text lines outside them, top to bottom."""
+    page = page.dedupe_chars()  # bold set by printing each character twice
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    items = [Item(t.bbox[1], _table_rows(t.extract()), is_table=True) for t in tables]
+    chars = [c for c in page.chars if c["text"].strip() and not any(_inside(c, b) for b in boxes)]
+    for line in cluster_objects(chars, lambda c: (c["top"] + c["bottom"]) / 2, tolerance=2):
+        items.append(_text_line(line))
+    items.sort(key=lambda item: item.top)
+    return _drop_page_numbers(items, float(page.height))
+
+
+def _inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _table_rows(rows: list[list[str | None]]) -> list[list[str]]:
+    """Cells in row order; None marks a position a merged cell covers."""
+    out = []
+    for row in rows:
+        cells = [cell_text((cell or "").split("\n")) for cell in row if cell is not None]
+        if cells:
+            out.append(cells)
+    return out
+
+
+def _text_line(chars: list[dict[str, Any]]) -> Item:
+    """One printed line: characters left to right, split into cells at wide gaps."""
+    chars = sorted(chars, key=lambda c: c["x0"])
+    size = max(float(c.get("size") or 10.0) for c in chars)
+    cells, current = [], chars[0]["text"]
+    for prev, char in itertools.pairwise(chars):
+        gap = char["x0"] - prev["x1"]
+        if gap > _CELL_GAP * size:
+            cells.append(current)
+            current = ""
+        elif gap > 0.2 * size and (prev["text"] + char["text"]).isascii():
+            current += " "
+        current += char["text"]
+    cells.append(current)
+    top, bottom = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
+    return Item(top, [cells], x0=chars[0]["x0"], x1=chars[-1]["x1"], bottom=bottom, size=size)
+
+
+def _drop_page_numbers(items: list[Item], height: float) -> list[Item]:
+    def is_page_number(item: Item) -> bool:
+        in_margin = item.top < height * _MARGIN or item.bottom > height * (1 - _MARGIN)
+        cells = item.rows[0] if item.rows else []
+        return not item.is_table and in_margin and len(cells) == 1 and bool(_PAGE_NUMBER.match(cells[0]))
+
+    return [item for item in items if not is_page_number(item)]
+
+
+def _join_wrapped(items: list[Item]) -> list[Item]:
+    """Join the lines of a paragraph that wrap at the right margin (a wrapped line starts at the left
+    margin and reaches the right one; the next line is close below and is not a heading)."""
+    text = [i for i in items if not i.is_table and len(i.rows[0]) == 1]
+    if not text:
+        return items
+    left, right = min(i.x0 for i in text), max(i.x1 for i in text)
+    joined: list[Item] = []
+    for item in items:
+        prev = joined[-1] if joined else None
+        if prev is not None and _continues(prev, item, left, right):
+            prev.rows[0][0] += item.rows[0][0]
+            prev.x1, prev.bottom = item.x1, item.bottom
+            continue
+        joined.append(item)
+    return joined
+
+
+def _continues(prev: Item, item: Item, left: float, right: float) -> bool:
+    if prev.is_table or item.is_table or len(prev.rows[0]) != 1 or len(item.rows[0]) != 1:
+        return False
+    starts_left = prev.x0 <= left + 3 * prev.size
+    reaches_right = prev.x1 >= right - 2 * prev.size
+    close_below = 0 <= item.top - prev.bottom < prev.size
+    return starts_left and reaches_right and close_below and not _HEADING.match(item.rows[0][0])
+
+
+def _write_page(items: list[Item], page_number: int, state: _Pages) -> None:
+    line = 0
+    for index, item in enumerate(_join_wrapped(items)):
+        state.found_text = state.found_text or any(not is_empty(c) for row in item.rows for c in row)
+        if not item.is_table:
+            line += 1
+            state.table_head = None
+            _write_text(item.rows[0], _location(page_number, line), state.out)
+            continue
+        goes_on = index == 0 and state.table_head is not None
+        rows = _without_repeated_header(item.rows, state.table_head) if goes_on else item.rows
+        if not goes_on:
+            state.out.blank(_location(page_number, line + 1))
+            state.table_head = item.rows[:3]
+        for cells in rows:
+            line += 1
+            state.out.row(cells, _location(page_number, line))
+        state.out.blank()
+    if items and not items[-1].is_table:
+        state.table_head = None
+
+
+def _location(page_number: int, line: int) -> int:
+    return page_number * LINE_SLOT + min(max(line, 1), LINE_SLOT - 1)
+
+
+def _write_text(cells: list[str], where: int, out: LineWriter) -> None:
+    out.blank()
+    if len(cells) > 1:
+        out.row([cell_text([c]) for c in cells], where)
+    elif not is_empty(cells[0]):
+        out.paragraph(cells[0], where)
+
+
+def _without_repeated_header(rows: list[list[str]], head: list[list[str]] | None) -> list[list[str]]:
+    """The rows of a table going on from the previous page, without the header rows it repeats."""
+    if not head:
+        return rows
+    repeated = 0
+    while repeated < min(len(head), len(rows) - 1) and rows[repeated] == head[repeated]:
+        repeated += 1
+    return rows[repeated:]
