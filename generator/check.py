@@ -45,6 +45,20 @@ def text_line(path: str, item: Finding) -> str:
     return f"{path}:{item.line or 1}: {item.severity}[{item.rule}] {item.message}{ack}"
 
 
+def _with_schema_findings(reports: list[Report]) -> list[Report]:
+    """Package and validate the checked reports like the build does; schema errors become findings."""
+    from generator.build import corpus_findings, first_of_each_id
+    from generator.package import data_files
+    from generator.validate import problems_by_report, validate_data
+
+    if not reports:
+        return reports
+    reports = corpus_findings(reports)  # duplicates among the checked files, carry-over between years
+    unique, _ = first_of_each_id(reports)
+    by_id = problems_by_report(validate_data(data_files(unique), unique))
+    return [r.with_findings(by_id.get(r.meta.report_id or "", ())) for r in reports]
+
+
 def run_check(paths: list[Path], fmt: str = "text") -> int:
     root = Path.cwd()
     reports: list[Report] = []
@@ -58,6 +72,7 @@ def run_check(paths: list[Path], fmt: str = "text") -> int:
             problem = exc.problem if isinstance(exc, NotAReport) else f"cannot read file: {exc.strerror}"
             item = Finding("not-a-report", "error", problem, 1)
             print(github_annotation(shown, item) if fmt == "github" else text_line(shown, item))
+    reports = _with_schema_findings(reports)
     for report in reports:
         for item in report.findings:
             path = report.meta.source_file
