@@ -118,12 +118,13 @@ def source_copies(reports: Sequence[Report], root: Path) -> dict[str, bytes]:
     }
 
 
-def render(reports: Sequence[Report], data: dict[str, bytes], cache: Path) -> dict[str, bytes]:
+def render(reports: Sequence[Report], files: dict[str, bytes], content: Path, cache: Path) -> dict[str, bytes]:
+    """Pages and static assets; `files` (data and source copies) lets pages list downloads and sizes."""
     from generator.render import render_site, static_assets
-    from generator.site_model import build_corpus
+    from generator.site_model import build_corpus, read_pages
 
-    corpus = build_corpus(reports)
-    return {**render_site(corpus, data), **static_assets(cache)}
+    corpus = build_corpus(reports, pages=read_pages(content / "pages"))
+    return {**render_site(corpus, files), **static_assets(cache)}
 
 
 def run_build(content: Path, out: Path, *, strict: bool = False, jobs: int = 0) -> int:
@@ -143,7 +144,8 @@ def run_build(content: Path, out: Path, *, strict: bool = False, jobs: int = 0) 
     invalid = validate_data(data, reports)
     for line in invalid:
         print(line)
-    files = {**data, **render(reports, data, root / ".cache"), **source_copies(reports, root)}
+    downloads = {**data, **source_copies(reports, root)}
+    files = {**downloads, **render(reports, downloads, content, root / ".cache")}
     stats = write_outputs(out, files)
     unreadable = [x for x in loaded if x.problem]
     errors = sum(len(r.errors) for r in reports)

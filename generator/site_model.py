@@ -21,7 +21,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PAGES_DIR = REPO_ROOT / "content" / "pages"
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 
-LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇、街道", "unknown": "级别不详"}
+LEVEL_LABELS = {
+    "province": "省级",
+    "city": "市级",
+    "county": "县级",
+    "township": "乡镇、街道",
+    "unknown": "级别不详",
+}
 LEVEL_ORDER = tuple(LEVEL_LABELS)
 KIND_LABELS = {"government": "政府", "department": "部门"}
 
@@ -36,6 +42,9 @@ class SiteConfig:
     title: str = SITE_TITLE
     repo_url: str | None = None  # e.g. "https://github.com/org/repo": links each source file to its blob
     branch: str = "main"
+    # Where the site is served, e.g. "/repo/" on GitHub project pages. Only 404.html uses it (as <base>):
+    # that page is served at whatever missing address was asked for, so relative links alone break.
+    base_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,13 +110,18 @@ def build_corpus(
     schemas: Mapping[str, Mapping[str, Any]] | None = None,
     config: SiteConfig | None = None,
 ) -> Corpus:
-    """Group reports by agency, in a stable order (the site must be byte-identical between builds)."""
+    """Group reports by agency, in a stable order (the site must be byte-identical between builds).
+
+    `pages` and `schemas` default to content/pages/*.md and generator/schemas/*.json of this checkout
+    (read here, once, so that rendering itself never touches the disk); pass {} for none."""
     ordered = tuple(sorted(reports, key=report_id))
     by_agency: dict[str, list[Report]] = {}
     for report in ordered:
         by_agency.setdefault(agency_id(report), []).append(report)
     agencies = tuple(sorted((make_agency(k, v) for k, v in by_agency.items()), key=_agency_sort_key))
-    return Corpus(ordered, agencies, dict(pages or {}), dict(schemas or {}), config or SiteConfig())
+    pages = read_pages() if pages is None else pages
+    schemas = read_schemas() if schemas is None else schemas
+    return Corpus(ordered, agencies, dict(pages), dict(schemas), config or SiteConfig())
 
 
 def make_agency(agency_key: str, reports: Sequence[Report]) -> Agency:
@@ -163,3 +177,22 @@ def read_schemas(schema_dir: Path = SCHEMAS_DIR) -> dict[str, dict[str, Any]]:
         p.name.removesuffix(".json").removesuffix(".schema"): json.loads(p.read_text(encoding="utf-8"))
         for p in sorted(schema_dir.glob("*.json"))
     }
+
+
+# --- stable URLs (relative to the site root; pages prefix them with their own `root`) -------------
+
+
+def report_url(report: Report) -> str:
+    return f"reports/{report_id(report)}/"
+
+
+def agency_url(agency_key: str) -> str:
+    return f"agencies/{agency_key}/"
+
+
+def report_title(report: Report) -> str:
+    meta = report.meta
+    if meta.title:
+        return meta.title
+    year = f"{meta.year}年" if meta.year else ""
+    return f"{agency_name(report)}{year}政府信息公开工作年度报告"

@@ -1,0 +1,221 @@
+"""Vega-Lite charts, defined once with Altair and fed each page's numbers.
+
+Altair builds and validates each chart type's specification once (`chart_specs`, cached). A page only
+carries its data (`{"spec": kind, "values": [...]}` in a JSON script element beside the figure's HTML
+table); `static/charts.js` puts the data into the shared specification and calls vega-embed from the
+one bundle shipped in `static/vega.js`. `with_data` does the same swap in Python, for tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+
+from generator.model import Number
+from generator.textfmt import format_or_dash
+
+FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
+INK, BAR = "#1f2933", "#2458a6"
+DATA_NAME = "values"  # the placeholder dataset that each page's values replace
+BAR_STEP = 28  # pixels per bar
+
+# Export only: no "view source" or "open in editor" (the editor lives on another host).
+EMBED_OPTIONS: dict[str, Any] = {
+    "renderer": "svg",
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    "i18n": {
+        "CLICK_TO_VIEW_ACTIONS": "导出图表",
+        "PNG_ACTION": "保存为 PNG 图片",
+        "SVG_ACTION": "保存为 SVG 图片",
+        "COMPILED_ACTION": "查看 Vega 代码",
+        "EDITOR_ACTION": "在 Vega 编辑器中打开",
+        "SOURCE_ACTION": "查看源代码",
+    },
+}
+# d3-format's zh-CN locale (the same as vl_convert.get_format_locale("zh-CN")), fixed here so that the
+# build does not depend on a lookup.
+ZH_CN_FORMAT_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
+
+
+def INTEGER_TICKS(scale: str, size: str) -> alt.ExprRef:
+    """Counts have integer ticks only: never more ticks than the largest count (so no 0.5 labelled "1")."""
+    return alt.ExprRef(expr=f"max(1, min(ceil({size}/60), domain('{scale}')[1]))")
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure(font=FONT)
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13, titleFontWeight="normal"
+        )
+        .configure_legend(labelColor=INK, labelFontSize=13, labelLimit=0)
+    )
+
+
+def _bar_chart() -> alt.TopLevelMixin:
+    """Horizontal bars, one per labelled count, each with its number written at its end."""
+    base = alt.Chart(alt.Data(name=DATA_NAME)).encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=200, ticks=False)),
+        x=alt.X("value:Q", title="件数", axis=alt.Axis(format=",d", tickCount=INTEGER_TICKS("x", "width"))),
+        tooltip=[alt.Tooltip("label:N", title="项目"), alt.Tooltip("value:Q", title="件数", format=",d")],
+    )
+    bars = base.mark_bar(color=BAR, height={"band": 0.7})
+    labels = base.mark_text(align="left", dx=4, color=INK, fontSize=13).encode(
+        text=alt.Text("value:Q", format=",d")
+    )
+    # Height grows with the number of bars, so only the width is fitted to the page.
+    chart = alt.layer(bars, labels).properties(
+        width="container",
+        height=alt.Step(BAR_STEP),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
+    return _config(chart.properties(padding={"right": 24, "left": 4, "top": 4, "bottom": 4}))
+
+
+def _trend_chart() -> alt.TopLevelMixin:
+    """Several counts across years; each series has its own point shape and dash, not only a colour."""
+    legend = alt.Legend(orient="bottom", direction="vertical", symbolSize=120)
+    colour = alt.Scale(scheme="dark2")
+    base = alt.Chart(alt.Data(name=DATA_NAME)).encode(
+        x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title="件数", axis=alt.Axis(format=",d", tickCount=INTEGER_TICKS("y", "height"))),
+        tooltip=[
+            alt.Tooltip("year:O", title="年度"),
+            alt.Tooltip("measure:N", title="项目"),
+            alt.Tooltip("value:Q", title="件数", format=",d"),
+        ],
+    )
+    lines = base.mark_line(strokeWidth=2).encode(
+        color=alt.Color("measure:N", sort=None, scale=colour, legend=None),
+        strokeDash=alt.StrokeDash("measure:N", sort=None, legend=None),
+    )
+    # The legend comes from the points: colour and shape together name each series.
+    points = base.mark_point(size=80, filled=True, opacity=1, strokeWidth=0).encode(
+        fill=alt.Fill("measure:N", title=None, sort=None, scale=colour, legend=legend),
+        shape=alt.Shape("measure:N", title=None, sort=None, legend=legend),
+    )
+    return _config(alt.layer(lines, points).properties(width="container", height=220))
+
+
+CHART_BUILDERS = {"bar": _bar_chart, "trend": _trend_chart}
+
+
+@lru_cache(maxsize=1)
+def chart_specs() -> dict[str, dict[str, Any]]:
+    """Each chart type's Vega-Lite specification, built and validated by Altair once per process."""
+    return {kind: build().to_dict() for kind, build in CHART_BUILDERS.items()}
+
+
+def with_data(kind: str, values: list[dict[str, Any]]) -> dict[str, Any]:
+    """The full specification of one chart: the shared spec with the placeholder data replaced."""
+    spec = copy.deepcopy(chart_specs()[kind])
+    _replace_data(spec, values)
+    return spec
+
+
+def _replace_data(spec: dict[str, Any], values: list[dict[str, Any]]) -> None:
+    spec["data"] = {"values": values}
+
+
+def charts_script() -> str:
+    """static/charts.js: the specifications, options and the few lines that draw each figure."""
+    specs = json.dumps(chart_specs(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    options = dict(EMBED_OPTIONS, formatLocale=ZH_CN_FORMAT_LOCALE)
+    options_json = json.dumps(options, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return CHARTS_JS.replace("__SPECS__", specs).replace("__OPTIONS__", options_json)
+
+
+CHARTS_JS = """/* Generated by generator/charts.py: draws every <figure data-chart> from its JSON data. */
+(function () {
+  "use strict";
+  var SPECS = __SPECS__;
+  var OPTIONS = __OPTIONS__;
+  function draw(figure) {
+    var data = JSON.parse(figure.querySelector("script[type='application/json']").textContent);
+    var target = figure.querySelector(".vis");
+    var spec = Object.assign({}, SPECS[data.spec], {data: {values: data.values}});
+    if (data.height) { spec.height = data.height; }  // a number: Vega-Lite warns about step heights
+    target.hidden = false;
+    window.vegaEmbed(target, spec, OPTIONS).then(function () {
+      // vega-embed's menu button is an icon: give it a name screen readers can announce.
+      target.querySelectorAll("summary").forEach(function (s) { s.setAttribute("aria-label", "导出图表"); });
+    }).catch(function () { target.hidden = true; });
+  }
+  if (window.vegaEmbed) { document.querySelectorAll("figure[data-chart]").forEach(draw); }
+})();
+"""
+
+
+# --- what a page shows: a caption, the numbers as a table, and the chart's data --------------------
+
+
+@dataclass(frozen=True)
+class ChartFigure:
+    kind: str  # key of CHART_BUILDERS
+    id: str  # element id, unique on its page
+    caption: str
+    columns: tuple[str, ...]  # header of the figure's table
+    rows: tuple[tuple[str, ...], ...]  # the table's rows, numbers already formatted
+    payload: dict[str, Any]  # {"spec": kind, "values": [...]}, written with |tojson
+
+    @property
+    def drawable(self) -> bool:
+        """Worth drawing: some count is above zero (all blanks or zeros say everything in the table)."""
+        return any(v["value"] for v in self.payload["values"])
+
+
+def bar_figure(
+    id_: str, caption: str, pairs: Sequence[tuple[str, Number | None]], label_title: str = "项目"
+) -> ChartFigure:
+    """Counts by label; blank counts stay in the table (as "—") and are left out of the chart."""
+    values = [{"label": label, "value": value} for label, value in pairs if value is not None]
+    rows = tuple((label, format_or_dash(value)) for label, value in pairs)
+    return ChartFigure("bar", id_, caption, (label_title, "件数"), rows, _bar_payload(values))
+
+
+def _bar_payload(values: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"spec": "bar", "height": BAR_STEP * len(values), "values": values}
+
+
+def matrix_figure(
+    id_: str,
+    caption: str,
+    corner: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[Number | None]]],
+    joiner: str = " ",
+) -> ChartFigure:
+    """A small two-way table (e.g. proceeding × outcome) drawn as one bar per cell, labelled by both."""
+    values = [
+        {"label": f"{row}{joiner}{column}", "value": value}
+        for row, numbers in rows
+        for column, value in zip(columns, numbers, strict=True)
+        if value is not None
+    ]
+    table = tuple((row, *(format_or_dash(v) for v in numbers)) for row, numbers in rows)
+    return ChartFigure("bar", id_, caption, (corner, *columns), table, _bar_payload(values))
+
+
+def trend_figure(
+    id_: str, caption: str, years: Sequence[int], series: Iterable[tuple[str, Sequence[Number | None]]]
+) -> ChartFigure:
+    """Counts across years: one row per year, one column per series."""
+    series = list(series)
+    values = [
+        {"year": str(year), "measure": label, "value": value}
+        for label, numbers in series
+        for year, value in zip(years, numbers, strict=True)
+        if value is not None
+    ]
+    rows = tuple(
+        (f"{year}年", *(format_or_dash(numbers[i]) for _, numbers in series)) for i, year in enumerate(years)
+    )
+    columns = ("年度", *(label for label, _ in series))
+    return ChartFigure("trend", id_, caption, columns, rows, {"spec": "trend", "values": values})

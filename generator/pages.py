@@ -1,0 +1,346 @@
+"""Page contexts for the home, agency and report pages: pure functions of the corpus and data files.
+
+Each function returns a `Page` (output path, template, context); `render.render_site` renders them.
+Corpus-wide pages (data, quality, comparison, Markdown, 404) are in `pages_corpus.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
+from generator.markdown import render_narrative
+from generator.model import Number, Report
+from generator.report_tables import OfficialTable, official_tables
+from generator.site_figures import (
+    HEADLINES,
+    OUTCOME_LABELS,
+    RESULT_GROUPS,
+    Getter,
+    add,
+    app_total,
+    applicant_values,
+    change,
+    corpus_total,
+    result_group_values,
+    review_matrix,
+    timeliness,
+)
+from generator.site_findings import FindingView, finding_views, template_of
+from generator.site_model import (
+    Agency,
+    Corpus,
+    agency_url,
+    report_id,
+    report_title,
+    report_url,
+)
+from generator.spec import SECTIONS
+from generator.table_html import official_table_html
+from generator.textfmt import format_change, format_or_dash, format_size
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path relative to the site root
+    template: str
+    context: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str  # relative to the site root
+    name: str  # file name
+    label: str  # what it is, in Chinese
+    size: str
+
+
+FILE_LABELS = {  # in the order the download lists show them
+    "reports": "报告一览",
+    "proactive": "主动公开情况",
+    "applications": "收到和处理申请情况",
+    "review_litigation": "行政复议、行政诉讼情况",
+    "findings": "问题清单",
+    "report": "整份报告",
+    "datapackage": "数据包描述",
+}
+FORMAT_LABELS = {".csv": "CSV", ".json": "JSON", ".xlsx": "Excel", ".zip": "ZIP 压缩包"}
+BUNDLE_LABELS = {".xlsx": "全部表格", ".zip": "完整数据包"}  # the corpus-wide workbook and archive
+
+
+def _download_order(download: Download) -> tuple[int, str]:
+    stem = download.name.split(".", 1)[0]
+    order = list(FILE_LABELS)
+    return (order.index(stem) if stem in order else len(order), download.name)
+
+
+class Files:
+    """The data files (and source copies) other stages produce, indexed by folder for download lists."""
+
+    def __init__(self, data_files: Mapping[str, bytes]) -> None:
+        self._files = data_files
+        self._by_dir: dict[str, list[str]] = {}
+        for path in sorted(data_files):
+            folder, _, _ = path.rpartition("/")
+            self._by_dir.setdefault(folder, []).append(path)
+
+    def get(self, path: str) -> bytes | None:
+        return self._files.get(path)
+
+    def in_dir(self, folder: str) -> list[Download]:
+        """The files of one folder, tables in the order of the report, each format beside the other."""
+        return sorted(
+            (self.download(p) for p in self._by_dir.get(folder.rstrip("/"), [])), key=_download_order
+        )
+
+    def download(self, path: str) -> Download:
+        name = PurePosixPath(path).name
+        stem, suffix = name.split(".", 1)[0], PurePosixPath(name).suffix
+        label = FILE_LABELS.get(stem) or BUNDLE_LABELS.get(suffix, stem)
+        fmt = FORMAT_LABELS.get(suffix, suffix.lstrip(".").upper())
+        return Download(path, name, f"{label}（{fmt}）", format_size(len(self._files[path])))
+
+
+# --- home -----------------------------------------------------------------------------------------
+
+
+def home_page(corpus: Corpus, files: Files) -> Page:
+    years = sorted({r.meta.year for r in corpus.reports if r.meta.year})
+    latest_year = years[-1] if years else None
+    latest = [r for r in corpus.reports if r.meta.year == latest_year]
+    recent = sorted(corpus.reports, key=lambda r: (r.meta.published or "", report_id(r)), reverse=True)[:10]
+    figures = _corpus_figures(latest, latest_year) if latest else []
+    context = {
+        "title": "首页",
+        "counts": _corpus_counts(corpus),
+        "years": years,
+        "by_year": [_year_row(corpus, year) for year in years],
+        "headlines": HEADLINES,
+        "latest_year": latest_year,
+        "figures": figures,
+        "has_charts": any(f.drawable for f in figures),
+        "recent": [(r, corpus.agency_of(r)) for r in recent],
+    }
+    return Page("index.html", "index.html", context)
+
+
+def _corpus_counts(corpus: Corpus) -> dict[str, int]:
+    findings = [f for r in corpus.reports for f in r.findings]
+    return {
+        "reports": len(corpus.reports),
+        "agencies": len(corpus.agencies),
+        "errors": sum(f.severity == "error" for f in findings),
+        "warnings": sum(f.severity == "warning" for f in findings),
+    }
+
+
+def _year_row(corpus: Corpus, year: int) -> dict[str, Any]:
+    reports = [r for r in corpus.reports if r.meta.year == year]
+    totals = [corpus_total(reports, h.get) for h in HEADLINES]
+    return {
+        "year": year,
+        "reports": len(reports),
+        "totals": [(format_or_dash(t), blank) for t, blank in totals],
+    }
+
+
+def _corpus_figures(reports: Sequence[Report], year: int | None) -> list[ChartFigure]:
+    results = [(label, corpus_total(reports, _group_getter(rows))[0]) for label, rows in RESULT_GROUPS]
+    applicants = [
+        (label, corpus_total(reports, _applicant_getter(i))[0])
+        for i, (label, _) in enumerate(applicant_values(reports[0]))
+    ]
+    return [
+        bar_figure(
+            "fig-results", f"{year}年度：全部报告的申请办理结果合计（“总计”列，件）", results, "办理结果"
+        ),
+        bar_figure(
+            "fig-applicants",
+            f"{year}年度：全部报告的本年新收申请，按申请人类型合计（件）",
+            applicants,
+            "申请人",
+        ),
+    ]
+
+
+def _group_getter(rows: tuple[str, ...]) -> Getter:
+    def total(report: Report) -> Number | None:
+        return add(app_total(report, row) for row in rows)
+
+    return total
+
+
+def _applicant_getter(index: int) -> Getter:
+    def value(report: Report) -> Number | None:
+        return applicant_values(report)[index][1]
+
+    return value
+
+
+# --- one agency -------------------------------------------------------------------------------------
+
+TREND_HEADLINES = ("new_received", "total_processed", "disclosed")
+
+
+def agency_page(corpus: Corpus, agency: Agency, files: Files) -> Page:
+    reports = agency.reports
+    latest = reports[-1]
+    previous = reports[-2] if len(reports) > 1 else None
+    figures = _agency_figures(agency)
+    context = {
+        "title": agency.name,
+        "agency": agency,
+        "latest": latest,
+        "previous": previous,
+        "headline_rows": _headline_rows(latest, previous),
+        "figures": figures,
+        "has_charts": any(f.drawable for f in figures),
+        "report_rows": [_report_row(r, agency) for r in reversed(reports)],
+        "findings": [(r, f) for r in reversed(reports) for f in finding_views(r)],
+        "downloads": files.in_dir(f"data/agencies/{agency.id}"),
+    }
+    return Page(f"{agency_url(agency.id)}index.html", "agency.html", context)
+
+
+def _headline_rows(latest: Report, previous: Report | None) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for h in HEADLINES:
+        now, before = h.get(latest), h.get(previous) if previous else None
+        rows.append(
+            (h.label, format_or_dash(now), format_or_dash(before), format_change(change(now, before)))
+        )
+    return rows
+
+
+def _agency_figures(agency: Agency) -> list[ChartFigure]:
+    dated = [(r.meta.year, r) for r in agency.reports if r.meta.year]
+    if len(dated) < 2:
+        return []
+    years = [year for year, _ in dated]
+    series = [(h.label, [h.get(r) for _, r in dated]) for h in HEADLINES if h.id in TREND_HEADLINES]
+    caption = f"{agency.name}历年申请数量：新收、办理总计与予以公开（“总计”列，件）"
+    return [trend_figure("fig-trend", caption, years, series)]
+
+
+def _report_row(report: Report, agency: Agency) -> dict[str, Any]:
+    return {
+        "report": report,
+        "url": report_url(report),
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "timeliness": timeliness(report, agency.level, agency.kind),
+    }
+
+
+# --- one report -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of the report's six sections: narrative text, or an official table with its charts."""
+
+    number: int
+    title: str
+    html: Markup | None = None
+    table: OfficialTable | None = None
+    figures: tuple[ChartFigure, ...] = ()
+
+    @property
+    def table_html(self) -> Markup:
+        return official_table_html(self.table) if self.table else Markup("")
+
+
+def report_page(corpus: Corpus, report: Report, files: Files) -> Page:
+    agency = corpus.agency_of(report)
+    findings = finding_views(report)
+    tables = official_tables(report, findings)
+    rid = report_id(report)
+    parts = _parts(report, tables)
+    context = {
+        "title": report_title(report),
+        "report": report,
+        "agency": agency,
+        "parts": parts,
+        "has_charts": any(f.drawable for p in parts for f in p.figures),
+        "findings": findings,
+        "other_findings": _not_in_tables(findings, tables),
+        "template": template_of(report) if report.meta.template else None,
+        "timeliness": timeliness(report, agency.level, agency.kind),
+        "source": _source(report, files, corpus.config.repo_url, corpus.config.branch),
+        "downloads": files.in_dir(f"data/reports/{rid}"),
+        "siblings": [(r.meta.year, report_url(r), r is report) for r in agency.reports],
+    }
+    return Page(f"{report_url(report)}index.html", "report.html", context)
+
+
+def _not_in_tables(findings: Sequence[FindingView], tables: Sequence[OfficialTable]) -> list[FindingView]:
+    """Findings listed in the report's findings section: those not already under one of the tables."""
+    listed = {f.number for t in tables for f in t.findings}
+    return [f for f in findings if f.number not in listed]
+
+
+def _parts(report: Report, tables: Sequence[OfficialTable]) -> list[Part]:
+    sections = {s.number: s for s in report.sections}
+    table_of = {2: tables[0], 3: tables[1], 4: tables[2]}
+    figures = _report_figures(report)
+    parts = []
+    for number, title in SECTIONS:
+        if number in table_of:
+            parts.append(Part(number, title, table=table_of[number], figures=figures.get(number, ())))
+        elif number in sections and sections[number].text.strip():
+            parts.append(Part(number, title, html=Markup(render_narrative(sections[number].text))))
+    return parts
+
+
+def _report_figures(report: Report) -> dict[int, tuple[ChartFigure, ...]]:
+    return {
+        3: (
+            bar_figure(
+                "fig-results", "本年度申请办理结果（“总计”列，件）", result_group_values(report), "办理结果"
+            ),
+            bar_figure(
+                "fig-applicants", "本年新收申请，按申请人类型（件）", applicant_values(report), "申请人"
+            ),
+        ),
+        4: (
+            matrix_figure(
+                "fig-review",
+                "行政复议、行政诉讼结果（件，不含各项总计）",
+                "程序",
+                OUTCOME_LABELS,
+                review_matrix(report),
+            ),
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    url: str | None  # the agency's page, only when it is an http(s) URL (anything else is shown as text)
+    url_text: str | None
+    file: str  # path in the repository
+    copy: Download | None  # the copy published beside the page
+    sha256: str | None
+    repo_link: str | None
+
+
+def source_copy_path(report: Report) -> str:
+    """Where the original file is published: reports/<report_id>/source.<ext>."""
+    return f"{report_url(report)}source{report.meta.source_suffix}"
+
+
+def _source(report: Report, files: Files, repo_url: str | None, branch: str) -> SourceInfo:
+    url = report.meta.source_url
+    safe_url = url if url and url.lower().startswith(("http://", "https://")) else None
+    copy_path = source_copy_path(report)
+    data = files.get(copy_path)
+    copy = files.download(copy_path) if data is not None else None
+    repo_link = f"{repo_url.rstrip('/')}/blob/{branch}/{report.meta.source_file}" if repo_url else None
+    sha = report.meta.source_sha256 or (hashlib.sha256(data).hexdigest() if data is not None else None)
+    return SourceInfo(safe_url, url, report.meta.source_file, copy, sha, repo_link)

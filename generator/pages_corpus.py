@@ -1,0 +1,226 @@
+"""Page contexts for the corpus-wide pages: agencies index, data, quality, comparison, Markdown, 404."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.markdown import render_markdown
+from generator.model import Report
+from generator.pages import FILE_LABELS, Files, Page
+from generator.site_figures import (
+    HEADLINES,
+    RESULT_GROUPS,
+    SHARE_METHOD,
+    add,
+    app_total,
+    share_disclosed,
+)
+from generator.site_model import (
+    KIND_LABELS,
+    LEVEL_LABELS,
+    LEVEL_ORDER,
+    Agency,
+    Corpus,
+    agency_url,
+    report_url,
+)
+from generator.textfmt import format_or_dash, format_percent
+
+# --- agencies index ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyEntry:
+    agency: Agency
+    url: str
+    search: str  # what the filter box matches: the name and the region's name
+    years: tuple[tuple[int | None, str], ...]  # (year, report url)
+
+
+def agencies_page(corpus: Corpus) -> Page:
+    provinces: dict[tuple[str, str], dict[tuple[int, int], list[AgencyEntry]]] = {}
+    for agency in corpus.agencies:
+        region = agency.region
+        province = (
+            (region.province_code or "~", region.province)
+            if region and region.province
+            else ("~", "地区不详")
+        )
+        group = (LEVEL_ORDER.index(agency.level), 0 if agency.kind == "government" else 1)
+        provinces.setdefault(province, {}).setdefault(group, []).append(_entry(agency))
+    groups = [
+        (name, [(_group_label(level, kind), entries) for (level, kind), entries in sorted(levels.items())])
+        for (_, name), levels in sorted(provinces.items())
+    ]
+    return Page(
+        "agencies/index.html",
+        "agencies.html",
+        {"title": "机关", "groups": groups, "total": len(corpus.agencies)},
+    )
+
+
+def _group_label(level: int, kind: int) -> str:
+    return f"{LEVEL_LABELS[LEVEL_ORDER[level]]}{KIND_LABELS['government' if kind == 0 else 'department']}"
+
+
+def _entry(agency: Agency) -> AgencyEntry:
+    region = agency.region.name if agency.region else ""
+    years = tuple((r.meta.year, report_url(r)) for r in agency.reports)
+    return AgencyEntry(agency, agency_url(agency.id), f"{agency.name} {region}", years)
+
+
+# --- data ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    name: str
+    title: str
+    type: str
+    description: str
+    constraints: str
+
+
+def data_page(corpus: Corpus, files: Files) -> Page:
+    package = _json(files.get("data/datapackage.json"))
+    context = {
+        "title": "数据下载",
+        "downloads": files.in_dir("data"),
+        "dictionary": [
+            (name, FILE_LABELS.get(name, ""), schema.get("description", ""), _fields(schema))
+            for name, schema in sorted(corpus.schemas.items(), key=_schema_order)
+        ],
+        "package_title": package.get("title"),
+        "package_version": package.get("version"),
+        "licenses": package.get("licenses", []) if package else [],
+        "example": corpus.reports[0] if corpus.reports else None,
+    }
+    return Page("data/index.html", "data.html", context)
+
+
+def _schema_order(item: tuple[str, Mapping[str, Any]]) -> tuple[int, str]:
+    order = list(FILE_LABELS)
+    return (order.index(item[0]) if item[0] in order else len(order), item[0])
+
+
+def _json(data: bytes | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _fields(schema: Mapping[str, Any]) -> list[SchemaField]:
+    return [
+        SchemaField(
+            f.get("name", ""),
+            f.get("title", ""),
+            f.get("type", "string"),
+            f.get("description", ""),
+            _constraints(f.get("constraints", {})),
+        )
+        for f in schema.get("fields", [])
+    ]
+
+
+def _constraints(constraints: Mapping[str, Any]) -> str:
+    parts = []
+    if constraints.get("required"):
+        parts.append("必填")
+    if "minimum" in constraints:
+        parts.append(f"最小值 {constraints['minimum']}")
+    if "maximum" in constraints:
+        parts.append(f"最大值 {constraints['maximum']}")
+    if "enum" in constraints:
+        values = [str(v) for v in constraints["enum"]]
+        shown = "、".join(values[:8]) + (f" 等 {len(values)} 个" if len(values) > 8 else "")
+        parts.append(f"取值：{shown}")
+    if "pattern" in constraints:
+        parts.append(f"格式：{constraints['pattern']}")
+    return "；".join(parts)
+
+
+# --- comparison -----------------------------------------------------------------------------------------
+
+COMPARE_COLUMNS: tuple[tuple[str, str], ...] = (
+    *((h.id, h.label) for h in HEADLINES if h.id in ("new_received", "carried_over")),
+    *((f"group:{label}", label) for label, _ in RESULT_GROUPS),
+    *((h.id, h.label) for h in HEADLINES if h.id not in ("new_received", "carried_over", "disclosed")),
+)
+
+
+def _compare_value(report: Report, column: str) -> str:
+    if column.startswith("group:"):
+        rows = dict(RESULT_GROUPS)[column.removeprefix("group:")]
+        return format_or_dash(add(app_total(report, row) for row in rows))
+    headline = next(h for h in HEADLINES if h.id == column)
+    return format_or_dash(headline.get(report))
+
+
+def _region_key(agency: Agency) -> tuple[str, str]:
+    """Comparison groups are cities (prefectures); a province when the city is unknown."""
+    region = agency.region
+    if region and region.city_code:
+        return region.city_code, f"{region.province or ''}{region.city}"
+    if region and region.province_code:
+        return region.province_code, region.province or region.province_code
+    return "unknown", "地区不详"
+
+
+def compare_groups(corpus: Corpus) -> dict[tuple[str, str, int], list[Report]]:
+    groups: dict[tuple[str, str, int], list[Report]] = {}
+    for agency in corpus.agencies:
+        code, name = _region_key(agency)
+        for report in agency.reports:
+            if report.meta.year:
+                groups.setdefault((code, name, report.meta.year), []).append(report)
+    return dict(sorted(groups.items()))
+
+
+def compare_pages(corpus: Corpus) -> Iterator[Page]:
+    groups = compare_groups(corpus)
+    index = [(name, year, f"{code}-{year}/", len(reports)) for (code, name, year), reports in groups.items()]
+    yield Page("compare/index.html", "compare_index.html", {"title": "比较", "groups": index})
+    for (code, name, year), reports in groups.items():
+        ordered = sorted(reports, key=lambda r: (r.meta.agency_id or "", r.meta.report_id or ""))
+        rows = [
+            (r, [_compare_value(r, c) for c, _ in COMPARE_COLUMNS], format_percent(share_disclosed(r)))
+            for r in ordered
+        ]
+        context = {
+            "title": f"{name} {year}年度比较",
+            "region": name,
+            "year": year,
+            "columns": COMPARE_COLUMNS,
+            "rows": rows,
+            "share_method": SHARE_METHOD,
+        }
+        yield Page(f"compare/{code}-{year}/index.html", "compare.html", context)
+
+
+# --- Markdown pages and 404 -------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^#\s+(.+)$", re.MULTILINE)
+PAGE_TITLES = {"about": "关于本站", "methodology": "方法说明", "contribute": "参与贡献"}
+
+
+def markdown_pages(corpus: Corpus) -> Iterator[Page]:
+    for slug, text in sorted(corpus.pages.items()):
+        match = _HEADING.search(text)
+        title = match.group(1).strip() if match else PAGE_TITLES.get(slug, slug)
+        body = _HEADING.sub("", text, count=1) if match else text
+        context = {"title": title, "slug": slug, "html": Markup(render_markdown(body))}
+        yield Page(f"{slug}/index.html", "page.html", context)
+
+
+def not_found_page() -> Page:
+    return Page("404.html", "404.html", {"title": "页面不存在"})

@@ -1,0 +1,145 @@
+"""Render stage: corpus -> {relative path: bytes} for every page of the site, plus its static assets.
+
+Pure: nothing here writes to disk (`write.write_outputs` does). The orchestrator calls
+
+    pages = render_site(corpus, data_files)      # HTML pages
+    assets = static_assets(cache_dir)            # CSS, scripts, the Vega bundle
+
+`data_files` are the files other stages publish (data packages under `data/…` and the original
+files at `reports/<id>/source.<ext>`); pages link to them and show their sizes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import altair as alt
+import vl_convert
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator import pages_corpus
+from generator.charts import charts_script
+from generator.pages import Files, Page, agency_page, home_page, report_page
+from generator.pages_quality import quality_pages
+from generator.site_model import (
+    REPO_ROOT,
+    Corpus,
+    SiteConfig,
+    agency_url,
+    report_id,
+    report_title,
+    report_url,
+)
+from generator.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
+
+TEMPLATES_DIR = REPO_ROOT / "templates"
+STATIC_DIR = TEMPLATES_DIR / "static"
+NAV = (
+    ("agencies/", "机关"),
+    ("data/", "数据"),
+    ("quality/", "质量"),
+    ("compare/", "比较"),
+    ("about/", "关于"),
+)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """One Jinja environment per process, autoescaping everything (report text is untrusted)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(
+        num=format_number,
+        dash=format_or_dash,
+        change=format_change,
+        pct=format_percent,
+        size=format_size,
+        json_script=json_script,
+    )
+    env.globals.update(
+        report_url=report_url, agency_url=agency_url, report_id=report_id, report_title=report_title, nav=NAV
+    )
+    return env
+
+
+def json_script(value: object) -> Markup:
+    """JSON for a <script type="application/json"> element: compact, UTF-8 (half the bytes of \\u
+    escapes), with the characters that could end the element escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def root_for(path: str) -> str:
+    """The relative prefix from a page to the site root: "./" for index.html, "../../" two folders down."""
+    depth = path.count("/")
+    return "../" * depth if depth else "./"
+
+
+def render_page(page: Page, config: SiteConfig) -> bytes:
+    template = environment().get_template(page.template)
+    html = template.render(root=root_for(page.path), path=page.path, config=config, **page.context)
+    return html.encode("utf-8")
+
+
+def site_pages(corpus: Corpus, files: Files) -> Iterator[Page]:
+    yield home_page(corpus, files)
+    yield pages_corpus.agencies_page(corpus)
+    for agency in corpus.agencies:
+        yield agency_page(corpus, agency, files)
+    for report in corpus.reports:
+        yield report_page(corpus, report, files)
+    yield pages_corpus.data_page(corpus, files)
+    yield from quality_pages(corpus)
+    yield from pages_corpus.compare_pages(corpus)
+    yield from pages_corpus.markdown_pages(corpus)
+    yield pages_corpus.not_found_page()
+
+
+def render_site(corpus: Corpus, data_files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Every HTML page of the site, keyed by its path relative to the site root."""
+    files = Files(data_files)
+    out: dict[str, bytes] = {}
+    for page in site_pages(corpus, files):
+        if page.path in out:
+            raise ValueError(f"two pages would be written to {page.path}")
+        out[page.path] = render_page(page, corpus.config)
+    return out
+
+
+# What the bundle exposes: static/charts.js calls window.vegaEmbed (vega-embed brings vega and vega-lite).
+BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+
+
+def vega_bundle(cache_dir: Path | None = None) -> bytes:
+    """vega + vega-lite + vega-embed as one script (vl_convert builds it; it takes a few seconds,
+    so it is cached by vl-convert version when a cache folder is given)."""
+    vl_version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])  # the version Altair writes
+    snippet_id = hashlib.sha256(BUNDLE_SNIPPET.encode()).hexdigest()[:8]
+    name = f"vega-bundle-{metadata.version('vl-convert-python')}-vl{vl_version}-{snippet_id}.js"
+    cached = cache_dir / name if cache_dir else None
+    if cached and cached.is_file():
+        return cached.read_bytes()
+    bundle = vl_convert.javascript_bundle(BUNDLE_SNIPPET, vl_version=vl_version).encode("utf-8")
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(bundle)
+    return bundle
+
+
+def static_assets(cache_dir: Path | None = None) -> dict[str, bytes]:
+    """static/: the stylesheet and scripts from templates/static/, the chart specs and the Vega bundle."""
+    out = {f"static/{p.name}": p.read_bytes() for p in sorted(STATIC_DIR.iterdir()) if p.is_file()}
+    out["static/charts.js"] = charts_script().encode("utf-8")
+    out["static/vega.js"] = vega_bundle(cache_dir)
+    return out

@@ -1,0 +1,162 @@
+"""Figures the pages show, computed from the model: headline counts, result groups, timeliness.
+
+Blank cells stay blank: a figure built only from blank cells is `None` ("—" on the page), never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from generator.model import Number, Report
+from generator.spec import APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
+
+Getter = Callable[[Report], Number | None]
+
+
+def add(values: Iterable[Number | None]) -> Number | None:
+    """Sum of the known values; None when every value is blank."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def app_total(report: Report, row: str) -> Number | None:
+    """A row's 总计 cell in the applications table."""
+    return report.applications.cell(row, "total").value
+
+
+def _short_label(label: str) -> str:
+    """ "（二）部分公开（区分处理的，…）" -> "部分公开"."""
+    body = label.split("）", 1)[1] if label.startswith("（") else label
+    return body.split("（", 1)[0]
+
+
+def _result_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    # （三）…（六） group several rows; （一）（二） and the 2019 （六） are rows of their own. The 2019 row
+    # （六）其他处理 and the 2021 group of that name share the label, so they fall into one group.
+    groups: dict[str, list[str]] = {}
+    for row in APPLICATION_ROWS:
+        if row.is_result:
+            groups.setdefault(row.group or row.label, []).append(row.id)
+    return tuple((_short_label(label), tuple(ids)) for label, ids in groups.items())
+
+
+RESULT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = _result_groups()  # ("予以公开", ("disclosed",)), …
+
+
+def result_group_values(report: Report) -> list[tuple[str, Number | None]]:
+    """How the applications were handled: each result group's 总计."""
+    return [(label, add(app_total(report, r) for r in rows)) for label, rows in RESULT_GROUPS]
+
+
+def applicant_values(report: Report) -> list[tuple[str, Number | None]]:
+    """Who applied: new applications by applicant type (without the 总计 column)."""
+    cells = report.applications.values("new_received")
+    return [(label, cells[i]) for i, (cid, label) in enumerate(APPLICANT_COLUMNS) if cid != "total"]
+
+
+REVIEW_SHORT = {
+    "reconsideration": "行政复议",
+    "litigation_direct": "直接起诉",
+    "litigation_after_reconsideration": "复议后起诉",
+}
+
+
+def review_matrix(report: Report) -> list[tuple[str, list[Number | None]]]:
+    """Review and litigation outcomes: one row per proceeding, the four outcomes without the totals."""
+    return [
+        (REVIEW_SHORT[p], [report.review(f"{p}_{o}").value for o, _ in OUTCOMES if o != "total"])
+        for p, _ in PROCEEDINGS
+    ]
+
+
+OUTCOME_LABELS = tuple(label for o, label in OUTCOMES if o != "total")
+
+
+def litigation_total(report: Report) -> Number | None:
+    return add(
+        report.review(f"{p}_total").value for p in ("litigation_direct", "litigation_after_reconsideration")
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    id: str
+    label: str
+    get: Getter
+
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline("new_received", "本年新收申请", lambda r: app_total(r, "new_received")),
+    Headline("carried_over", "上年结转申请", lambda r: app_total(r, "carried_over")),
+    Headline("total_processed", "本年办理总计", lambda r: app_total(r, "total_processed")),
+    Headline("disclosed", "予以公开", lambda r: app_total(r, "disclosed")),
+    Headline("carried_forward", "结转下年度", lambda r: app_total(r, "carried_forward")),
+    Headline("reconsideration", "行政复议", lambda r: r.review("reconsideration_total").value),
+    Headline("litigation", "行政诉讼", litigation_total),
+)
+
+
+def headline_values(report: Report) -> dict[str, Number | None]:
+    return {h.id: h.get(report) for h in HEADLINES}
+
+
+def corpus_total(reports: Sequence[Report], get: Getter) -> tuple[Number | None, int]:
+    """Sum over reports, and how many reports left this figure blank."""
+    values = [get(r) for r in reports]
+    return add(values), sum(v is None for v in values)
+
+
+def change(current: Number | None, previous: Number | None) -> Number | None:
+    if current is None or previous is None:
+        return None
+    return current - previous
+
+
+SHARE_METHOD = "予以公开占比 =（一）予以公开 ÷（七）总计，均取“总计”列；总计为 0 或空白时不计算。"
+
+
+def share_disclosed(report: Report) -> float | None:
+    disclosed, processed = app_total(report, "disclosed"), app_total(report, "total_processed")
+    if disclosed is None or not processed:
+        return None
+    return disclosed / processed
+
+
+# --- timeliness (《条例》第四十九条; see the methodology page) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    status: str  # "on_time" | "late" | "unknown" | "not_applicable"
+    label: str  # what the page shows
+    deadline: str | None = None  # ISO date
+    days_late: int | None = None
+    note: str | None = None
+
+
+def legal_deadline(year: int, kind: str) -> dt.date:
+    """Departments publish by 31 January and governments by 31 March of the next year (2019 revision);
+    before it, every agency had until 31 March."""
+    if kind == "department" and year >= 2019:
+        return dt.date(year + 1, 1, 31)
+    return dt.date(year + 1, 3, 31)
+
+
+def timeliness(report: Report, level: str, kind: str) -> Timeliness:
+    year, published = report.meta.year, report.meta.published
+    if level == "township":
+        return Timeliness("not_applicable", "不适用", note="条例未规定乡镇、街道的期限")
+    if year is None:
+        return Timeliness("unknown", "年度不详")
+    deadline = legal_deadline(year, kind)
+    if not published:
+        return Timeliness("unknown", "发布日期不详", deadline.isoformat())
+    try:
+        days = (dt.date.fromisoformat(published) - deadline).days
+    except ValueError:
+        return Timeliness("unknown", "发布日期无法识别", deadline.isoformat())
+    if days <= 0:
+        return Timeliness("on_time", "按时", deadline.isoformat(), 0)
+    return Timeliness("late", f"逾期 {days} 天", deadline.isoformat(), days)

@@ -1,0 +1,112 @@
+"""Helpers for the website tests: a rendered site, parsed pages, and link resolution."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+
+from generator.render import render_site, static_assets
+from tests.site_factories import make_corpus, make_data_files
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"  # git-ignored; holds the Vega bundle between runs
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    pages: dict[str, bytes]  # rendered HTML
+    files: dict[str, bytes]  # every file of the site: pages, data files, static assets
+
+    def html(self, path: str) -> lxml.html.HtmlElement:
+        return parse(self.pages[path])
+
+
+@lru_cache(maxsize=1)
+def built_site() -> BuiltSite:
+    corpus = make_corpus()
+    data_files = make_data_files(corpus)
+    pages = render_site(corpus, data_files)
+    return BuiltSite(pages, {**data_files, **static_assets(CACHE), **pages})
+
+
+def parse(data: bytes) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(data.decode("utf-8"))
+
+
+def text(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def cell_value(td: lxml.html.HtmlElement) -> str:
+    """A value cell's number, without the ※ marks that link to findings."""
+    return (td.text or "").strip()
+
+
+def resolve(page_path: str, href: str) -> tuple[str, str] | None:
+    """The site file a relative link points to, and its fragment; None for links leaving the site."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None
+    base = posixpath.dirname(page_path)
+    target = posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else page_path
+    if parts.path.endswith("/") or parts.path in ("./", "."):
+        target = posixpath.join(target, "index.html")
+    if target == ".":
+        target = "index.html"
+    return target.removeprefix("./"), unquote(parts.fragment)
+
+
+@lru_cache(maxsize=1)
+def seed_site() -> BuiltSite:
+    """The site of the seed reports in content/reports, parsed and checked as the build does."""
+    from generator.build import corpus_findings, source_copies
+    from generator.datafiles import data_files
+    from generator.pipeline import load_report
+    from generator.read import discover
+    from generator.site_model import build_corpus, read_pages, read_schemas
+
+    reports = [load_report(path, ROOT) for path in discover(ROOT / "content")]
+    reports = corpus_findings(sorted(reports, key=lambda r: r.meta.report_id or ""))
+    files = {**data_files(reports), **source_copies(reports, ROOT)}
+    corpus = build_corpus(reports, pages=read_pages(), schemas=read_schemas())
+    pages = render_site(corpus, files)
+    return BuiltSite(pages, {**files, **static_assets(CACHE), **pages})
+
+
+# Elements whose URL the browser fetches by itself (as opposed to a link the reader may follow).
+FETCHED = "//script[@src]|//link[@href]|//img|//iframe|//source|//video|//audio|//embed|//object"
+
+
+def broken_links(site: BuiltSite, path: str) -> list[str]:
+    """Links of one page that do not resolve to a file (and an id, for fragments) of the site."""
+    problems = []
+    for element in site.html(path).xpath("//*[@href or @src]"):
+        url = element.get("href") or element.get("src")
+        if url.startswith("data:"):
+            continue
+        target = resolve(path, url)
+        if target is None:
+            if not (element.tag == "a" and url.startswith(("http://", "https://"))):
+                problems.append(f"{element.tag} leaves the site: {url}")
+            continue
+        file, fragment = target
+        if file not in site.files:
+            problems.append(f"{url} -> {file}: no such file")
+        elif (
+            fragment
+            and file.endswith(".html")
+            and not parse(site.files[file]).xpath(f"//*[@id='{fragment}']")
+        ):
+            problems.append(f"{url}: no element with id {fragment!r}")
+    return problems
+
+
+def outside_fetches(page: lxml.html.HtmlElement) -> list[str]:
+    """URLs on another host that the browser would fetch while loading the page."""
+    urls = [e.get("src") or e.get("href") or e.get("data") or "" for e in page.xpath(FETCHED)]
+    return [u for u in urls if u.startswith(("http:", "https:", "//"))]
