@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.check import text_line
 from generator.errors import NotAReport
 from generator.model import Finding, Report
 from generator.pipeline import display_path, load_report
@@ -102,9 +103,8 @@ def print_findings(loaded: Iterable[Loaded], reports: Sequence[Report]) -> None:
         if item.problem:
             print(f"{item.path}:1: error[not-a-report] {item.problem}")
     for report in reports:
-        for f in report.findings:
-            ack = f" (acknowledged: {f.acknowledged})" if f.acknowledged else ""
-            print(f"{report.meta.source_file}:{f.line or 1}: {f.severity}[{f.rule}] {f.message}{ack}")
+        for item in report.findings:
+            print(text_line(report.meta.source_file, item))
 
 
 def source_copies(reports: Sequence[Report], root: Path) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.errors import NotAReport
-from generator.model import Finding, Report, report_to_json
+from generator.model import report_to_json
 from generator.pipeline import load_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_A_REPORT = 0, 1, 2
@@ -68,12 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
-def format_finding(path: str, item: Finding) -> str:
-    line = item.line if item.line is not None else 1
-    ack = f" (acknowledged: {item.acknowledged})" if item.acknowledged else ""
-    return f"{path}:{line}: {item.severity}[{item.rule}] {item.message}{ack}"
-
-
 def cmd_parse(files: list[Path]) -> int:
     status = EXIT_OK
     for path in files:
@@ -91,12 +85,6 @@ def cmd_parse(files: list[Path]) -> int:
         indent = 2 if len(files) == 1 else None
         print(json.dumps(document, ensure_ascii=False, indent=indent))
     return status
-
-
-def print_findings(reports: Sequence[Report], fmt: str = "text") -> None:
-    for report in reports:
-        for item in report.findings:
-            print(format_finding(report.meta.source_file, item))
 
 
 def cmd_check(files: list[Path], fmt: str) -> int:
