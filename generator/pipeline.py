@@ -5,10 +5,10 @@ Kept per-report and pure apart from the read, so the build can run it in paralle
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 from pathlib import Path
 
+from generator.checks import check_report
 from generator.model import Finding, Report
 from generator.parse import parse_report
 from generator.read import read_source
@@ -30,11 +30,7 @@ def load_report(path: Path, root: Path) -> Report:
 
 
 def cross_checks(report: Report) -> tuple[Finding, ...]:
-    try:  # the checks module lands with the data-package work
-        checks = importlib.import_module("generator.checks")
-    except ModuleNotFoundError:
-        return ()
-    return tuple(checks.check_report(report))
+    return tuple(check_report(report))
 
 
 def acknowledge(report: Report) -> Report:

@@ -13,6 +13,7 @@ from generator.errors import NotAReport
 from generator.model import Finding, Metadata, Region, Report, Source
 from generator.parse import applications, review
 from generator.parse.metadata import (
+    Signature,
     choose_agency,
     find_published_line,
     find_signature,
@@ -52,8 +53,8 @@ def parse_report(source: Source) -> Report:
     )
     review_cells, review_findings, _ = review.parse_review(tokens, review_after)
     findings.extend(review_findings)
-    meta, meta_findings = parse_metadata(source, template)
     signature = find_signature(source)
+    meta, meta_findings = parse_metadata(source, template, signature)
     return Report(
         meta=meta,
         proactive=proactive,
@@ -98,11 +99,12 @@ def _after_blocks(tokens: list[Token], blocks: list[Any]) -> int:
     return next((i for i, t in enumerate(tokens) if t is last), 0) + 1
 
 
-def parse_metadata(source: Source, template: str | None) -> tuple[Metadata, list[Finding]]:
+def parse_metadata(
+    source: Source, template: str | None, signature: Signature | None
+) -> tuple[Metadata, list[Finding]]:
     front = source.front_matter
     findings: list[Finding] = []
     title = find_title(source)
-    signature = find_signature(source)
     body = "\n".join(source.lines)
     agency = choose_agency(title.agency if title else None, signature.agency if signature else None)
     if agency:
@@ -118,7 +120,8 @@ def parse_metadata(source: Source, template: str | None) -> tuple[Metadata, list
     published = (
         front.get("published") or find_published_line(source) or (signature.date if signature else None)
     )
-    region, region_findings = _region(front, title.text if title else None, signature, agency, body)
+    signed_by = signature.agency if signature else None
+    region, region_findings = _region(front, title.text if title else None, signed_by, agency, body)
     findings.extend(region_findings)
     agency_id = front.get("id") or slug(agency or source.path.rsplit("/", 1)[-1].split(".")[0])
     meta = Metadata(
@@ -140,7 +143,7 @@ def parse_metadata(source: Source, template: str | None) -> tuple[Metadata, list
 
 
 def _region(
-    front: Mapping[str, Any], title: str | None, signature: Any, agency: str | None, body: str
+    front: Mapping[str, Any], title: str | None, signed_by: str | None, agency: str | None, body: str
 ) -> tuple[Region | None, list[Finding]]:
     if "region" in front:
         region = region_from_code_or_name(str(front["region"]))
@@ -151,5 +154,5 @@ def _region(
             return None, [finding("front-matter-invalid", message, 1)]
         return region, []
     heading = " ".join(t for t in (agency, title) if t)
-    region, problem = infer_region(heading or None, signature.agency if signature else None, body)
+    region, problem = infer_region(heading or None, signed_by, body)
     return region, [problem] if problem else []
