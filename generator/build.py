@@ -7,6 +7,7 @@ cross-links see one consistent corpus. Only the first stage (reading files) and 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import defaultdict
@@ -22,6 +23,7 @@ from generator.pipeline import display_path, load_report
 from generator.progress import Progress
 from generator.read import discover
 from generator.rules import finding
+from generator.site_model import SiteConfig
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -118,13 +120,32 @@ def source_copies(reports: Sequence[Report], root: Path) -> dict[str, bytes]:
     }
 
 
-def render(reports: Sequence[Report], files: dict[str, bytes], content: Path, cache: Path) -> dict[str, bytes]:
+def site_config(root: Path) -> SiteConfig:
+    """Where the site and its repository live: SITE_REPO_URL (else the `origin` remote), SITE_BRANCH,
+    SITE_BASE_PATH (e.g. "/repo/" on GitHub project pages). Read here, once, not while rendering."""
+    from generator.history import remote_repo_url
+
+    repo_url = os.environ.get("SITE_REPO_URL") or remote_repo_url(root)
+    base_path = os.environ.get("SITE_BASE_PATH") or None
+    if base_path and not base_path.endswith("/"):
+        base_path += "/"
+    return SiteConfig(repo_url=repo_url, branch=os.environ.get("SITE_BRANCH") or "main", base_path=base_path)
+
+
+def render(reports: Sequence[Report], files: dict[str, bytes], content: Path, root: Path) -> dict[str, bytes]:
     """Pages and static assets; `files` (data and source copies) lets pages list downloads and sizes."""
+    from generator.history import read_history
     from generator.render import render_site, static_assets
     from generator.site_model import build_corpus, read_pages
 
-    corpus = build_corpus(reports, pages=read_pages(content / "pages"))
-    return {**render_site(corpus, files), **static_assets(cache)}
+    history = read_history(root, content.resolve().relative_to(root).as_posix())
+    if history.shallow:
+        print(
+            "note: shallow git clone, so corrections are not shown (fetch the full history)", file=sys.stderr
+        )
+    config = site_config(root)
+    corpus = build_corpus(reports, pages=read_pages(content / "pages"), config=config, history=history)
+    return {**render_site(corpus, files), **static_assets(root / ".cache")}
 
 
 def run_build(content: Path, out: Path, *, strict: bool = False, jobs: int = 0) -> int:
@@ -145,7 +166,7 @@ def run_build(content: Path, out: Path, *, strict: bool = False, jobs: int = 0) 
     for line in invalid:
         print(line)
     downloads = {**data, **source_copies(reports, root)}
-    files = {**downloads, **render(reports, downloads, content, root / ".cache")}
+    files = {**downloads, **render(reports, downloads, content, root)}
     stats = write_outputs(out, files)
     unreadable = [x for x in loaded if x.problem]
     errors = sum(len(r.errors) for r in reports)
@@ -160,7 +181,12 @@ def _report_key(report: Report) -> tuple[str, str]:
 
 
 def _print_summary(
-    reports: Sequence[Report], unreadable: Sequence[Loaded], errors: int, warnings: int, stats: object, seconds: float
+    reports: Sequence[Report],
+    unreadable: Sequence[Loaded],
+    errors: int,
+    warnings: int,
+    stats: object,
+    seconds: float,
 ) -> None:
     agencies = len({r.meta.agency_id for r in reports})
     total = getattr(stats, "total_bytes", 0)
@@ -175,4 +201,3 @@ def _print_summary(
     if total > PAGES_LIMIT * PAGES_WARN_SHARE:
         share = total / PAGES_LIMIT
         print(f"warning: the site is {share:.0%} of GitHub Pages' 1 GB limit", file=sys.stderr)
-

@@ -11,10 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from generator.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
+from generator.history import FileHistory
 from generator.markdown import render_narrative
 from generator.model import Number, Report
 from generator.report_tables import OfficialTable, official_tables
@@ -273,6 +275,7 @@ def report_page(corpus: Corpus, report: Report, files: Files) -> Page:
         "template": template_of(report) if report.meta.template else None,
         "timeliness": timeliness(report, agency.level, agency.kind),
         "source": _source(report, files, corpus.config.repo_url, corpus.config.branch),
+        "history": _history(corpus.history.of(report.meta.source_file), corpus.config.repo_url, corpus.config.branch),
         "downloads": files.in_dir(f"data/reports/{rid}"),
         "siblings": [(r.meta.year, report_url(r), r is report) for r in agency.reports],
     }
@@ -341,6 +344,33 @@ def _source(report: Report, files: Files, repo_url: str | None, branch: str) -> 
     copy_path = source_copy_path(report)
     data = files.get(copy_path)
     copy = files.download(copy_path) if data is not None else None
-    repo_link = f"{repo_url.rstrip('/')}/blob/{branch}/{report.meta.source_file}" if repo_url else None
+    repo_link = f"{repo_url.rstrip('/')}/blob/{branch}/{quote(report.meta.source_file)}" if repo_url else None
     sha = report.meta.source_sha256 or (hashlib.sha256(data).hexdigest() if data is not None else None)
     return SourceInfo(safe_url, url, report.meta.source_file, copy, sha, repo_link)
+
+
+@dataclass(frozen=True)
+class Change:
+    date: str
+    subject: str
+    url: str | None  # the commit in the repository, when its address is known
+
+
+@dataclass(frozen=True)
+class HistoryInfo:
+    added: Change  # when the file was first published here
+    corrections: tuple[Change, ...]  # later changes, newest first
+    url: str | None  # the file's full history in the repository
+
+
+def _history(history: FileHistory | None, repo_url: str | None, branch: str) -> HistoryInfo | None:
+    if history is None:
+        return None
+    base = repo_url.rstrip("/") if repo_url else None
+
+    def change(revision: Any) -> Change:
+        url = f"{base}/commit/{revision.commit}" if base else None
+        return Change(revision.date, revision.subject, url)
+
+    url = f"{base}/commits/{branch}/{quote(history.path)}" if base else None
+    return HistoryInfo(change(history.published), tuple(change(r) for r in history.corrections), url)

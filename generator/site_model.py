@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.history import NO_HISTORY, History
 from generator.model import Region, Report
 
 SITE_TITLE = "政府信息公开年报数据"
@@ -40,7 +41,8 @@ _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 @dataclass(frozen=True)
 class SiteConfig:
     title: str = SITE_TITLE
-    repo_url: str | None = None  # e.g. "https://github.com/org/repo": links each source file to its blob
+    # e.g. "https://github.com/org/repo": links each source file and its correction history
+    repo_url: str | None = None
     branch: str = "main"
     # Where the site is served, e.g. "/repo/" on GitHub project pages. Only 404.html uses it (as <base>):
     # that page is served at whatever missing address was asked for, so relative links alone break.
@@ -72,6 +74,7 @@ class Corpus:
     pages: Mapping[str, str] = field(default_factory=dict)  # slug -> Markdown (content/pages/<slug>.md)
     schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # resource -> Table Schema
     config: SiteConfig = SiteConfig()
+    history: History = NO_HISTORY  # of the report files, from git (corrections after publication)
 
     def agency_of(self, report: Report) -> Agency:
         return self._agency_index[agency_id(report)]
@@ -109,6 +112,7 @@ def build_corpus(
     pages: Mapping[str, str] | None = None,
     schemas: Mapping[str, Mapping[str, Any]] | None = None,
     config: SiteConfig | None = None,
+    history: History = NO_HISTORY,
 ) -> Corpus:
     """Group reports by agency, in a stable order (the site must be byte-identical between builds).
 
@@ -121,7 +125,7 @@ def build_corpus(
     agencies = tuple(sorted((make_agency(k, v) for k, v in by_agency.items()), key=_agency_sort_key))
     pages = read_pages() if pages is None else pages
     schemas = read_schemas() if schemas is None else schemas
-    return Corpus(ordered, agencies, dict(pages), dict(schemas), config or SiteConfig())
+    return Corpus(ordered, agencies, dict(pages), dict(schemas), config or SiteConfig(), history)
 
 
 def make_agency(agency_key: str, reports: Sequence[Report]) -> Agency:
