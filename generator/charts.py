@@ -19,6 +19,7 @@ import altair as alt
 
 from generator.model import Number
 from generator.textfmt import format_or_dash
+from generator.timing import timed
 
 FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 INK, BAR = "#1f2933", "#2458a6"
@@ -171,6 +172,7 @@ class ChartFigure:
         return any(v["value"] for v in self.payload["values"])
 
 
+@timed("charts")
 def bar_figure(
     id_: str, caption: str, pairs: Sequence[tuple[str, Number | None]], label_title: str = "项目"
 ) -> ChartFigure:
@@ -184,6 +186,7 @@ def _bar_payload(values: list[dict[str, Any]]) -> dict[str, Any]:
     return {"spec": "bar", "height": BAR_STEP * len(values), "values": values}
 
 
+@timed("charts")
 def matrix_figure(
     id_: str,
     caption: str,
@@ -203,6 +206,7 @@ def matrix_figure(
     return ChartFigure("bar", id_, caption, (corner, *columns), table, _bar_payload(values))
 
 
+@timed("charts")
 def trend_figure(
     id_: str, caption: str, years: Sequence[int], series: Iterable[tuple[str, Sequence[Number | None]]]
 ) -> ChartFigure:

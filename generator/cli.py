@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("site"))
     build.add_argument("--strict", action="store_true", help="fail when any error finding exists")
     build.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
+    build.add_argument("--no-cache", action="store_true", help="parse every file (ignore .cache/reports)")
+    build.add_argument("--stats", type=Path, help="write the build's figures (times, sizes, memory) as JSON")
     parse = sub.add_parser("parse", help="print each report as JSON (JSON Lines for several files)")
     parse.add_argument("files", nargs="+", type=Path)
     check = sub.add_parser("check", help="parse, package and validate reports; print findings")
@@ -54,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             getattr(args, "out", Path("site")),
             strict=getattr(args, "strict", False),
             jobs=getattr(args, "jobs", 0),
+            cache=not getattr(args, "no_cache", False),
+            stats_path=getattr(args, "stats", None),
         )
     except KeyboardInterrupt:
         return 130
@@ -93,10 +97,12 @@ def cmd_check(files: list[Path], fmt: str) -> int:
     return run_check(files, fmt)
 
 
-def cmd_build(content: Path, out: Path, *, strict: bool, jobs: int) -> int:
+def cmd_build(
+    content: Path, out: Path, *, strict: bool, jobs: int, cache: bool = True, stats_path: Path | None = None
+) -> int:
     from generator.build import run_build
 
-    return run_build(content, out, strict=strict, jobs=jobs)
+    return run_build(content, out, strict=strict, jobs=jobs, cache=cache, stats_path=stats_path)
 
 
 def cmd_serve(content: Path, out: Path, port: int) -> int:

@@ -12,6 +12,7 @@ from generator.checks import check_report
 from generator.model import Finding, Report
 from generator.parse import parse_report
 from generator.read import read_source
+from generator.timing import stage
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -23,10 +24,13 @@ def display_path(path: Path, root: Path) -> str:
 
 def load_report(path: Path, root: Path) -> Report:
     """Read, parse and cross-check one file. Raises NotAReport."""
-    source = read_source(path, display_path(path, root))
-    report = parse_report(source)
-    report = report.with_findings(cross_checks(report))
-    return acknowledge(report)
+    with stage("read"):
+        source = read_source(path, display_path(path, root))
+    with stage("parse"):
+        report = parse_report(source)
+    with stage("check"):
+        report = report.with_findings(cross_checks(report))
+        return acknowledge(report)
 
 
 def cross_checks(report: Report) -> tuple[Finding, ...]:

@@ -37,6 +37,7 @@ from generator.site_model import (
     report_url,
 )
 from generator.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
+from generator.timing import stage
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"
@@ -110,10 +111,11 @@ def render_site(corpus: Corpus, data_files: Mapping[str, bytes]) -> dict[str, by
     """Every HTML page of the site, keyed by its path relative to the site root."""
     files = Files(data_files)
     out: dict[str, bytes] = {}
-    for page in site_pages(corpus, files):
-        if page.path in out:
-            raise ValueError(f"two pages would be written to {page.path}")
-        out[page.path] = render_page(page, corpus.config)
+    with stage("render"):
+        for page in site_pages(corpus, files):
+            if page.path in out:
+                raise ValueError(f"two pages would be written to {page.path}")
+            out[page.path] = render_page(page, corpus.config)
     return out
 
 
@@ -140,6 +142,7 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
 def static_assets(cache_dir: Path | None = None) -> dict[str, bytes]:
     """static/: the stylesheet and scripts from templates/static/, the chart specs and the Vega bundle."""
     out = {f"static/{p.name}": p.read_bytes() for p in sorted(STATIC_DIR.iterdir()) if p.is_file()}
-    out["static/charts.js"] = charts_script().encode("utf-8")
-    out["static/vega.js"] = vega_bundle(cache_dir)
+    with stage("charts"):
+        out["static/charts.js"] = charts_script().encode("utf-8")
+        out["static/vega.js"] = vega_bundle(cache_dir)
     return out

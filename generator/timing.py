@@ -1,0 +1,63 @@
+"""Where the build's time goes, by stage: what `build --stats` and the benchmark report.
+
+Each process (the main one and every worker) adds the seconds it spends in a stage to its own
+counter; workers send theirs back with their results, and the orchestrator adds them up. So a stage
+shows the work done (seconds summed over processes), and `wall` shows how long the build waited.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+STAGES = ("read", "parse", "check", "package", "validate", "charts", "render", "write")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_spent: Counter[str] = Counter()  # this process's seconds per stage since the last `take()`
+_active: list[str] = []  # stages being timed, innermost last: a nested stage is not counted twice
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Count the time of the block to `name` (and not to an enclosing stage)."""
+    started = time.perf_counter()
+    outer = _active[-1] if _active else None
+    _active.append(name)
+    try:
+        yield
+    finally:
+        _active.pop()
+        seconds = time.perf_counter() - started
+        _spent[name] += seconds
+        if outer is not None:
+            _spent[outer] -= seconds
+
+
+def timed(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            with stage(name):
+                return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def take() -> dict[str, float]:
+    """This process's seconds per stage, and reset (a worker calls it once per batch of work)."""
+    out = dict(_spent)
+    _spent.clear()
+    return out
+
+
+def add(total: Counter[str], part: Mapping[str, float]) -> None:
+    for name, seconds in part.items():
+        total[name] += seconds
