@@ -2,7 +2,6 @@
 
 ```
 data/datapackage.json  data/<table>.csv ×5          the corpus package
-data/gov-disclosure-reports.xlsx                    the five tables as sheets, for Excel users
 data/gov-disclosure-reports.zip                     the corpus package in one file
 data/reports/<report_id>/datapackage.json, <table>.csv ×5, report.json
 data/agencies/<agency_id>/datapackage.json, <table>.csv ×5
@@ -14,7 +13,6 @@ Every byte is a function of the reports: sorted rows and zip entries, fixed time
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import zipfile
@@ -22,18 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-import xlsxwriter
-
 from generator.model import Report, report_to_json
 from generator.package import (
     RESOURCES,
-    Tables,
     agency_descriptor,
     by_agency,
     corpus_descriptor,
     field_names,
-    latest_published,
-    load_schema,
     report_descriptor,
     report_tables,
     resource_descriptor,
@@ -44,7 +37,6 @@ from generator.write import OutputClash
 DATA_DIR = "data"
 CORPUS_NAME = "gov-disclosure-reports"
 BOM = "\ufeff"  # Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
-XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: fixed, so the bytes never change
 
 
@@ -114,12 +106,6 @@ def merge_bodies(parts: Sequence[Mapping[str, str]]) -> Bodies:
     return {name: [part[name] for part in parts] for name in RESOURCES}
 
 
-def content_datetime(reports: Sequence[Report]) -> dt.datetime:
-    """The latest publication date (the workbook's 'created'); a fixed date when none is known."""
-    latest = latest_published(reports)
-    return dt.datetime.fromisoformat(latest) if latest else dt.datetime(2019, 1, 1)
-
-
 def check_unique_ids(reports: Sequence[Report]) -> None:
     """Two reports with one report_id would write one folder: refuse (front matter `id` resolves it)."""
     seen: dict[str, str] = {}
@@ -137,12 +123,9 @@ def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
     """Every data download of the site, by path relative to the site folder."""
     ordered = sort_reports(reports)
     check_unique_ids(ordered)
-    tables = {r.meta.report_id: report_tables(r) for r in ordered}
-    bodies = {rid: {n: csv_body(n, rows) for n, rows in t.items()} for rid, t in tables.items()}
-    corpus = {n: [row for r in ordered for row in tables[r.meta.report_id][n]] for n in RESOURCES}
+    bodies = {r.meta.report_id: {n: csv_body(n, rows) for n, rows in report_tables(r).items()} for r in ordered}
     corpus_files = package_files(json_bytes(corpus_descriptor(ordered)), merge_bodies(list(bodies.values())))
     files = {f"{DATA_DIR}/{name}": data for name, data in corpus_files.items()}
-    files[f"{DATA_DIR}/{CORPUS_NAME}.xlsx"] = xlsx_bytes(corpus, content_datetime(ordered))
     files[f"{DATA_DIR}/{CORPUS_NAME}.zip"] = zip_bytes(corpus_files)
     for report in ordered:
         rid = report.meta.report_id
@@ -167,50 +150,3 @@ def zip_bytes(files: Mapping[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, files[name])
     return buffer.getvalue()
-
-
-def xlsx_bytes(tables: Tables, created: dt.datetime) -> bytes:
-    """One workbook: a sheet per table (split when longer than Excel allows) and a field dictionary."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})  # in memory: fixed zip timestamps
-    workbook.set_properties({"title": "政府信息公开工作年度报告数据", "created": created})
-    header = workbook.add_format({"bold": True})
-    for name in RESOURCES:
-        names = field_names(name)
-        chunk = XLSX_MAX_ROWS - 1
-        rows = tables[name]
-        for part, start in enumerate(range(0, max(len(rows), 1), chunk)):
-            sheet = workbook.add_worksheet(name if part == 0 else f"{name}_{part + 1}")
-            _write_sheet(sheet, names, rows[start : start + chunk], header)
-    _write_dictionary(workbook.add_worksheet("fields"), header)
-    workbook.close()
-    return buffer.getvalue()
-
-
-def _write_sheet(sheet: Any, names: Sequence[str], rows: Sequence[Mapping[str, Any]], header: Any) -> None:
-    for col, name in enumerate(names):
-        sheet.write_string(0, col, name, header)
-    for r, row in enumerate(rows, start=1):
-        for col, name in enumerate(names):
-            value = row.get(name)
-            if value is None:
-                continue  # a blank cell stays blank
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(r, col, value)
-            else:
-                sheet.write_string(r, col, str(value))  # never a formula or a link
-    sheet.freeze_panes(1, 0)
-
-
-def _write_dictionary(sheet: Any, header: Any) -> None:
-    """The data dictionary: table, field, Chinese title, type, description."""
-    for col, text in enumerate(("table", "field", "title", "type", "description")):
-        sheet.write_string(0, col, text, header)
-    r = 1
-    for name in RESOURCES:
-        for field in load_schema(name)["fields"]:
-            values = (name, field["name"], field["title"], field["type"], field["description"])
-            for col, text in enumerate(values):
-                sheet.write_string(r, col, text)
-            r += 1
-    sheet.freeze_panes(1, 0)

@@ -372,7 +372,7 @@ def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:
 
 
 def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
-    """Every data download (CSV, JSON, xlsx, zip) by path under the site folder: see `datafiles.py`,
+    """Every data download (CSV, JSON, zip) by path under the site folder: see `datafiles.py`,
     which holds the file formats (imported here lazily: it builds on this module)."""
     from generator import datafiles
 

@@ -72,8 +72,8 @@ FILE_LABELS = {  # in the order the download lists show them
     "report": "整份报告",
     "datapackage": "数据包描述",
 }
-FORMAT_LABELS = {".csv": "CSV", ".json": "JSON", ".xlsx": "Excel", ".zip": "ZIP 压缩包"}
-BUNDLE_LABELS = {".xlsx": "全部表格", ".zip": "完整数据包"}  # the corpus-wide workbook and archive
+FORMAT_LABELS = {".csv": "CSV", ".json": "JSON", ".zip": "ZIP 压缩包"}
+BUNDLE_LABELS = {".zip": "完整数据包"}  # the corpus-wide archive
 
 
 def _download_order(download: Download) -> tuple[int, str]:

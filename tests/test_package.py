@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.datafiles import CORPUS_NAME, data_files, xlsx_bytes
+from generator.datafiles import CORPUS_NAME, data_files
 from generator.model import report_to_json
 from generator.package import (
     RESOURCES,
@@ -192,7 +192,6 @@ def test_every_output_path_of_the_architecture(seed_reports):
     files = data_files(seed_reports)
     expected = {f"data/{n}.csv" for n in RESOURCES} | {
         "data/datapackage.json",
-        f"data/{CORPUS_NAME}.xlsx",
         f"data/{CORPUS_NAME}.zip",
     }
     for report in seed_reports:
@@ -219,18 +218,6 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
     assert names == sorted(names) == sorted(["datapackage.json", *(f"{n}.csv" for n in RESOURCES)])
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert all(archive.read(n) == files[f"data/{n}"] for n in names)
-
-
-def test_xlsx_is_deterministic_with_the_content_date():
-    tables = corpus_tables([VARIED])
-    import datetime as dt
-
-    first = xlsx_bytes(tables, dt.datetime(2020, 1, 31))
-    assert first == xlsx_bytes(tables, dt.datetime(2020, 1, 31))
-    book = zipfile.ZipFile(io.BytesIO(first))
-    assert "2020-01-31T00:00:00Z" in book.read("docProps/core.xml").decode()
-    sheets = book.read("xl/workbook.xml").decode()
-    assert all(f'name="{n}"' in sheets for n in [*RESOURCES, "fields"])
 
 
 def test_duplicate_report_ids_are_refused():
