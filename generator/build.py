@@ -154,7 +154,9 @@ def site_config(root: Path) -> SiteConfig:
     return SiteConfig(repo_url=repo_url, branch=os.environ.get("SITE_BRANCH") or "main", base_path=base_path)
 
 
-def render(reports: Sequence[Report], files: dict[str, bytes], content: Path, root: Path) -> dict[str, bytes]:
+def render(
+    reports: Sequence[Report], files: dict[str, bytes], content: Path, root: Path, jobs: int = 1
+) -> dict[str, bytes]:
     """Pages and static assets; `files` (data and source copies) lets pages list downloads and sizes."""
     from generator.history import read_history
     from generator.render import render_site, static_assets
@@ -167,7 +169,7 @@ def render(reports: Sequence[Report], files: dict[str, bytes], content: Path, ro
         )
     config = site_config(root)
     corpus = build_corpus(reports, pages=read_pages(content / "pages"), config=config, history=history)
-    return {**render_site(corpus, files), **static_assets(root / ".cache")}
+    return {**render_site(corpus, files, jobs=jobs), **static_assets(root / ".cache")}
 
 
 @dataclass(frozen=True)
@@ -225,13 +227,15 @@ def run_build(
     with _phase(wall, "package"), stage("package"):
         data = data_files(reports)
     with _phase(wall, "validate"), stage("validate"):
-        invalid = validate_data(data, reports)
+        invalid = validate_data(
+            data, reports, jobs=jobs, cache_dir=root / ".cache" / "validate" if cache else None
+        )
     for line in invalid:
         print(line)
     with _phase(wall, "render"):
         with stage("package"):
             downloads = {**data, **source_copies(reports, root)}
-        files = {**downloads, **render(reports, downloads, content, root)}
+        files = {**downloads, **render(reports, downloads, content, root, jobs)}
     with _phase(wall, "write"), stage("write"):
         written = write_outputs(out, files)
         if cache_dir:

@@ -19,6 +19,7 @@ class Progress:
         if total >= _MIN_FOR_PROGRESS and sys.stderr.isatty():
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # no monitor thread: the build forks render workers later
             self._bar = tqdm(total=total, desc=label, unit="份", file=sys.stderr, leave=False)
 
     def step(self, item: T) -> T:

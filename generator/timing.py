@@ -61,3 +61,8 @@ def take() -> dict[str, float]:
 def add(total: Counter[str], part: Mapping[str, float]) -> None:
     for name, seconds in part.items():
         total[name] += seconds
+
+
+def absorb(part: Mapping[str, float]) -> None:
+    """Count a worker's seconds as this process's (they are reported with its own)."""
+    add(_spent, part)

@@ -1,19 +1,29 @@
-"""Validate stage: the corpus data package, checked with frictionless in memory (no disk I/O).
+"""Validate stage: the data packages, checked with frictionless in memory (no disk I/O).
 
-The CSV bytes that will be written are validated as whole tables against their Table Schemas
-(types, minimum, enum, primary and foreign keys). Per-report and per-agency packages hold subsets of
-these rows with the same schemas, so they are valid whenever the corpus is: one pass over 5 tables,
-not thousands of tiny validations (a test runs `frictionless validate` on the written files).
+The corpus tables are the per-report tables one after another, under one header. So the rows are
+validated in buckets of reports (a stable hash of `report_id` picks the bucket): each bucket is a
+package of the five tables with the corpus schemas, validated on its own, in parallel, and its result
+is cached by its bytes. Primary keys start with `report_id` and foreign keys point into the same
+report, so a bucket holds every row a key can involve: validating the buckets validates the corpus
+tables, and also every per-report and per-agency package (the same schemas over subsets of the rows).
+After a one-report change only that report's bucket is validated again.
 
-A frictionless error becomes a `ValidationProblem` naming the report, the table, the CSV row and the
-line of the cell in the report text; `to_finding()` makes it an `error[schema-invalid]` of the report.
+A frictionless error becomes a `ValidationProblem` naming the report, the table, the row in that
+report's own CSV and the line of the cell in the report text; `to_finding()` makes it an
+`error[schema-invalid]` of the report.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
+import zlib
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from frictionless import Package, Resource, Schema
@@ -23,6 +33,10 @@ from generator.rules import finding
 from generator.spec import APPLICANT_IDS
 
 MAX_ERRORS = 1000  # per table; a systematic bug would otherwise list every row
+BUCKETS = 64  # fixed, so that a report stays in its bucket (and the other buckets stay cached)
+BOM = "\ufeff".encode()
+
+RawError = dict[str, Any]  # a frictionless error as plain data (it crosses process boundaries)
 
 
 @dataclass(frozen=True)
@@ -31,7 +45,7 @@ class ValidationProblem:
     message: str  # what frictionless found, with the table and row
     report_id: str | None = None
     source_file: str | None = None  # the report's file, as findings name it
-    row: int | None = None  # row number in the CSV file (the header is row 1)
+    row: int | None = None  # row number in the report's own CSV file (the header is row 1)
     field: str | None = None
     line: int | None = None  # line of the cell in the report text
 
@@ -47,47 +61,204 @@ class ValidationProblem:
         return f"{where}error[schema-invalid] {self.message}"
 
 
-def in_memory_package(descriptor: Mapping[str, Any], files: Mapping[str, bytes]) -> Package:
-    """The package with each resource's CSV bytes in place of its path (`files` is keyed by path)."""
-    resources = [
-        Resource(
-            name=spec["name"],
-            data=files[spec["path"]],
-            format="csv",
-            encoding=spec.get("encoding", "utf-8"),
-            schema=Schema.from_descriptor(spec["schema"]),
-        )
-        for spec in descriptor["resources"]
+@dataclass(frozen=True)
+class Bucket:
+    """Some reports' rows of every table, as one package's CSV bytes."""
+
+    report_ids: tuple[str, ...]
+    tables: dict[str, bytes]  # resource name -> CSV (BOM, header, the reports' rows in order)
+
+    def key(self, schemas: bytes) -> str:
+        digest = hashlib.sha256(schemas)
+        for name in sorted(self.tables):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(self.tables[name]).digest())
+        return digest.hexdigest()
+
+
+def in_memory_package(resources: Sequence[Mapping[str, Any]], tables: Mapping[str, bytes]) -> Package:
+    """A package of `resources` (descriptors with schemas) whose CSVs are the given bytes."""
+    return Package(
+        resources=[
+            Resource(
+                name=spec["name"],
+                data=tables[spec["name"]],
+                format="csv",
+                encoding=spec.get("encoding", "utf-8"),
+                schema=Schema.from_descriptor(spec["schema"]),
+            )
+            for spec in resources
+        ]
+    )
+
+
+def table_errors(resources: Sequence[Mapping[str, Any]], tables: Mapping[str, bytes]) -> list[RawError]:
+    """Every row of every table against its schema, errors as plain data."""
+    report = in_memory_package(resources, tables).validate(limit_errors=MAX_ERRORS)
+    errors = [_raw(task.name, error) for task in report.tasks for error in task.errors]
+    return errors + [_raw("datapackage", error) for error in report.errors]
+
+
+def _raw(table: str, error: Any) -> RawError:
+    return {
+        "table": table,
+        "cells": list(getattr(error, "cells", None) or []),
+        "row": getattr(error, "row_number", None),
+        "field": getattr(error, "field_name", None),
+        "cell": getattr(error, "cell", None),
+        "title": error.title,
+        "note": error.note,
+        "message": error.message,
+    }
+
+
+def metadata_problems(descriptor: Mapping[str, Any]) -> list[ValidationProblem]:
+    return [
+        ValidationProblem("datapackage", f"datapackage.json: {error.message}")
+        for error in Package.metadata_validate(descriptor)
     ]
-    return Package(name=descriptor.get("name"), resources=resources)
 
 
 def validate_package(
     descriptor_bytes: bytes, files: Mapping[str, bytes], reports: Sequence[Report]
 ) -> list[ValidationProblem]:
-    """Problems of one package: its descriptor's metadata, then every row of every table."""
+    """Problems of one small package: its descriptor's metadata, then every row of every table
+    (`files` by file name, e.g. "applications.csv"; rows are numbered as in these files)."""
     descriptor = json.loads(descriptor_bytes)
-    problems = [
-        ValidationProblem("datapackage", f"datapackage.json: {error.message}")
-        for error in Package.metadata_validate(descriptor)
-    ]
+    problems = metadata_problems(descriptor)
     if problems:
         return problems
+    tables = {spec["name"]: files[spec["path"]] for spec in descriptor["resources"]}
     by_id = {r.meta.report_id: r for r in reports}
-    report = in_memory_package(descriptor, files).validate(limit_errors=MAX_ERRORS)
-    for task in report.tasks:
-        problems.extend(_problem(task.name, error, by_id) for error in task.errors)
-    problems.extend(_problem("datapackage", e, by_id) for e in report.errors)
-    return problems
+    return [_problem(error, by_id, error["row"]) for error in table_errors(descriptor["resources"], tables)]
 
 
 def validate_data(
-    files: Mapping[str, bytes], reports: Sequence[Report], folder: str = "data"
+    files: Mapping[str, bytes],
+    reports: Sequence[Report],
+    folder: str = "data",
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> list[ValidationProblem]:
-    """Validate the corpus package inside the output of `datafiles.data_files`."""
-    prefix = f"{folder}/"
-    package_files = {path[len(prefix) :]: data for path, data in files.items() if path.startswith(prefix)}
-    return validate_package(package_files["datapackage.json"], package_files, reports)
+    """Validate the corpus package inside the output of `datafiles.data_files`, bucket by bucket."""
+    descriptor = json.loads(files[f"{folder}/datapackage.json"])
+    problems = metadata_problems(descriptor)
+    if problems:
+        return problems
+    resources = descriptor["resources"]
+    schemas = json.dumps(resources, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    buckets = make_buckets(files, reports, folder, [spec["name"] for spec in resources])
+    cache = _ResultCache(cache_dir)
+    results: dict[int, list[RawError]] = {}
+    todo = []
+    for index, bucket in enumerate(buckets):
+        cached = cache.get(bucket.key(schemas))
+        if cached is None:
+            todo.append(index)
+        else:
+            results[index] = cached
+    fresh = _run(resources, [buckets[i] for i in todo], jobs)
+    for index, errors in zip(todo, fresh, strict=True):
+        cache.put(buckets[index].key(schemas), errors)
+        results[index] = errors
+    cache.prune(bucket.key(schemas) for bucket in buckets)
+    by_id = {r.meta.report_id: r for r in reports}
+    for index, bucket in enumerate(buckets):
+        rows = _RowNumbers(bucket, files, folder) if results[index] else None
+        problems.extend(_problem(e, by_id, rows.in_report(e) if rows else None) for e in results[index])
+    return problems
+
+
+def _run(
+    resources: Sequence[Mapping[str, Any]], buckets: Sequence[Bucket], jobs: int
+) -> list[list[RawError]]:
+    if jobs == 1 or len(buckets) < 2:
+        return [table_errors(resources, b.tables) for b in buckets]
+    with ProcessPoolExecutor(max_workers=jobs or None) as pool:
+        return list(pool.map(_bucket_errors, [(resources, b.tables) for b in buckets]))
+
+
+def _bucket_errors(args: tuple[Sequence[Mapping[str, Any]], Mapping[str, bytes]]) -> list[RawError]:
+    return table_errors(*args)
+
+
+def bucket_of(report_id: str) -> int:
+    return zlib.crc32(report_id.encode("utf-8")) % BUCKETS
+
+
+def make_buckets(
+    files: Mapping[str, bytes], reports: Sequence[Report], folder: str, names: Sequence[str]
+) -> list[Bucket]:
+    """The non-empty buckets, each from its reports' own CSV files (rows after the header)."""
+    members: dict[int, list[str]] = {}
+    for rid in sorted(r.meta.report_id for r in reports if r.meta.report_id):
+        members.setdefault(bucket_of(rid), []).append(rid)
+    buckets = []
+    for _, rids in sorted(members.items()):
+        tables = {}
+        for name in names:
+            header = _header(files[f"{folder}/{name}.csv"])
+            bodies = [files[f"{folder}/reports/{rid}/{name}.csv"][len(header) :] for rid in rids]
+            tables[name] = header + b"".join(bodies)
+        buckets.append(Bucket(tuple(rids), tables))
+    return buckets
+
+
+def _header(data: bytes) -> bytes:
+    """BOM and header line of a CSV (field names are ASCII: no quoted line breaks)."""
+    return data[: data.index(b"\n") + 1]
+
+
+class _RowNumbers:
+    """Turns a row number of a bucket's table into the row in the report's own CSV (only computed
+    for buckets with errors: it parses the rows)."""
+
+    def __init__(self, bucket: Bucket, files: Mapping[str, bytes], folder: str) -> None:
+        self._starts: dict[tuple[str, str], int] = {}
+        for name in bucket.tables:
+            row = 2  # the header is row 1
+            for rid in bucket.report_ids:
+                self._starts[(name, rid)] = row
+                own = files[f"{folder}/reports/{rid}/{name}.csv"].decode("utf-8-sig")
+                row += max(0, sum(1 for _ in csv.reader(io.StringIO(own))) - 1)
+
+    def in_report(self, error: RawError) -> int | None:
+        start = self._starts.get((error["table"], error["cells"][0] if error["cells"] else ""))
+        return error["row"] - start + 2 if start and error["row"] else error["row"]
+
+
+class _ResultCache:
+    """Validation results by bucket key, in `.cache/validate/` (JSON: plain data only)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def get(self, key: str) -> list[RawError] | None:
+        if self.folder is None:
+            return None
+        try:
+            value = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return value if isinstance(value, list) else None
+
+    def put(self, key: str, errors: list[RawError]) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(errors, ensure_ascii=False, default=str)
+            (self.folder / f"{key}.json").write_text(text, encoding="utf-8")
+        except OSError:
+            pass
+
+    def prune(self, used: Any) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        keep = {f"{key}.json" for key in used}
+        for path in self.folder.glob("*.json"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
 
 
 def problems_by_report(problems: Sequence[ValidationProblem]) -> dict[str, tuple[Finding, ...]]:
@@ -102,16 +273,16 @@ def problems_by_report(problems: Sequence[ValidationProblem]) -> dict[str, tuple
 # --- from a frictionless error to the report text --------------------------------------------------
 
 
-def _problem(table: str, error: Any, by_id: Mapping[str | None, Report]) -> ValidationProblem:
-    cells: list[str] = list(getattr(error, "cells", None) or [])
-    row_number = getattr(error, "row_number", None)
-    field = getattr(error, "field_name", None)
+def _problem(
+    error: RawError, by_id: Mapping[str | None, Report], row_number: int | None
+) -> ValidationProblem:
+    table, cells, field = error["table"], error["cells"], error["field"]
     report = by_id.get(cells[0]) if cells else None
     where = f"{table} 表第 {row_number} 行" if row_number else f"{table} 表"
     what = f"{_row_name(table, cells)}{field or ''}".strip()
     subject = f"{where}（{what}）" if what else where
-    value = getattr(error, "cell", None)
-    detail = f"{error.title}: {error.note}" if error.note else error.message
+    value = error["cell"]
+    detail = f"{error['title']}: {error['note']}" if error["note"] else error["message"]
     message = f"{subject}的值“{value}”不符合表结构：{detail}" if value is not None else f"{subject}：{detail}"
     return ValidationProblem(
         table=table,

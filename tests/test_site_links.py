@@ -100,3 +100,14 @@ def test_a_finding_that_names_no_shown_cell_links_to_itself() -> None:
     page = built_site().html("quality/unknown/index.html")
     hrefs = [a.get("href") for a in page.xpath("//section[@id='rule-unknown-row']//a")]
     assert hrefs == ["../../reports/e-yi-ju-2020/#f1"]
+
+
+def test_parallel_rendering_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    corpus = make_corpus()
+    files = make_data_files(corpus)
+    serial = render_site(corpus, files)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)  # forked workers inherit the patched values
+    monkeypatch.setattr(render, "_CHUNK", 2)
+    assert render_site(corpus, files, jobs=2) == serial

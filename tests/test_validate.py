@@ -95,10 +95,12 @@ def test_a_schema_error_names_report_table_row_and_source_line():
     bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
     problems = validate_data(data_files([good, bad]), [good, bad])
     assert [(p.table, p.row, p.field) for p in problems] == [
-        ("applications", 27, "natural_person"),
-        ("applications", 27, "total"),
+        ("applications", 4, "natural_person"),
+        ("applications", 4, "total"),
     ]
     first = problems[0]
+    own = data_files([good, bad])[f"data/reports/{bad.meta.report_id}/applications.csv"]
+    assert own.decode("utf-8-sig").splitlines()[3].split(",")[1] == "disclosed"  # row 4 of its own CSV
     assert first.message == RULES["schema-invalid"].example
     assert first.report_id == bad.meta.report_id and first.source_file == bad.meta.source_file
     assert first.line == bad.applications.cell("disclosed", "natural_person").line
@@ -181,3 +183,15 @@ def test_frictionless_cli_validates_every_written_package(seed_reports, tmp_path
         assert report["valid"], (path, [t["errors"] for t in report["tasks"]])
         assert len(report["tasks"]) == len(RESOURCES)
         assert all(t["stats"]["errors"] == 0 for t in report["tasks"])
+
+
+def test_buckets_in_parallel_find_the_same_problems(tmp_path):
+    good = make_report(agency_id="b")
+    bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
+    files = data_files([good, bad])
+    serial = validate_data(files, [good, bad])
+    assert serial and validate_data(files, [good, bad], jobs=2) == serial
+    cached = tmp_path / "validate"
+    assert validate_data(files, [good, bad], cache_dir=cached) == serial
+    assert len(list(cached.glob("*.json"))) == 2  # a bucket per report here
+    assert validate_data(files, [good, bad], cache_dir=cached) == serial  # from the cache
