@@ -61,3 +61,11 @@ def test_labels_are_not_numbers(raw: str) -> None:
 )
 def test_label_keys(label: str, key: str) -> None:
     assert norm(label) == key
+
+
+def test_shaanxi_and_shanxi_get_different_ids() -> None:
+    from generator.parse.metadata import slug
+
+    assert slug("陕西省统计局") == "shaan-xi-sheng-tong-ji-ju"
+    assert slug("山西省统计局") == "shan-xi-sheng-tong-ji-ju"
+    assert slug("通化市东昌区人民政府") == "tong-hua-shi-dong-chang-qu-ren-min-zheng-fu"

@@ -156,8 +156,19 @@ def choose_agency(title_agency: str | None, signature_agency: str | None) -> str
     return title_agency or signature_agency
 
 
+# 陕西 and 山西 have the same toneless pinyin; 陕西 is spelled Shaanxi (the official romanisation),
+# so that 陕西省统计局 and 山西省统计局 do not get one id.
+_SPELLINGS = {"陕西": ["shaan", "xi"]}
+_SPELLED = re.compile("|".join(_SPELLINGS))
+
+
 def slug(text: str) -> str:
     """A stable ASCII id from a Chinese name: its pinyin, one syllable per hyphen-separated part."""
-    parts = lazy_pinyin(text, errors=lambda chars: list(chars))
+    parts: list[str] = []
+    names = _SPELLED.findall(text)
+    for index, piece in enumerate(_SPELLED.split(text)):
+        if index:
+            parts.extend(_SPELLINGS[names[index - 1]])
+        parts.extend(lazy_pinyin(piece, errors=lambda chars: list(chars)))
     words = [re.sub(r"[^a-z0-9]", "", p.lower()) for p in parts]
     return "-".join(w for w in words if w) or "unknown"
