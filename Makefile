@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: site test lint check serve bench clean
 
@@ -20,6 +21,11 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP) $@
 
+$(BENCH_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $(STAMP) $@
+
 site: $(STAMP)
 	$(PY) build.py build
 
@@ -31,6 +37,10 @@ lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+# Not part of `make test`: builds synthetic corpora of 1,000 and 10,000 reports (several minutes).
+bench: $(BENCH_STAMP)
+	$(PY) benchmarks/run.py $(if $(N),-n $(N))
 
 check: $(STAMP)
 	$(PY) build.py check $(if $(FILES),$(FILES),content/reports)

@@ -69,17 +69,32 @@ def _write_atomic(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
+def _write_if_changed(target: str, data: bytes) -> bool:
+    """Plain os calls, no Path objects: this runs once per file of the site (100,000s of them)."""
+    try:
+        if os.stat(target).st_size == len(data):
+            with open(target, "rb") as handle:
+                if handle.read() == data:
+                    return False
+    except OSError:
+        pass
+    temporary = f"{os.path.dirname(target)}/.{os.path.basename(target)}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, target)
+    return True
+
+
 def write_outputs(out_dir: Path, files: Mapping[str, bytes], *, prune: bool = False) -> WriteStats:
     """Write every file whose bytes changed. With `prune`, also remove the files the previous pruning
     build wrote that are no longer outputs (only those: nothing else in `out_dir` is touched)."""
     check_paths(files)
-    written = []
-    for path in sorted(files):
-        target = out_dir / path
-        if _same_bytes(target, files[path]):
-            continue
-        _write_atomic(target, files[path])
-        written.append(path)
+    paths = sorted(files)
+    root = str(out_dir)
+    for folder in sorted({path.rpartition("/")[0] for path in paths}):
+        os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
+    changed = [_write_if_changed(f"{root}/{path}", files[path]) for path in paths]
+    written = [path for path, did in zip(paths, changed, strict=True) if did]
     removed = _prune(out_dir, files) if prune else ()
     total = sum(len(data) for data in files.values())
     return WriteStats(tuple(written), len(files) - len(written), total, removed)

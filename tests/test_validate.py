@@ -185,7 +185,9 @@ def test_frictionless_cli_validates_every_written_package(seed_reports, tmp_path
         assert all(t["stats"]["errors"] == 0 for t in report["tasks"])
 
 
-def test_buckets_in_parallel_find_the_same_problems(tmp_path):
+def test_buckets_in_parallel_find_the_same_problems(tmp_path, monkeypatch):
+    from generator import validate
+
     good = make_report(agency_id="b")
     bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
     files = data_files([good, bad])
@@ -193,5 +195,13 @@ def test_buckets_in_parallel_find_the_same_problems(tmp_path):
     assert serial and validate_data(files, [good, bad], jobs=2) == serial
     cached = tmp_path / "validate"
     assert validate_data(files, [good, bad], cache_dir=cached) == serial
-    assert len(list(cached.glob("*.json"))) == 2  # a bucket per report here
+    assert len(list(cached.glob("*.json"))) == 1  # one bucket for a small corpus
+    monkeypatch.setattr(validate, "REPORTS_PER_BUCKET", 1)  # two buckets, validated by two workers
+    assert validate_data(files, [good, bad], jobs=2) == serial
     assert validate_data(files, [good, bad], cache_dir=cached) == serial  # from the cache
+
+
+def test_bucket_count_doubles_with_the_corpus():
+    from generator.validate import bucket_count
+
+    assert [bucket_count(n) for n in (1, 599, 600, 1200, 10_000, 1_000_000)] == [1, 1, 2, 4, 32, 64]
