@@ -189,7 +189,7 @@ def table(runs: Sequence[Run]) -> str:
     lines = [
         "| N | build | wall s | reports/s | " + " | ".join(f"{s} ms/report" for s in STAGES) + " | parsed | "
         "peak memory MB (PSS) | files | written | site MB | per report KB (no bulk) | 30,000 reports MB |",
-        "|" + "---|" * (13 + len(STAGES)),
+        "|" + "---|" * (11 + len(STAGES)),
     ]
     for run in runs:
         stats, reports = run.stats, max(1, run.stats.get("reports", 0))
