@@ -55,7 +55,7 @@ def _load_one(args: tuple[str, str, str | None, str]) -> Loaded:
         report = cache.get(key) if key else None
         if report is not None:
             return Loaded(shown, report, None, key, True, take())
-        report = load_report(Path(path), Path(root))
+        report = load_report(Path(path), Path(root), data)
         if key:
             cache.put(key, report)
         return Loaded(shown, report, None, key, False, take())

@@ -22,10 +22,10 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_report(path: Path, root: Path) -> Report:
-    """Read, parse and cross-check one file. Raises NotAReport."""
+def load_report(path: Path, root: Path, data: bytes | None = None) -> Report:
+    """Read (unless its bytes are given), parse and cross-check one file. Raises NotAReport."""
     with stage("read"):
-        source = read_source(path, display_path(path, root))
+        source = read_source(path, display_path(path, root), data)
     with stage("parse"):
         report = parse_report(source)
     with stage("check"):

@@ -45,8 +45,9 @@ def discover(content_dir: Path) -> list[Path]:
     )
 
 
-def read_source(path: Path, display: str | None = None) -> Source:
-    """Read one report file. Raises NotAReport for empty, binary or undecodable files."""
+def read_source(path: Path, display: str | None = None, data: bytes | None = None) -> Source:
+    """Read one report file (or decode its `data`, already read). Raises NotAReport for empty, binary
+    or undecodable files."""
     from generator.readers import READERS  # readers import this module
 
     name = display or str(path)
@@ -54,10 +55,10 @@ def read_source(path: Path, display: str | None = None) -> Source:
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise NotAReport(name, f"unsupported file type {path.suffix or '(none)'!r}: expected one of {known}")
-    size = path.stat().st_size
+    size = len(data) if data is not None else path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise NotAReport(name, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    return reader(path.read_bytes(), name)
+    return reader(data if data is not None else path.read_bytes(), name)
 
 
 def decode_source(data: bytes, name: str) -> Source:
