@@ -119,23 +119,46 @@ def check_unique_ids(reports: Sequence[Report]) -> None:
         seen[key] = report.meta.source_file
 
 
+Bodies1 = dict[str, str]  # one report's CSV data lines, by table name
+
+
+def report_bodies(report: Report) -> Bodies1:
+    """One report's rows in every table, formatted once: its own CSVs, its agency's and the corpus's
+    are these lines under a header."""
+    return {name: csv_body(name, rows) for name, rows in report_tables(report).items()}
+
+
+def report_package(report: Report, bodies: Bodies1) -> dict[str, bytes]:
+    """data/reports/<report_id>/: the report's package and its JSON document."""
+    own = package_files(compact_descriptor_bytes(report_descriptor(report)), merge_bodies([bodies]))
+    own["report.json"] = json_bytes(report_to_json(report), compact=True)
+    return {f"{DATA_DIR}/reports/{report.meta.report_id}/{name}": data for name, data in own.items()}
+
+
+def agency_package(agency_id: str, reports: Sequence[Report], bodies: Sequence[Bodies1]) -> dict[str, bytes]:
+    """data/agencies/<agency_id>/: every year of one agency (`reports` in report_id order)."""
+    own = package_files(compact_descriptor_bytes(agency_descriptor(reports)), merge_bodies(bodies))
+    return {f"{DATA_DIR}/agencies/{agency_id}/{name}": data for name, data in own.items()}
+
+
+def corpus_package(reports: Sequence[Report], bodies: Sequence[Bodies1]) -> dict[str, bytes]:
+    """data/: the corpus package and its zip (`reports` in report_id order, `bodies` alongside)."""
+    corpus_files = package_files(json_bytes(corpus_descriptor(reports)), merge_bodies(bodies))
+    files = {f"{DATA_DIR}/{name}": data for name, data in corpus_files.items()}
+    files[f"{DATA_DIR}/{CORPUS_NAME}.zip"] = zip_bytes(corpus_files)
+    return files
+
+
 def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
     """Every data download of the site, by path relative to the site folder."""
     ordered = sort_reports(reports)
     check_unique_ids(ordered)
-    bodies = {r.meta.report_id: {n: csv_body(n, rows) for n, rows in report_tables(r).items()} for r in ordered}
-    corpus_files = package_files(json_bytes(corpus_descriptor(ordered)), merge_bodies(list(bodies.values())))
-    files = {f"{DATA_DIR}/{name}": data for name, data in corpus_files.items()}
-    files[f"{DATA_DIR}/{CORPUS_NAME}.zip"] = zip_bytes(corpus_files)
+    bodies = {r.meta.report_id: report_bodies(r) for r in ordered}
+    files = corpus_package(ordered, list(bodies.values()))
     for report in ordered:
-        rid = report.meta.report_id
-        own = package_files(compact_descriptor_bytes(report_descriptor(report)), merge_bodies([bodies[rid]]))
-        own["report.json"] = json_bytes(report_to_json(report), compact=True)
-        files.update({f"{DATA_DIR}/reports/{rid}/{name}": data for name, data in own.items()})
+        files.update(report_package(report, bodies[report.meta.report_id]))
     for agency_id, group in by_agency(ordered).items():
-        merged = merge_bodies([bodies[r.meta.report_id] for r in group])
-        own = package_files(compact_descriptor_bytes(agency_descriptor(group)), merged)
-        files.update({f"{DATA_DIR}/agencies/{agency_id}/{name}": data for name, data in own.items()})
+        files.update(agency_package(agency_id, group, [bodies[r.meta.report_id] for r in group]))
     return files
 
 

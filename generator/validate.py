@@ -20,7 +20,7 @@ import hashlib
 import io
 import json
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +136,9 @@ def validate_package(
     return [_problem(error, by_id, error["row"]) for error in table_errors(descriptor["resources"], tables)]
 
 
+Bodies = Mapping[str, Mapping[str, bytes]]  # report_id -> table name -> its CSV rows (no BOM, no header)
+
+
 def validate_data(
     files: Mapping[str, bytes],
     reports: Sequence[Report],
@@ -145,13 +148,34 @@ def validate_data(
     cache_dir: Path | None = None,
 ) -> list[ValidationProblem]:
     """Validate the corpus package inside the output of `datafiles.data_files`, bucket by bucket."""
-    descriptor = json.loads(files[f"{folder}/datapackage.json"])
+    descriptor = files[f"{folder}/datapackage.json"]
+    names = [spec["name"] for spec in json.loads(descriptor).get("resources", [])]
+    headers = {name: len(_header(files[f"{folder}/{name}.csv"])) for name in names}
+    bodies = {
+        rid: {name: files[f"{folder}/reports/{rid}/{name}.csv"][headers[name] :] for name in names}
+        for rid in sorted(r.meta.report_id for r in reports if r.meta.report_id)
+    }
+    return validate_corpus(descriptor, bodies, reports, jobs=jobs, cache_dir=cache_dir)
+
+
+def validate_corpus(
+    descriptor_bytes: bytes,
+    bodies: Bodies,
+    reports: Sequence[Report],
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    full_report: Callable[[Report], Report] | None = None,
+) -> list[ValidationProblem]:
+    """Validate the corpus package given its descriptor and every report's rows, bucket by bucket.
+    `full_report` turns a brief into the whole report when a problem needs a cell's line."""
+    descriptor = json.loads(descriptor_bytes)
     problems = metadata_problems(descriptor)
     if problems:
         return problems
     resources = descriptor["resources"]
     schemas = json.dumps(resources, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    buckets = make_buckets(files, reports, folder, [spec["name"] for spec in resources])
+    buckets = make_buckets(bodies, [spec["name"] for spec in resources])
     cache = _ResultCache(cache_dir)
     results: dict[int, list[RawError]] = {}
     todo = []
@@ -168,8 +192,9 @@ def validate_data(
     cache.prune(bucket.key(schemas) for bucket in buckets)
     by_id = {r.meta.report_id: r for r in reports}
     for index, bucket in enumerate(buckets):
-        rows = _RowNumbers(bucket, files, folder) if results[index] else None
-        problems.extend(_problem(e, by_id, rows.in_report(e) if rows else None) for e in results[index])
+        rows = _RowNumbers(bucket, bodies) if results[index] else None
+        for error in results[index]:
+            problems.append(_problem(error, by_id, rows.in_report(error) if rows else None, full_report))
     return problems
 
 
@@ -197,22 +222,20 @@ def bucket_of(report_id: str, count: int) -> int:
     return zlib.crc32(report_id.encode("utf-8")) % count
 
 
-def make_buckets(
-    files: Mapping[str, bytes], reports: Sequence[Report], folder: str, names: Sequence[str]
-) -> list[Bucket]:
-    """The non-empty buckets, each from its reports' own CSV files (rows after the header)."""
-    ids = sorted(r.meta.report_id for r in reports if r.meta.report_id)
+def make_buckets(bodies: Bodies, names: Sequence[str]) -> list[Bucket]:
+    """The non-empty buckets, each one package of its reports' rows under the corpus headers."""
+    from generator.datafiles import csv_header
+
+    ids = sorted(bodies)
     count = bucket_count(len(ids))
     members: dict[int, list[str]] = {}
     for rid in ids:
         members.setdefault(bucket_of(rid, count), []).append(rid)
     buckets = []
     for _, rids in sorted(members.items()):
-        tables = {}
-        for name in names:
-            header = _header(files[f"{folder}/{name}.csv"])
-            bodies = [files[f"{folder}/reports/{rid}/{name}.csv"][len(header) :] for rid in rids]
-            tables[name] = header + b"".join(bodies)
+        tables = {
+            name: BOM + csv_header(name).encode() + b"".join(bodies[rid][name] for rid in rids) for name in names
+        }
         buckets.append(Bucket(tuple(rids), tables))
     return buckets
 
@@ -226,14 +249,13 @@ class _RowNumbers:
     """Turns a row number of a bucket's table into the row in the report's own CSV (only computed
     for buckets with errors: it parses the rows)."""
 
-    def __init__(self, bucket: Bucket, files: Mapping[str, bytes], folder: str) -> None:
+    def __init__(self, bucket: Bucket, bodies: Bodies) -> None:
         self._starts: dict[tuple[str, str], int] = {}
         for name in bucket.tables:
             row = 2  # the header is row 1
             for rid in bucket.report_ids:
                 self._starts[(name, rid)] = row
-                own = files[f"{folder}/reports/{rid}/{name}.csv"].decode("utf-8-sig")
-                row += max(0, sum(1 for _ in csv.reader(io.StringIO(own))) - 1)
+                row += sum(1 for _ in csv.reader(io.StringIO(bodies[rid][name].decode("utf-8"))))
 
     def in_report(self, error: RawError) -> int | None:
         start = self._starts.get((error["table"], error["cells"][0] if error["cells"] else ""))
@@ -287,10 +309,15 @@ def problems_by_report(problems: Sequence[ValidationProblem]) -> dict[str, tuple
 
 
 def _problem(
-    error: RawError, by_id: Mapping[str | None, Report], row_number: int | None
+    error: RawError,
+    by_id: Mapping[str | None, Report],
+    row_number: int | None,
+    full_report: Callable[[Report], Report] | None = None,
 ) -> ValidationProblem:
     table, cells, field = error["table"], error["cells"], error["field"]
     report = by_id.get(cells[0]) if cells else None
+    if report is not None and full_report is not None:
+        report = full_report(report)
     where = f"{table} 表第 {row_number} 行" if row_number else f"{table} 表"
     what = f"{_row_name(table, cells)}{field or ''}".strip()
     subject = f"{where}（{what}）" if what else where
