@@ -11,24 +11,43 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from generator.cache import ReportCache, entry_key, generator_version
+from generator.cache import ReportCache, entry_key, generator_version, site_version
 from generator.check import text_line
+from generator.datafiles import check_unique_ids
 from generator.errors import NotAReport
 from generator.model import Finding, Report
+from generator.pages import Files
 from generator.pipeline import display_path, load_report
 from generator.progress import Progress
 from generator.read import MAX_FILE_BYTES, discover
+from generator.render import render_page
 from generator.rules import finding
-from generator.site_model import SiteConfig
+from generator.site_model import Corpus, SiteConfig, agency_id, report_id
+from generator.state import BuildState, FileEntry, Parsed, UnitRecord, file_signature, load_state, state_path
 from generator.timing import STAGES, add, stage, take
+from generator.units import (
+    Context,
+    ParseTask,
+    agency_digest,
+    build_agency_unit,
+    build_report_unit,
+    digest,
+    full_report,
+    parse_one,
+    remove_files,
+    report_digest,
+    run_units,
+)
+from generator.write import write_outputs
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -206,52 +225,85 @@ def run_build(
     cache: bool = True,
     stats_path: Path | None = None,
 ) -> int:
-    from generator.package import data_files
-    from generator.validate import validate_data
-    from generator.write import write_outputs
+    """Build `out` from `content`, redoing only the units whose inputs changed since the last build
+    into the same folder (`cache=False`: everything, and nothing is kept for the next build)."""
+    root = content.resolve().parent
+    if cache:
+        return _run_build(content, out, root / ".cache", strict, jobs, True, stats_path)
+    with tempfile.TemporaryDirectory(prefix="build-cache-") as scratch:  # workers pass reports here
+        return _run_build(content, out, Path(scratch), strict, jobs, False, stats_path)
+
+
+def _run_build(
+    content: Path, out: Path, cache_root: Path, strict: bool, jobs: int, keep: bool, stats_path: Path | None
+) -> int:
+    from generator.state import save_state
 
     started = time.perf_counter()
     wall: dict[str, float] = {}
     work: Counter[str] = Counter()
     root = content.resolve().parent
-    cache_dir = root / ".cache" / "reports" if cache else None
+    version = site_version()
+    state_file = state_path(cache_root, out) if keep else None
     with _phase(wall, "load"):
-        paths = discover(content)
-        loaded = load_all(paths, root, jobs, Progress(len(paths), "读取报告"), cache_dir)
-    for item in loaded:
-        add(work, item.seconds)
+        previous = load_state(state_file, version)
+        report_cache = ReportCache(cache_root / "reports")
+        entries, parsed, fresh = scan_and_parse(content, root, previous, report_cache, jobs, work)
     with _phase(wall, "corpus"), stage("check"):
-        reports = corpus_findings(sorted((x.report for x in loaded if x.report), key=_report_key))
-    print_findings(loaded, reports)
-    reports, duplicates = first_of_each_id(reports)
-    with _phase(wall, "package"), stage("package"):
-        data = data_files(reports)
-    with _phase(wall, "validate"), stage("validate"):
-        invalid = validate_data(
-            data, reports, jobs=jobs, cache_dir=root / ".cache" / "validate" if cache else None
-        )
-    for line in invalid:
+        reports, extra, agency_keys = corpus_reports(entries, parsed, previous)
+    for path, entry in entries.items():
+        if parsed[entry.key].problem:
+            print(f"{path}:1: error[not-a-report] {parsed[entry.key].problem}")
+    print_findings((), reports)
+    kept, duplicates = first_of_each_id(reports)
+    check_unique_ids(kept)
+    corpus = _corpus(kept, content, root)
+    keys = {report_id(r): entries[r.meta.source_file].key for r in kept}
+    digests = unit_digests(corpus, keys, version)
+    context = Context(corpus, root, out, report_cache, keys, digests, previous.units, {})
+    records: dict[str, UnitRecord] = {}
+    written = 0
+    with _phase(wall, "reports"):
+        todo = [r for r in corpus.reports if _stale(out, previous, f"report:{report_id(r)}", digests)]
+        progress = Progress(len(todo), "报告页面和数据")
+        for result in run_units(context, todo, build_report_unit, jobs, progress.step):
+            records[result.unit] = result.record
+            written += result.written
+    _keep_previous(records, previous, [f"report:{report_id(r)}" for r in corpus.reports])
+    bodies = {uid.removeprefix("report:"): rec.bodies or {} for uid, rec in records.items()}
+    context = replace(context, bodies=bodies)
+    with _phase(wall, "agencies"):
+        todo_agencies = [a for a in corpus.agencies if _stale(out, previous, f"agency:{a.id}", digests)]
+        for result in run_units(context, todo_agencies, build_agency_unit, jobs):
+            records[result.unit] = result.record
+            written += result.written
+    _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
+    corpus_record, problems, corpus_written = build_corpus_unit(context, previous, version, jobs, wall)
+    records[CORPUS_UNIT] = corpus_record
+    written += corpus_written
+    for line in problems:
         print(line)
-    with _phase(wall, "render"):
-        with stage("package"):
-            downloads = {**data, **source_copies(reports, root)}
-        files = {**downloads, **render(reports, downloads, content, root, jobs)}
     with _phase(wall, "write"), stage("write"):
-        written = write_outputs(out, files)
-        if cache_dir:
-            ReportCache(cache_dir).prune(x.key for x in loaded if x.key)
+        for unit, record in previous.units.items():
+            if unit not in records:  # a report or agency that is gone: its files go too
+                remove_files(out, list(record.outputs))
+        state = BuildState(version, entries, {e.key: parsed[e.key] for e in entries.values()})
+        state.extra, state.agency_keys, state.units, state.problems = extra, agency_keys, records, problems
+        save_state(state_file, state)
+        if keep:
+            report_cache.prune(e.key for e in entries.values())
     add(work, take())
     stats = BuildStats(
-        reports=len(reports),
-        agencies=len({r.meta.agency_id for r in reports}),
-        unreadable=sum(1 for x in loaded if x.problem),
-        errors=sum(len(r.errors) for r in reports),
-        warnings=sum(len(r.warnings) for r in reports),
-        parsed=sum(1 for x in loaded if x.report and not x.cached),
-        cached=sum(1 for x in loaded if x.cached),
-        files=written.files,
-        written=written.written,
-        total_bytes=written.total_bytes,
+        reports=len(kept),
+        agencies=len(corpus.agencies),
+        unreadable=sum(1 for e in entries.values() if parsed[e.key].problem),
+        errors=sum(len(r.errors) for r in kept),
+        warnings=sum(len(r.warnings) for r in kept),
+        parsed=fresh,
+        cached=len(entries) - fresh,
+        files=sum(len(r.outputs) for r in records.values()),
+        written=written,
+        total_bytes=sum(size for r in records.values() for size in r.outputs.values()),
         seconds=round(time.perf_counter() - started, 3),
         wall={k: round(v, 3) for k, v in wall.items()},
         stages={k: round(work.get(k, 0.0), 3) for k in STAGES},
@@ -262,8 +314,165 @@ def run_build(
     _print_summary(stats)
     if stats_path:
         stats_path.write_text(stats.as_json(), encoding="utf-8")
-    failed = bool(stats.unreadable or invalid or duplicates) or (strict and stats.errors > 0)
+    failed = bool(stats.unreadable or problems or duplicates) or (strict and stats.errors > 0)
     return 1 if failed else 0
+
+
+CORPUS_UNIT = "corpus"
+
+
+def scan_and_parse(
+    content: Path, root: Path, previous: BuildState, report_cache: ReportCache, jobs: int, work: Counter[str]
+) -> tuple[dict[str, FileEntry], dict[str, Parsed], int]:
+    """Every report file's cache key (re-read only when its size, time or inode changed since the
+    last build), and the parse result of each: from the last build, or parsed now."""
+    version = generator_version()
+    entries: dict[str, FileEntry] = {}
+    tasks: list[ParseTask] = []
+    with stage("read"):
+        for path in discover(content):
+            shown = display_path(path, root)
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                entries[shown] = FileEntry((0, 0, 0), f"unreadable:{shown}")
+                previous.parsed[entries[shown].key] = Parsed(None, f"cannot read file: {exc.strerror}")
+                continue
+            signature = file_signature(stat)
+            known = previous.files.get(shown)
+            if known and known.signature == signature and known.key in previous.parsed:
+                entries[shown] = known
+                continue
+            data = path.read_bytes() if stat.st_size <= MAX_FILE_BYTES else None
+            key = entry_key(shown, data if data is not None else repr(signature).encode(), version)
+            entries[shown] = FileEntry(signature, key)
+            if key not in previous.parsed:
+                tasks.append(ParseTask(str(path), str(root), key, data))
+    parsed = {e.key: previous.parsed[e.key] for e in entries.values() if e.key in previous.parsed}
+    progress = Progress(len(tasks), "读取报告")
+    for task, (result, seconds) in zip(
+        tasks, run_units(report_cache, tasks, parse_one, jobs, progress.step), strict=True
+    ):
+        parsed[task.key] = result
+        add(work, seconds)
+    return entries, parsed, len(tasks)
+
+
+def corpus_reports(
+    entries: Mapping[str, FileEntry], parsed: Mapping[str, Parsed], previous: BuildState
+) -> tuple[list[Report], dict[str, tuple[Finding, ...]], dict[str, frozenset[str]]]:
+    """Every report (a brief) with its corpus findings. Those only look within one agency (carry-over
+    between its years, the same year twice), so they are recomputed only for the agencies whose
+    files changed."""
+    groups: dict[str, list[tuple[str, Report]]] = defaultdict(list)
+    for entry in entries.values():
+        summary = parsed[entry.key].brief
+        if summary is not None:
+            groups[agency_id(summary)].append((entry.key, summary))
+    extra: dict[str, tuple[Finding, ...]] = {}
+    agency_keys: dict[str, frozenset[str]] = {}
+    reports: list[Report] = []
+    for agency, members in groups.items():
+        agency_keys[agency] = frozenset(key for key, _ in members)
+        if agency_keys[agency] == previous.agency_keys.get(agency):
+            found = {key: previous.extra.get(key, ()) for key, _ in members}
+        else:
+            checked = corpus_findings([summary for _, summary in members])
+            found = {
+                key: after.findings[len(before.findings) :]
+                for (key, before), after in zip(members, checked, strict=True)
+            }
+        for key, summary in members:
+            extra[key] = found[key]
+            reports.append(summary.with_findings(found[key]) if found[key] else summary)
+    return sorted(reports, key=_report_key), {k: v for k, v in extra.items() if v}, agency_keys
+
+
+def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> dict[str, str]:
+    digests = {
+        f"report:{report_id(r)}": report_digest(corpus, r, keys[report_id(r)], version)
+        for r in corpus.reports
+    }
+    own = {uid.removeprefix("report:"): d for uid, d in digests.items()}
+    for agency in corpus.agencies:
+        digests[f"agency:{agency.id}"] = agency_digest(corpus, agency, own, version)
+    return digests
+
+
+def _keep_previous(records: dict[str, UnitRecord], previous: BuildState, units: Sequence[str]) -> None:
+    """The records of the units that were not redone (so unchanged) carry over."""
+    for unit in units:
+        if unit not in records:
+            records[unit] = previous.units[unit]
+
+
+def _stale(out: Path, previous: BuildState, unit: str, digests: Mapping[str, str]) -> bool:
+    """A unit is redone unless the last build made it from the same inputs and its files are there
+    (one is enough to notice a deleted or replaced output folder)."""
+    record = previous.units.get(unit)
+    if record is None or record.digest != digests[unit] or not record.outputs:
+        return True
+    return not (out / next(iter(record.outputs))).is_file()
+
+
+def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
+    from generator.history import read_history
+    from generator.site_model import build_corpus, read_pages
+
+    history = read_history(root, content.resolve().relative_to(root).as_posix())
+    if history.shallow:
+        print(
+            "note: shallow git clone, so corrections are not shown (fetch the full history)", file=sys.stderr
+        )
+    return build_corpus(
+        reports, pages=read_pages(content / "pages"), config=site_config(root), history=history
+    )
+
+
+def build_corpus_unit(
+    context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
+) -> tuple[UnitRecord, tuple[str, ...], int]:
+    """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
+    changed (they look at every report), from briefs and the reports' CSV lines."""
+    from generator.datafiles import corpus_package
+    from generator.render import site_pages, static_assets
+    from generator.validate import validate_corpus
+
+    corpus = context.corpus
+    own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
+    unit_digest = digest(version, corpus.config, corpus.pages, own)
+    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
+        return previous.units[CORPUS_UNIT], previous.problems, 0
+    ordered = sorted(corpus.reports, key=lambda r: (r.meta.report_id or "", r.meta.source_file))
+    bodies = [context.bodies[report_id(r)] for r in ordered]
+    with _phase(wall, "package"), stage("package"):
+        files = corpus_package(ordered, bodies)
+    with _phase(wall, "validate"), stage("validate"):
+        encoded = {
+            report_id(r): {n: t.encode("utf-8") for n, t in b.items()}
+            for r, b in zip(ordered, bodies, strict=True)
+        }
+        found = validate_corpus(
+            files["data/datapackage.json"],
+            encoded,
+            ordered,
+            jobs=jobs,
+            cache_dir=context.cache.folder.parent / "validate" if context.cache.folder else None,
+            full_report=lambda summary: full_report(context, summary),
+        )
+    with _phase(wall, "render"), stage("render"):
+        pages = {
+            page.path: render_page(page, corpus.config)
+            for page in site_pages(corpus, Files(files), per_item=False)
+        }
+        assets = static_assets(context.root / ".cache")  # the Vega bundle is kept even without a cache
+    outputs = {**files, **pages, **assets}
+    with _phase(wall, "write"), stage("write"):
+        result = write_outputs(context.out, outputs)
+        record = previous.units.get(CORPUS_UNIT)
+        remove_files(context.out, [p for p in record.outputs if p not in outputs] if record else [])
+    sizes = {path: len(data) for path, data in outputs.items()}
+    return UnitRecord(unit_digest, sizes), tuple(str(problem) for problem in found), result.written
 
 
 @contextmanager

@@ -53,6 +53,27 @@ def generator_version() -> str:
     return digest.hexdigest()
 
 
+TEMPLATES_DIR = GENERATOR_DIR.parent / "templates"
+# Packages whose behaviour changes the pages and files made from a parsed report.
+_SITE_PACKAGES = ("altair", "frictionless", "jinja2", "markdown-it-py", "markupsafe", "vl-convert-python")
+
+
+@lru_cache(maxsize=1)
+def site_version() -> str:
+    """What decides the pages and data files made from parsed reports: the generator, the
+    templates and the rendering libraries. Change any of it, and every page is made again."""
+    digest = hashlib.sha256(generator_version().encode())
+    for name in _SITE_PACKAGES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    for path in sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(TEMPLATES_DIR).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def entry_key(display_path: str, data: bytes, version: str) -> str:
     """The key of one file: its path (reports name their file), its bytes and the generator."""
     digest = hashlib.sha256(version.encode())

@@ -79,5 +79,8 @@ def run_check(paths: list[Path], fmt: str = "text") -> int:
             print(github_annotation(path, item) if fmt == "github" else text_line(path, item))
     errors = sum(len(r.errors) for r in reports) + unreadable
     warnings = sum(len(r.warnings) for r in reports)
-    print(f"checked {len(reports) + unreadable} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    print(
+        f"checked {len(reports) + unreadable} file(s): {errors} error(s), {warnings} warning(s)",
+        file=sys.stderr,
+    )
     return 1 if errors else 0

@@ -275,9 +275,11 @@ def report_page(corpus: Corpus, report: Report, files: Files) -> Page:
         "template": template_of(report) if report.meta.template else None,
         "timeliness": timeliness(report, agency.level, agency.kind),
         "source": _source(report, files, corpus.config.repo_url, corpus.config.branch),
-        "history": _history(corpus.history.of(report.meta.source_file), corpus.config.repo_url, corpus.config.branch),
+        "history": _history(
+            corpus.history.of(report.meta.source_file), corpus.config.repo_url, corpus.config.branch
+        ),
         "downloads": files.in_dir(f"data/reports/{rid}"),
-        "siblings": [(r.meta.year, report_url(r), r is report) for r in agency.reports],
+        "siblings": [(r.meta.year, report_url(r), report_id(r) == rid) for r in agency.reports],
     }
     return Page(f"{report_url(report)}index.html", "report.html", context)
 

@@ -234,7 +234,8 @@ def make_buckets(bodies: Bodies, names: Sequence[str]) -> list[Bucket]:
     buckets = []
     for _, rids in sorted(members.items()):
         tables = {
-            name: BOM + csv_header(name).encode() + b"".join(bodies[rid][name] for rid in rids) for name in names
+            name: BOM + csv_header(name).encode() + b"".join(bodies[rid][name] for rid in rids)
+            for name in names
         }
         buckets.append(Bucket(tuple(rids), tables))
     return buckets

@@ -85,6 +85,14 @@ def _write_if_changed(target: str, data: bytes) -> bool:
     return True
 
 
+def write_files(out_dir: Path, files: Mapping[str, bytes]) -> int:
+    """Write the files whose bytes changed (a unit's files: no clash checks); return how many."""
+    root = str(out_dir)
+    for folder in sorted({path.rpartition("/")[0] for path in files}):
+        os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
+    return sum(_write_if_changed(f"{root}/{path}", files[path]) for path in sorted(files))
+
+
 def write_outputs(out_dir: Path, files: Mapping[str, bytes], *, prune: bool = False) -> WriteStats:
     """Write every file whose bytes changed. With `prune`, also remove the files the previous pruning
     build wrote that are no longer outputs (only those: nothing else in `out_dir` is touched)."""

@@ -1,0 +1,216 @@
+"""The build's units of output and the work of each, run in worker processes where it pays.
+
+A unit is a pure function of its inputs, summed up in a digest (see `state.py`):
+
+- **report** `report:<id>`: the report page, the source copy and `data/reports/<id>/`. Inputs: the
+  file's bytes (its cache key), the report's findings (its own and the corpus's), its agency's name,
+  region, level, kind and years, the file's correction history and the site settings.
+- **agency** `agency:<id>`: the agency page and `data/agencies/<id>/`. Inputs: the digests of its
+  reports and the agency itself.
+
+Report units need the whole `Report` (from `.cache/reports/`); agency units and the corpus pages only
+need briefs. Workers are forked, so they share the corpus instead of receiving a copy of it, and
+they write their files themselves: the main process never holds the pages of the site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.cache import ReportCache
+from generator.datafiles import agency_package, report_bodies, report_package
+from generator.errors import NotAReport
+from generator.model import Report
+from generator.pages import Files, agency_page, report_page, source_copy_path
+from generator.pipeline import load_report
+from generator.render import render_page
+from generator.site_model import Agency, Corpus, report_id
+from generator.state import Interner, Parsed, UnitRecord, brief
+from generator.timing import absorb, stage, take
+from generator.write import write_files
+
+PARALLEL_FROM = 200  # units; below this a pool costs more than it saves
+_CHUNK = 100
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def digest(*parts: object) -> str:
+    """A digest of plain values (dataclasses of strings, numbers and tuples have a stable repr)."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def agency_facts(agency: Agency) -> tuple[object, ...]:
+    """What a report page shows of its agency."""
+    years = tuple((r.meta.year, report_id(r)) for r in agency.reports)
+    return (agency.id, agency.name, agency.region, agency.level, agency.kind, years)
+
+
+def report_digest(corpus: Corpus, report: Report, key: str, version: str) -> str:
+    history = corpus.history.of(report.meta.source_file)
+    agency = corpus.agency_of(report)
+    return digest(version, corpus.config, key, report.findings, agency_facts(agency), history)
+
+
+def agency_digest(corpus: Corpus, agency: Agency, report_digests: Mapping[str, str], version: str) -> str:
+    own = tuple(report_digests[report_id(r)] for r in agency.reports)
+    return digest(version, corpus.config, agency_facts(agency), own)
+
+
+# --- parsing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParseTask:
+    path: str  # absolute
+    root: str
+    key: str
+    data: bytes | None  # None when the file is too large to read
+
+
+_interner = Interner()
+
+
+def parse_one(cache: ReportCache, task: ParseTask) -> tuple[Parsed, dict[str, float]]:
+    """Parse one file; keep the whole report in the cache (report units read it back) and return
+    its brief."""
+    try:
+        report = load_report(Path(task.path), Path(task.root), task.data)
+    except NotAReport as exc:
+        return Parsed(None, exc.problem), take()
+    except OSError as exc:
+        return Parsed(None, f"cannot read file: {exc.strerror}"), take()
+    cache.put(task.key, report)
+    return Parsed(brief(report, _interner)), take()
+
+
+# --- report and agency units --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: str
+    record: UnitRecord
+    written: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every unit reads; set before the workers fork, never pickled."""
+
+    corpus: Corpus  # of briefs
+    root: Path  # the folder holding content/
+    out: Path
+    cache: ReportCache
+    keys: Mapping[str, str]  # report id -> cache key of its file
+    digests: Mapping[str, str]  # unit id -> digest
+    previous: Mapping[str, UnitRecord]  # unit id -> record of the last build
+    bodies: Mapping[str, dict[str, str]]  # report id -> CSV lines (agency units read them)
+
+
+def full_report(context: Context, summary: Report) -> Report:
+    """The whole report behind a brief, with the brief's findings (which include the corpus's)."""
+    key = context.keys[report_id(summary)]
+    report = context.cache.get(key)
+    if report is None:  # the cache entry went missing: parse the file again
+        report = load_report(context.root / summary.meta.source_file, context.root)
+        context.cache.put(key, report)
+    return replace(report, findings=summary.findings)
+
+
+def build_report_unit(context: Context, summary: Report) -> UnitResult:
+    with stage("read"):
+        report = full_report(context, summary)
+    with stage("package"):
+        bodies = report_bodies(report)
+        files = report_package(report, bodies)
+        source = context.root / report.meta.source_file
+        if source.is_file():
+            files[source_copy_path(report)] = source.read_bytes()
+    with stage("render"):
+        page = report_page(context.corpus, report, Files(files))
+        files[page.path] = render_page(page, context.corpus.config)
+    return _finish(context, f"report:{report_id(report)}", files, bodies)
+
+
+def build_agency_unit(context: Context, agency: Agency) -> UnitResult:
+    with stage("package"):
+        files: dict[str, bytes] = {}
+        if all(r.meta.agency_id == agency.id for r in agency.reports):
+            ordered = sorted(agency.reports, key=lambda r: (report_id(r), r.meta.source_file))
+            files = agency_package(agency.id, ordered, [context.bodies[report_id(r)] for r in ordered])
+    with stage("render"):
+        page = agency_page(context.corpus, agency, Files(files))
+        files[page.path] = render_page(page, context.corpus.config)
+    return _finish(context, f"agency:{agency.id}", files, None)
+
+
+def _finish(
+    context: Context, unit: str, files: dict[str, bytes], bodies: dict[str, str] | None
+) -> UnitResult:
+    with stage("write"):
+        written = write_files(context.out, files)
+        previous = context.previous.get(unit)
+        stale = [p for p in previous.outputs if p not in files] if previous else []
+        remove_files(context.out, stale)
+    record = UnitRecord(context.digests[unit], {p: len(b) for p, b in files.items()}, bodies)
+    return UnitResult(unit, record, written, len(stale))
+
+
+def remove_files(out: Path, paths: Sequence[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):  # already gone
+            os.unlink(out / path)
+
+
+# --- running work in processes -------------------------------------------------------------------------
+
+_context: Any = None  # what forked workers read (set just before the pool starts, inherited)
+
+
+def run_units(
+    context: Any,
+    items: Sequence[T],
+    work: Callable[[Any, T], R],
+    jobs: int,
+    progress: Callable[[R], R] = lambda r: r,
+) -> list[R]:
+    """`work(context, item)` for every item, in order: in forked workers when `jobs` asks for them
+    (0: as many as cores, when there are enough items to gain). The results are the same either way
+    (each unit is a pure function of the context)."""
+    if jobs == 1 or len(items) < (PARALLEL_FROM if jobs == 0 else 2):
+        return [progress(work(context, item)) for item in items]
+    return list(_in_workers(context, items, work, jobs, progress))
+
+
+def _in_workers(
+    context: Any, items: Sequence[T], work: Callable[[Any, T], R], jobs: int, progress: Callable[[R], R]
+) -> Iterator[R]:
+    global _context
+    _context = (context, work, items)
+    spans = [(start, min(start + _CHUNK, len(items))) for start in range(0, len(items), _CHUNK)]
+    try:
+        pool_context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs or None, mp_context=pool_context) as pool:
+            for results, seconds in pool.map(_chunk, spans):
+                absorb(seconds)
+                yield from (progress(r) for r in results)
+    finally:
+        _context = None
+
+
+def _chunk(span: tuple[int, int]) -> tuple[list[Any], dict[str, float]]:
+    assert _context is not None, "unit workers are forked from run_units"
+    context, work, items = _context
+    take()  # time spent before this chunk belongs to the parent
+    return [work(context, items[i]) for i in range(*span)], take()
