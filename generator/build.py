@@ -408,11 +408,12 @@ def _keep_previous(records: dict[str, UnitRecord], previous: BuildState, units: 
 
 def _stale(out: Path, previous: BuildState, unit: str, digests: Mapping[str, str]) -> bool:
     """A unit is redone unless the last build made it from the same inputs and its files are there
-    (one is enough to notice a deleted or replaced output folder)."""
+    (one file per folder is looked at: enough to notice a deleted or replaced output folder)."""
     record = previous.units.get(unit)
     if record is None or record.digest != digests[unit] or not record.outputs:
         return True
-    return not (out / next(iter(record.outputs))).is_file()
+    first_in_folder = {path.rpartition("/")[0]: path for path in reversed(record.outputs)}
+    return not all((out / path).is_file() for path in first_in_folder.values())
 
 
 def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:

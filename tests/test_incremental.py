@@ -1,0 +1,129 @@
+"""Incremental builds: after adding, changing or deleting reports, the site equals a clean build of
+the same content, and only the affected units were made again. Briefs carry everything the corpus
+pages and corpus checks read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import corpus_findings, first_of_each_id, load_all, source_copies
+from generator.checks import check_corpus
+from generator.package import data_files
+from generator.progress import Progress
+from generator.read import discover
+from generator.render import render_site
+from generator.site_model import build_corpus, read_pages
+from generator.state import Interner, brief
+from tests.test_build import build, tree_digest
+from tests.test_synth import write as write_synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+N = 40
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic corpus of several agencies with several years each (carry-over checks apply)."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    write_synthetic(folder / "content", N, seed=7)
+    shutil.copytree(ROOT / "content" / "pages", folder / "content" / "pages")
+    return folder
+
+
+def stats(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def full_reports(content: Path) -> list:
+    loaded = load_all(discover(content), content.parent, 1, Progress(0, ""))
+    return [x.report for x in loaded if x.report]
+
+
+def test_corpus_checks_on_briefs_find_what_they_find_on_whole_reports(synthetic: Path) -> None:
+    reports = full_reports(synthetic / "content")
+    intern = Interner()
+    briefs = [brief(r, intern) for r in reports]
+    on_full = check_corpus(reports)
+    assert on_full, "the synthetic corpus plants carry-over mismatches"
+    assert check_corpus(briefs) == on_full
+
+
+def test_the_built_site_equals_pages_rendered_from_whole_reports(synthetic: Path, tmp_path: Path) -> None:
+    """The build renders agency and corpus pages from briefs; rendering everything from the whole
+    reports (the straightforward way) gives the same bytes."""
+    result = build(synthetic / "content", tmp_path / "site", "--no-cache")
+    assert result.returncode in (0, 1), result.stderr
+    reports, _ = first_of_each_id(corpus_findings(full_reports(synthetic / "content")))
+    data = {**data_files(reports), **source_copies(reports, synthetic)}
+    corpus = build_corpus(reports, pages=read_pages(synthetic / "content" / "pages"))
+    expected = {**data, **render_site(corpus, data)}
+    built = {
+        p.relative_to(tmp_path / "site").as_posix(): p.read_bytes()
+        for p in (tmp_path / "site").rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+    for path, content in expected.items():
+        assert built.get(path) == content, path
+    assert set(built) - set(expected) == {p for p in built if p.startswith("static/")}
+
+
+def _plain_utf8(path: Path) -> bool:
+    """A UTF-8 text file without front matter (the corpus also has GBK files and front matter)."""
+    try:
+        return not path.read_bytes().decode("utf-8").startswith(("---", "\ufeff"))
+    except UnicodeDecodeError:
+        return False
+
+
+def _edit(content: Path) -> None:
+    """Change one report, delete another and add a copy of a third under a new agency."""
+    files = [p for p in sorted((content / "reports").glob("*.txt")) if _plain_utf8(p)]
+    changed, deleted, template = files[3], files[10], files[20]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附：本报告有更正。\n", encoding="utf-8")
+    deleted.unlink()
+    front = "---\nagency: 测试县测试局\n---\n"
+    (content / "reports" / "2023-added-agency.txt").write_text(front + template.read_text("utf-8"), "utf-8")
+
+
+def test_after_adding_changing_and_deleting_the_site_equals_a_clean_build(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(synthetic / "content", project / "content")
+    first = build(project / "content", project / "site", "--stats", str(tmp_path / "first.json"))
+    assert first.returncode in (0, 1), first.stderr
+    _edit(project / "content")
+    again = build(project / "content", project / "site", "--stats", str(tmp_path / "again.json"))
+    assert again.returncode in (0, 1), again.stderr
+    figures = stats(tmp_path / "again.json")
+    assert figures["parsed"] == 2  # the added and the changed file; the others come from the cache
+    assert 0 < figures["written"] < figures["files"] // 3
+
+    clean = build(project / "content", tmp_path / "clean", "--no-cache", "--jobs", "1")
+    assert clean.returncode == again.returncode
+    assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
+    assert again.stdout == clean.stdout  # the same findings, in the same order
+
+
+def test_a_deleted_output_folder_is_built_again(synthetic: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(synthetic / "content", project / "content")
+    build(project / "content", project / "site")
+    reference = tree_digest(project / "site")
+    shutil.rmtree(project / "site" / "reports")
+    again = build(project / "content", project / "site", "--stats", str(tmp_path / "again.json"))
+    assert again.returncode in (0, 1)
+    assert tree_digest(project / "site") == reference
+
+
+def test_parallel_units_give_the_same_site(synthetic: Path, tmp_path: Path) -> None:
+    """`--jobs 2` forks workers for the parse, report and agency units even on a small corpus."""
+    two = build(synthetic / "content", tmp_path / "two", "--no-cache", "--jobs", "2")
+    one = build(synthetic / "content", tmp_path / "one", "--no-cache", "--jobs", "1")
+    assert two.returncode == one.returncode
+    assert two.stdout == one.stdout
+    assert tree_digest(tmp_path / "two") == tree_digest(tmp_path / "one")
