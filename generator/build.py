@@ -47,7 +47,7 @@ from generator.units import (
     report_digest,
     run_units,
 )
-from generator.write import write_outputs
+from generator.write import write_files, write_outputs
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -278,8 +278,8 @@ def _run_build(
             records[result.unit] = result.record
             written += result.written
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
-    corpus_record, problems, corpus_written = build_corpus_unit(context, previous, version, jobs, wall)
-    records[CORPUS_UNIT] = corpus_record
+    corpus_records, problems, corpus_written = build_corpus_unit(context, previous, version, jobs, wall)
+    records.update(corpus_records)
     written += corpus_written
     for line in problems:
         print(line)
@@ -289,8 +289,9 @@ def _run_build(
                 remove_files(out, list(record.outputs))
         state = BuildState(version, entries, {e.key: parsed[e.key] for e in entries.values()})
         state.extra, state.agency_keys, state.units, state.problems = extra, agency_keys, records, problems
-        save_state(state_file, state)
-        if keep:
+        if state != previous:  # an unchanged corpus leaves the state as it was: no need to write it
+            save_state(state_file, state)
+        if keep and (fresh or len(previous.parsed) != len(state.parsed)):
             report_cache.prune(e.key for e in entries.values())
     add(work, take())
     stats = BuildStats(
@@ -330,8 +331,9 @@ def scan_and_parse(
     entries: dict[str, FileEntry] = {}
     tasks: list[ParseTask] = []
     with stage("read"):
-        for path in discover(content):
-            shown = display_path(path, root)
+        base = content.resolve()
+        for found in discover(base):  # under the resolved folder: display paths without resolving each
+            path, shown = found, found.relative_to(root).as_posix()
             try:
                 stat = path.stat()
             except OSError as exc:
@@ -432,9 +434,11 @@ def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
 
 def build_corpus_unit(
     context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
-) -> tuple[UnitRecord, tuple[str, ...], int]:
+) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
-    changed (they look at every report), from briefs and the reports' CSV lines."""
+    changed (they look at every report), from briefs and the reports' CSV lines. Each comparison
+    page is a unit of its own (its region's reports of one year)."""
+    from generator import pages_corpus
     from generator.datafiles import corpus_package
     from generator.render import site_pages, static_assets
     from generator.validate import validate_corpus
@@ -442,8 +446,35 @@ def build_corpus_unit(
     corpus = context.corpus
     own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
     unit_digest = digest(version, corpus.config, corpus.pages, own)
+    groups = pages_corpus.compare_groups(corpus)
+    page_digests = {
+        f"page:{pages_corpus.compare_page_path(code, year)}": digest(
+            version,
+            corpus.config,
+            code,
+            name,
+            year,
+            tuple(context.digests[f"report:{report_id(r)}"] for r in reports),
+        )
+        for (code, name, year), reports in groups.items()
+    }
+    records: dict[str, UnitRecord] = {}
+    written = 0
+    with _phase(wall, "render"), stage("render"):
+        todo = [
+            (u, g)
+            for u, g in zip(page_digests, groups.items(), strict=True)
+            if _stale(context.out, previous, u, page_digests)
+        ]
+        for unit, group in todo:
+            page = pages_corpus.compare_group_page(group)
+            data = render_page(page, corpus.config)
+            written += write_files(context.out, {page.path: data})
+            records[unit] = UnitRecord(page_digests[unit], {page.path: len(data)})
+    _keep_previous(records, previous, list(page_digests))
     if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
-        return previous.units[CORPUS_UNIT], previous.problems, 0
+        records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
+        return records, previous.problems, written
     ordered = sorted(corpus.reports, key=lambda r: (r.meta.report_id or "", r.meta.source_file))
     bodies = [context.bodies[report_id(r)] for r in ordered]
     with _phase(wall, "package"), stage("package"):
@@ -464,7 +495,7 @@ def build_corpus_unit(
     with _phase(wall, "render"), stage("render"):
         pages = {
             page.path: render_page(page, corpus.config)
-            for page in site_pages(corpus, Files(files), per_item=False)
+            for page in site_pages(corpus, Files(files), per_item=False, compare_groups=False)
         }
         assets = static_assets(context.root / ".cache")  # the Vega bundle is kept even without a cache
     outputs = {**files, **pages, **assets}
@@ -472,8 +503,8 @@ def build_corpus_unit(
         result = write_outputs(context.out, outputs)
         record = previous.units.get(CORPUS_UNIT)
         remove_files(context.out, [p for p in record.outputs if p not in outputs] if record else [])
-    sizes = {path: len(data) for path, data in outputs.items()}
-    return UnitRecord(unit_digest, sizes), tuple(str(problem) for problem in found), result.written
+    records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
+    return records, tuple(str(problem) for problem in found), written + result.written
 
 
 @contextmanager

@@ -186,25 +186,41 @@ def compare_groups(corpus: Corpus) -> dict[tuple[str, str, int], list[Report]]:
     return dict(sorted(groups.items()))
 
 
+CompareGroup = tuple[tuple[str, str, int], list[Report]]  # (region code, region name, year), reports
+
+
 def compare_pages(corpus: Corpus) -> Iterator[Page]:
     groups = compare_groups(corpus)
+    yield compare_index_page(groups)
+    for group in groups.items():
+        yield compare_group_page(group)
+
+
+def compare_index_page(groups: Mapping[tuple[str, str, int], list[Report]]) -> Page:
     index = [(name, year, f"{code}-{year}/", len(reports)) for (code, name, year), reports in groups.items()]
-    yield Page("compare/index.html", "compare_index.html", {"title": "比较", "groups": index})
-    for (code, name, year), reports in groups.items():
-        ordered = sorted(reports, key=lambda r: (r.meta.agency_id or "", r.meta.report_id or ""))
-        rows = [
-            (r, [_compare_value(r, c) for c, _ in COMPARE_COLUMNS], format_percent(share_disclosed(r)))
-            for r in ordered
-        ]
-        context = {
-            "title": f"{name} {year}年度比较",
-            "region": name,
-            "year": year,
-            "columns": COMPARE_COLUMNS,
-            "rows": rows,
-            "share_method": SHARE_METHOD,
-        }
-        yield Page(f"compare/{code}-{year}/index.html", "compare.html", context)
+    return Page("compare/index.html", "compare_index.html", {"title": "比较", "groups": index})
+
+
+def compare_page_path(code: str, year: int) -> str:
+    return f"compare/{code}-{year}/index.html"
+
+
+def compare_group_page(group: CompareGroup) -> Page:
+    (code, name, year), reports = group
+    ordered = sorted(reports, key=lambda r: (r.meta.agency_id or "", r.meta.report_id or ""))
+    rows = [
+        (r, [_compare_value(r, c) for c, _ in COMPARE_COLUMNS], format_percent(share_disclosed(r)))
+        for r in ordered
+    ]
+    context = {
+        "title": f"{name} {year}年度比较",
+        "region": name,
+        "year": year,
+        "columns": COMPARE_COLUMNS,
+        "rows": rows,
+        "share_method": SHARE_METHOD,
+    }
+    return Page(compare_page_path(code, year), "compare.html", context)
 
 
 # --- Markdown pages and 404 -------------------------------------------------------------------------
