@@ -14,10 +14,11 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from generator.cache import ReportCache, entry_key, generator_version, site_version
@@ -25,14 +26,23 @@ from generator.check import text_line
 from generator.datafiles import check_unique_ids
 from generator.errors import NotAReport
 from generator.model import Finding, Report
-from generator.pages import Files
+from generator.pages import Files, Page
 from generator.pipeline import display_path, load_report
 from generator.progress import Progress
 from generator.read import MAX_FILE_BYTES, discover
 from generator.render import render_page
 from generator.rules import finding
 from generator.site_model import Corpus, SiteConfig, agency_id, report_id
-from generator.state import BuildState, FileEntry, Parsed, UnitRecord, file_signature, load_state, state_path
+from generator.state import (
+    BuildState,
+    FileEntry,
+    MemoryResults,
+    Parsed,
+    UnitRecord,
+    file_signature,
+    load_state,
+    state_path,
+)
 from generator.timing import STAGES, add, stage, take
 from generator.units import (
     Context,
@@ -278,7 +288,10 @@ def _run_build(
             records[result.unit] = result.record
             written += result.written
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
-    corpus_records, problems, corpus_written = build_corpus_unit(context, previous, version, jobs, wall)
+    validation = MemoryResults(previous.validation)
+    corpus_records, problems, corpus_written = build_corpus_unit(
+        context, previous, version, jobs, wall, validation
+    )
     records.update(corpus_records)
     written += corpus_written
     for line in problems:
@@ -289,6 +302,7 @@ def _run_build(
                 remove_files(out, list(record.outputs))
         state = BuildState(version, entries, {e.key: parsed[e.key] for e in entries.values()})
         state.extra, state.agency_keys, state.units, state.problems = extra, agency_keys, records, problems
+        state.validation = dict(validation)
         if state != previous:  # an unchanged corpus leaves the state as it was: no need to write it
             save_state(state_file, state)
         if keep and (fresh or len(previous.parsed) != len(state.parsed)):
@@ -432,13 +446,45 @@ def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
     )
 
 
+def group_pages(
+    corpus: Corpus, digests: Mapping[str, str], version: str
+) -> dict[str, tuple[str, Callable[[], Page]]]:
+    """The pages of one region's reports of a year (comparison) or one province's (quality), each a
+    unit of its own: page unit id -> (digest of its reports, how to make the page)."""
+    from generator import pages_corpus
+    from generator.pages_quality import province_groups, province_page
+
+    def reports_digest(*key: object, reports: Iterable[Report]) -> str:
+        return digest(version, corpus.config, key, tuple(digests[f"report:{report_id(r)}"] for r in reports))
+
+    out: dict[str, tuple[str, Callable[[], Page]]] = {}
+    for group in pages_corpus.compare_groups(corpus).items():
+        (code, name, year), reports = group
+        unit = f"page:{pages_corpus.compare_page_path(code, year)}"
+        out[unit] = (
+            reports_digest(code, name, year, reports=reports),
+            partial(pages_corpus.compare_group_page, group),
+        )
+    for province in province_groups(corpus):
+        unit = f"page:{province.url}index.html"
+        out[unit] = (
+            reports_digest(province.code, province.name, reports=[row.report for row in province.rows]),
+            partial(province_page, province),
+        )
+    return out
+
+
 def build_corpus_unit(
-    context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
+    context: Context,
+    previous: BuildState,
+    version: str,
+    jobs: int,
+    wall: dict[str, float],
+    validation: MemoryResults,
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
-    changed (they look at every report), from briefs and the reports' CSV lines. Each comparison
-    page is a unit of its own (its region's reports of one year)."""
-    from generator import pages_corpus
+    changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
+    province quality pages are units of their own (see `group_pages`)."""
     from generator.datafiles import corpus_package
     from generator.render import site_pages, static_assets
     from generator.validate import validate_corpus
@@ -446,32 +492,17 @@ def build_corpus_unit(
     corpus = context.corpus
     own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
     unit_digest = digest(version, corpus.config, corpus.pages, own)
-    groups = pages_corpus.compare_groups(corpus)
-    page_digests = {
-        f"page:{pages_corpus.compare_page_path(code, year)}": digest(
-            version,
-            corpus.config,
-            code,
-            name,
-            year,
-            tuple(context.digests[f"report:{report_id(r)}"] for r in reports),
-        )
-        for (code, name, year), reports in groups.items()
-    }
+    groups = group_pages(corpus, context.digests, version)
     records: dict[str, UnitRecord] = {}
     written = 0
     with _phase(wall, "render"), stage("render"):
-        todo = [
-            (u, g)
-            for u, g in zip(page_digests, groups.items(), strict=True)
-            if _stale(context.out, previous, u, page_digests)
-        ]
-        for unit, group in todo:
-            page = pages_corpus.compare_group_page(group)
-            data = render_page(page, corpus.config)
-            written += write_files(context.out, {page.path: data})
-            records[unit] = UnitRecord(page_digests[unit], {page.path: len(data)})
-    _keep_previous(records, previous, list(page_digests))
+        for unit, (group_digest, make) in groups.items():
+            if _stale(context.out, previous, unit, {unit: group_digest}):
+                page = make()
+                data = render_page(page, corpus.config)
+                written += write_files(context.out, {page.path: data})
+                records[unit] = UnitRecord(group_digest, {page.path: len(data)})
+    _keep_previous(records, previous, list(groups))
     if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         return records, previous.problems, written
@@ -480,16 +511,12 @@ def build_corpus_unit(
     with _phase(wall, "package"), stage("package"):
         files = corpus_package(ordered, bodies)
     with _phase(wall, "validate"), stage("validate"):
-        encoded = {
-            report_id(r): {n: t.encode("utf-8") for n, t in b.items()}
-            for r, b in zip(ordered, bodies, strict=True)
-        }
         found = validate_corpus(
             files["data/datapackage.json"],
-            encoded,
+            {report_id(r): b for r, b in zip(ordered, bodies, strict=True)},
             ordered,
             jobs=jobs,
-            cache_dir=context.cache.folder.parent / "validate" if context.cache.folder else None,
+            results=validation,
             full_report=lambda summary: full_report(context, summary),
         )
     with _phase(wall, "render"), stage("render"):

@@ -65,8 +65,10 @@ def csv_body(name: str, rows: Sequence[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def csv_bytes(name: str, bodies: Iterable[str]) -> bytes:
-    return (BOM + csv_header(name) + "".join(bodies)).encode("utf-8")
+def csv_bytes(name: str, bodies: Iterable[str | bytes]) -> bytes:
+    """A CSV file: BOM, header, then the data lines (text, or already UTF-8)."""
+    data = [b.encode("utf-8") if isinstance(b, str) else b for b in bodies]
+    return (BOM + csv_header(name)).encode("utf-8") + b"".join(data)
 
 
 def json_bytes(document: Any, *, compact: bool = False) -> bytes:
@@ -92,7 +94,7 @@ def compact_descriptor_bytes(descriptor: Mapping[str, Any]) -> bytes:
     return f'{text[:-1]},"resources":{_resources_json()}}}\n'.encode()
 
 
-Bodies = dict[str, list[str]]  # table name -> CSV data chunks, one per report
+Bodies = dict[str, list[bytes]]  # table name -> CSV data lines (UTF-8), one chunk per report
 
 
 def package_files(descriptor: bytes, bodies: Bodies) -> dict[str, bytes]:
@@ -102,7 +104,7 @@ def package_files(descriptor: bytes, bodies: Bodies) -> dict[str, bytes]:
     return files
 
 
-def merge_bodies(parts: Sequence[Mapping[str, str]]) -> Bodies:
+def merge_bodies(parts: Sequence[Mapping[str, bytes]]) -> Bodies:
     return {name: [part[name] for part in parts] for name in RESOURCES}
 
 
@@ -119,13 +121,13 @@ def check_unique_ids(reports: Sequence[Report]) -> None:
         seen[key] = report.meta.source_file
 
 
-Bodies1 = dict[str, str]  # one report's CSV data lines, by table name
+Bodies1 = dict[str, bytes]  # one report's CSV data lines (UTF-8), by table name
 
 
 def report_bodies(report: Report) -> Bodies1:
     """One report's rows in every table, formatted once: its own CSVs, its agency's and the corpus's
     are these lines under a header."""
-    return {name: csv_body(name, rows) for name, rows in report_tables(report).items()}
+    return {name: csv_body(name, rows).encode("utf-8") for name, rows in report_tables(report).items()}
 
 
 def report_package(report: Report, bodies: Bodies1) -> dict[str, bytes]:

@@ -61,29 +61,34 @@ class Province:
         return sum(row.timeliness.status == status for row in self.rows)
 
 
-def quality_pages(corpus: Corpus) -> Iterator[Page]:
-    provinces = _provinces(corpus)
-    rows = [row for province in provinces for row in province.rows]
+def quality_pages(corpus: Corpus, *, provinces: bool = True) -> Iterator[Page]:
+    """The national quality page and (unless the build makes them on their own) one per province."""
+    groups = province_groups(corpus)
+    rows = [row for province in groups for row in province.rows]
     context = {
         "title": "数据质量",
         "by_rule": _by_rule(rows),
-        "provinces": provinces,
+        "provinces": groups,
         "reference": sorted(rules.RULES.values(), key=lambda r: (r.stage, r.id)),
         "timeliness_counts": Counter(row.timeliness.status for row in rows),
         "reports": len(rows),
     }
     yield Page("quality/index.html", "quality.html", context)
-    for province in provinces:
-        context = {
-            "title": f"{province.name} · 数据质量",
-            "province": province,
-            "by_rule": _by_rule(province.rows),
-            "rows": province.rows,
-        }
-        yield Page(f"{province.url}index.html", "quality_province.html", context)
+    if provinces:
+        yield from (province_page(province) for province in groups)
 
 
-def _provinces(corpus: Corpus) -> list[Province]:
+def province_page(province: Province) -> Page:
+    context = {
+        "title": f"{province.name} · 数据质量",
+        "province": province,
+        "by_rule": _by_rule(province.rows),
+        "rows": province.rows,
+    }
+    return Page(f"{province.url}index.html", "quality_province.html", context)
+
+
+def province_groups(corpus: Corpus) -> list[Province]:
     groups: dict[tuple[str, str], list[ReportQuality]] = {}
     for agency in corpus.agencies:
         groups.setdefault(_province_key(agency), []).extend(_row(agency, r) for r in agency.reports)

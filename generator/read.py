@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -40,9 +41,11 @@ def discover(content_dir: Path) -> list[Path]:
     reports = content_dir / "reports"
     if not reports.is_dir():
         return []
-    return sorted(
-        p for p in reports.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name != "README.md"
-    )
+    found = []
+    for folder, dirs, files in os.walk(reports):  # one directory listing per folder, no stat per file
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(folder, f) for f in files if not f.startswith(".") and f != "README.md")
+    return sorted(found)
 
 
 def read_source(path: Path, display: str | None = None, data: bytes | None = None) -> Source:

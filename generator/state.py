@@ -21,7 +21,7 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from generator.cache import load_pickle
 from generator.model import ApplicationsTable, Cell, Finding, ProactiveRow, Region, Report
 
-STATE_FORMAT = 1  # bump when the shape of BuildState changes
+STATE_FORMAT = 2  # bump when the shape of BuildState changes
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Parsed:
 class UnitRecord:
     digest: str  # of everything the unit's files depend on
     outputs: dict[str, int]  # path under the output folder -> size in bytes
-    bodies: dict[str, str] | None = None  # a report unit's CSV lines, for the agency and corpus files
+    bodies: dict[str, bytes] | None = None  # a report unit's CSV lines, for the agency and corpus files
 
 
 @dataclass
@@ -64,6 +64,7 @@ class BuildState:
     agency_keys: dict[str, frozenset[str]] = field(default_factory=dict)  # agency -> keys of its files
     units: dict[str, UnitRecord] = field(default_factory=dict)  # unit id -> record
     problems: tuple[str, ...] = ()  # the corpus validation's messages, printed again when skipped
+    validation: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # per-report results
 
 
 def state_path(cache_root: Path, out_dir: Path) -> Path:
@@ -98,6 +99,18 @@ def save_state(path: Path | None, state: BuildState) -> None:
 
 def file_signature(stat: os.stat_result) -> tuple[int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+class MemoryResults(dict[str, list[dict[str, Any]]]):
+    """Validation results kept in memory (the build keeps them in its state between builds)."""
+
+    def put(self, key: str, errors: list[dict[str, Any]]) -> None:
+        self[key] = errors
+
+    def prune(self, used: Iterable[str]) -> None:
+        keep = set(used)
+        for key in [k for k in self if k not in keep]:
+            del self[key]
 
 
 # --- briefs ------------------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ class Context:
     keys: Mapping[str, str]  # report id -> cache key of its file
     digests: Mapping[str, str]  # unit id -> digest
     previous: Mapping[str, UnitRecord]  # unit id -> record of the last build
-    bodies: Mapping[str, dict[str, str]]  # report id -> CSV lines (agency units read them)
+    bodies: Mapping[str, dict[str, bytes]]  # report id -> CSV lines (agency units read them)
 
 
 def full_report(context: Context, summary: Report) -> Report:

@@ -20,11 +20,11 @@ import hashlib
 import io
 import json
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from frictionless import Package, Resource, Schema
 
@@ -71,12 +71,6 @@ class Bucket:
 
     report_ids: tuple[str, ...]
     tables: dict[str, bytes]  # resource name -> CSV (BOM, header, the reports' rows in order)
-
-    def key(self, schemas: bytes) -> str:
-        digest = hashlib.sha256(schemas)
-        for name in sorted(self.tables):
-            digest.update(name.encode() + b"\0" + hashlib.sha256(self.tables[name]).digest())
-        return digest.hexdigest()
 
 
 def in_memory_package(resources: Sequence[Mapping[str, Any]], tables: Mapping[str, bytes]) -> Package:
@@ -158,6 +152,12 @@ def validate_data(
     return validate_corpus(descriptor, bodies, reports, jobs=jobs, cache_dir=cache_dir)
 
 
+class ResultStore(Protocol):
+    def get(self, key: str) -> list[RawError] | None: ...
+    def put(self, key: str, errors: list[RawError]) -> None: ...
+    def prune(self, used: Iterable[str]) -> None: ...
+
+
 def validate_corpus(
     descriptor_bytes: bytes,
     bodies: Bodies,
@@ -165,37 +165,57 @@ def validate_corpus(
     *,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    results: ResultStore | None = None,
     full_report: Callable[[Report], Report] | None = None,
 ) -> list[ValidationProblem]:
-    """Validate the corpus package given its descriptor and every report's rows, bucket by bucket.
-    `full_report` turns a brief into the whole report when a problem needs a cell's line."""
+    """Validate the corpus package given its descriptor and every report's rows.
+
+    Results are kept per report (`results`, else files in `cache_dir`), keyed by the schemas and the
+    report's rows; the reports without one are validated together, in buckets. `full_report` turns
+    a brief into the whole report when a problem needs a cell's line."""
     descriptor = json.loads(descriptor_bytes)
     problems = metadata_problems(descriptor)
     if problems:
         return problems
     resources = descriptor["resources"]
-    schemas = json.dumps(resources, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    buckets = make_buckets(bodies, [spec["name"] for spec in resources])
-    cache = _ResultCache(cache_dir)
-    results: dict[int, list[RawError]] = {}
-    todo = []
-    for index, bucket in enumerate(buckets):
-        cached = cache.get(bucket.key(schemas))
-        if cached is None:
-            todo.append(index)
-        else:
-            results[index] = cached
-    fresh = _run(resources, [buckets[i] for i in todo], jobs)
-    for index, errors in zip(todo, fresh, strict=True):
-        cache.put(buckets[index].key(schemas), errors)
-        results[index] = errors
-    cache.prune(bucket.key(schemas) for bucket in buckets)
+    names = [spec["name"] for spec in resources]
+    schemas = hashlib.sha256(json.dumps(resources, sort_keys=True, ensure_ascii=False).encode()).digest()
+    store: ResultStore = results if results is not None else _ResultCache(cache_dir)
+    keys = {rid: _report_key(schemas, rid, bodies[rid], names) for rid in sorted(bodies)}
+    found: dict[str, list[RawError]] = {}
+    for rid, key in keys.items():
+        cached = store.get(key)
+        if cached is not None:
+            found[rid] = cached
+    todo = {rid: bodies[rid] for rid in keys if rid not in found}
+    buckets = make_buckets(todo, names)
+    for bucket, errors in zip(buckets, _run(resources, buckets, jobs), strict=True):
+        for rid, own in _per_report(bucket, todo, errors).items():
+            store.put(keys[rid], own)
+            found[rid] = own
+    store.prune(keys.values())
     by_id = {r.meta.report_id: r for r in reports}
-    for index, bucket in enumerate(buckets):
-        rows = _RowNumbers(bucket, bodies) if results[index] else None
-        for error in results[index]:
-            problems.append(_problem(error, by_id, rows.in_report(error) if rows else None, full_report))
+    for rid in keys:
+        problems.extend(_problem(e, by_id, e["row"], full_report) for e in found[rid])
     return problems
+
+
+def _report_key(schemas: bytes, rid: str, tables: Mapping[str, bytes], names: Sequence[str]) -> str:
+    digest = hashlib.sha256(schemas + rid.encode() + b"\0")
+    for name in names:
+        digest.update(hashlib.sha256(tables[name]).digest())
+    return digest.hexdigest()
+
+
+def _per_report(bucket: Bucket, bodies: Bodies, errors: list[RawError]) -> dict[str, list[RawError]]:
+    """A bucket's errors by report, rows numbered as in the report's own CSV; an error that names no
+    report (a table-level one) goes with the bucket's first report."""
+    own: dict[str, list[RawError]] = {rid: [] for rid in bucket.report_ids}
+    rows = _RowNumbers(bucket, bodies) if errors else None
+    for error in errors:
+        rid = error["cells"][0] if error["cells"] and error["cells"][0] in own else bucket.report_ids[0]
+        own[rid].append({**error, "row": rows.in_report(error) if rows else error["row"]})
+    return own
 
 
 def _run(
