@@ -364,10 +364,11 @@ def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
 
 
 def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:
-    """Reports grouped by agency_id, in agency_id order."""
+    """Reports grouped by agency_id, in agency_id order (those without one are left out)."""
     groups: dict[str, list[Report]] = {}
     for report in sort_reports(reports):
-        groups.setdefault(report.meta.agency_id or "unknown", []).append(report)
+        if report.meta.agency_id:  # a report whose agency is unknown has no agency to share a package with
+            groups.setdefault(report.meta.agency_id, []).append(report)
     return dict(sorted(groups.items()))
 
 
