@@ -183,24 +183,6 @@ def site_config(root: Path) -> SiteConfig:
     return SiteConfig(repo_url=repo_url, branch=os.environ.get("SITE_BRANCH") or "main", base_path=base_path)
 
 
-def render(
-    reports: Sequence[Report], files: dict[str, bytes], content: Path, root: Path, jobs: int = 1
-) -> dict[str, bytes]:
-    """Pages and static assets; `files` (data and source copies) lets pages list downloads and sizes."""
-    from generator.history import read_history
-    from generator.render import render_site, static_assets
-    from generator.site_model import build_corpus, read_pages
-
-    history = read_history(root, content.resolve().relative_to(root).as_posix())
-    if history.shallow:
-        print(
-            "note: shallow git clone, so corrections are not shown (fetch the full history)", file=sys.stderr
-        )
-    config = site_config(root)
-    corpus = build_corpus(reports, pages=read_pages(content / "pages"), config=config, history=history)
-    return {**render_site(corpus, files, jobs=jobs), **static_assets(root / ".cache")}
-
-
 @dataclass(frozen=True)
 class BuildStats:
     """What a build did: the summary line, and `build --stats FILE` as JSON (the benchmark reads it)."""
