@@ -15,19 +15,16 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from generator.cache import ReportCache, entry_key, generator_version, site_version
 from generator.check import text_line
 from generator.datafiles import check_unique_ids
-from generator.errors import NotAReport
 from generator.model import Finding, Report
 from generator.pages import Files, Page
-from generator.pipeline import display_path, load_report
 from generator.progress import Progress
 from generator.read import MAX_FILE_BYTES, discover
 from generator.render import render_page
@@ -61,51 +58,6 @@ from generator.write import write_files, write_outputs
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
-
-
-@dataclass(frozen=True)
-class Loaded:
-    path: str
-    report: Report | None
-    problem: str | None  # why the file is not a report
-    key: str | None = None  # the file's cache key
-    cached: bool = False  # loaded from the cache, not parsed
-    seconds: Mapping[str, float] = field(default_factory=dict)  # per stage, in the process that did it
-
-
-def _load_one(args: tuple[str, str, str | None, str]) -> Loaded:
-    path, root, cache_dir, version = args
-    shown = display_path(Path(path), Path(root))
-    cache = ReportCache(Path(cache_dir) if cache_dir else None)
-    try:
-        with stage("read"):
-            data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_FILE_BYTES else None
-        key = entry_key(shown, data, version) if data is not None else None
-        report = cache.get(key) if key else None
-        if report is not None:
-            return Loaded(shown, report, None, key, True, take())
-        report = load_report(Path(path), Path(root), data)
-        if key:
-            cache.put(key, report)
-        return Loaded(shown, report, None, key, False, take())
-    except NotAReport as exc:
-        return Loaded(shown, None, exc.problem, seconds=take())
-    except OSError as exc:
-        return Loaded(shown, None, f"cannot read file: {exc.strerror}", seconds=take())
-
-
-def load_all(
-    paths: Sequence[Path], root: Path, jobs: int, progress: Progress, cache_dir: Path | None = None
-) -> list[Loaded]:
-    """Read, parse and check every file (or take it from the cache); in worker processes when there
-    are enough files to gain."""
-    version = generator_version() if cache_dir else ""
-    work = [(str(p), str(root), str(cache_dir) if cache_dir else None, version) for p in paths]
-    if jobs == 1 or (jobs == 0 and len(work) < 64):  # a pool costs more than it saves on a few files
-        return [progress.step(_load_one(w)) for w in work]
-    with ProcessPoolExecutor(max_workers=jobs or None) as pool:
-        # map() keeps input order, so the output does not depend on the number of processes.
-        return [progress.step(item) for item in pool.map(_load_one, work, chunksize=32)]
 
 
 def duplicate_findings(reports: Sequence[Report]) -> dict[str, tuple[Finding, ...]]:
@@ -151,10 +103,10 @@ def first_of_each_id(reports: Sequence[Report]) -> tuple[list[Report], list[Repo
     return list(kept.values()), dropped
 
 
-def print_findings(loaded: Iterable[Loaded], reports: Sequence[Report]) -> None:
-    for item in loaded:
-        if item.problem:
-            print(f"{item.path}:1: error[not-a-report] {item.problem}")
+def print_findings(unreadable: Iterable[tuple[str, str]], reports: Sequence[Report]) -> None:
+    """Files that are not reports (path, why), then every finding of every report."""
+    for path, problem in unreadable:
+        print(f"{path}:1: error[not-a-report] {problem}")
     for report in reports:
         for item in report.findings:
             print(text_line(report.meta.source_file, item))
@@ -243,10 +195,8 @@ def _run_build(
         entries, parsed, fresh = scan_and_parse(content, root, previous, report_cache, jobs, work)
     with _phase(wall, "corpus"), stage("check"):
         reports, extra, agency_keys = corpus_reports(entries, parsed, previous)
-    for path, entry in entries.items():
-        if parsed[entry.key].problem:
-            print(f"{path}:1: error[not-a-report] {parsed[entry.key].problem}")
-    print_findings((), reports)
+    unreadable = [(path, parsed[e.key].problem) for path, e in entries.items() if parsed[e.key].problem]
+    print_findings(unreadable, reports)
     kept, duplicates = first_of_each_id(reports)
     check_unique_ids(kept)
     corpus = _corpus(kept, content, root)
@@ -293,7 +243,7 @@ def _run_build(
     stats = BuildStats(
         reports=len(kept),
         agencies=len(corpus.agencies),
-        unreadable=sum(1 for e in entries.values() if parsed[e.key].problem),
+        unreadable=len(unreadable),
         errors=sum(len(r.errors) for r in kept),
         warnings=sum(len(r.warnings) for r in kept),
         parsed=fresh,
@@ -325,6 +275,7 @@ def scan_and_parse(
     last build), and the parse result of each: from the last build, or parsed now."""
     version = generator_version()
     entries: dict[str, FileEntry] = {}
+    parsed: dict[str, Parsed] = {}
     tasks: list[ParseTask] = []
     with stage("read"):
         base = content.resolve()
@@ -334,7 +285,7 @@ def scan_and_parse(
                 stat = path.stat()
             except OSError as exc:
                 entries[shown] = FileEntry((0, 0, 0), f"unreadable:{shown}")
-                previous.parsed[entries[shown].key] = Parsed(None, f"cannot read file: {exc.strerror}")
+                parsed[entries[shown].key] = Parsed(None, f"cannot read file: {exc.strerror}")
                 continue
             signature = file_signature(stat)
             known = previous.files.get(shown)
@@ -346,7 +297,7 @@ def scan_and_parse(
             entries[shown] = FileEntry(signature, key)
             if key not in previous.parsed:
                 tasks.append(ParseTask(str(path), str(root), key, data))
-    parsed = {e.key: previous.parsed[e.key] for e in entries.values() if e.key in previous.parsed}
+    parsed.update({e.key: previous.parsed[e.key] for e in entries.values() if e.key in previous.parsed})
     progress = Progress(len(tasks), "读取报告")
     for task, (result, seconds) in zip(
         tasks, run_units(report_cache, tasks, parse_one, jobs, progress.step), strict=True
@@ -468,6 +419,7 @@ def build_corpus_unit(
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
     province quality pages are units of their own (see `group_pages`)."""
     from generator.datafiles import corpus_package
+    from generator.package import sort_reports
     from generator.render import site_pages, static_assets
     from generator.validate import validate_corpus
 
@@ -488,7 +440,7 @@ def build_corpus_unit(
     if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         return records, previous.problems, written
-    ordered = sorted(corpus.reports, key=lambda r: (r.meta.report_id or "", r.meta.source_file))
+    ordered = sort_reports(corpus.reports)
     bodies = [context.bodies[report_id(r)] for r in ordered]
     with _phase(wall, "package"), stage("package"):
         files = corpus_package(ordered, bodies)
@@ -504,7 +456,7 @@ def build_corpus_unit(
     with _phase(wall, "render"), stage("render"):
         pages = {
             page.path: render_page(page, corpus.config)
-            for page in site_pages(corpus, Files(files), per_item=False, compare_groups=False)
+            for page in site_pages(corpus, Files(files), per_item=False, per_group=False)
         }
         assets = static_assets(context.root / ".cache")  # the Vega bundle is kept even without a cache
     outputs = {**files, **pages, **assets}

@@ -42,15 +42,24 @@ def generator_version() -> str:
     """A digest of everything that decides how a file is parsed: change any of it, and every entry
     is stale."""
     digest = hashlib.sha256(f"{sys.version}|{platform.machine()}".encode())
-    for name in _PARSE_PACKAGES:
+    _add_versions(digest, _PARSE_PACKAGES)
+    _add_folder(digest, GENERATOR_DIR)
+    return digest.hexdigest()
+
+
+def _add_versions(digest: Any, packages: Iterable[str]) -> None:
+    for name in packages:
         try:
             digest.update(f"{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=-".encode())
-    for path in sorted(p for p in GENERATOR_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(GENERATOR_DIR).as_posix().encode())
+
+
+def _add_folder(digest: Any, folder: Path) -> None:
+    """Every file's path and bytes (not the bytecode Python writes beside them)."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 TEMPLATES_DIR = GENERATOR_DIR.parent / "templates"
@@ -63,14 +72,8 @@ def site_version() -> str:
     """What decides the pages and data files made from parsed reports: the generator, the
     templates and the rendering libraries. Change any of it, and every page is made again."""
     digest = hashlib.sha256(generator_version().encode())
-    for name in _SITE_PACKAGES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=-".encode())
-    for path in sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(TEMPLATES_DIR).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    _add_versions(digest, _SITE_PACKAGES)
+    _add_folder(digest, TEMPLATES_DIR)
     return digest.hexdigest()
 
 

@@ -121,29 +121,31 @@ def check_unique_ids(reports: Sequence[Report]) -> None:
         seen[key] = report.meta.source_file
 
 
-Bodies1 = dict[str, bytes]  # one report's CSV data lines (UTF-8), by table name
+ReportBodies = dict[str, bytes]  # one report's CSV data lines (UTF-8), by table name
 
 
-def report_bodies(report: Report) -> Bodies1:
+def report_bodies(report: Report) -> ReportBodies:
     """One report's rows in every table, formatted once: its own CSVs, its agency's and the corpus's
     are these lines under a header."""
     return {name: csv_body(name, rows).encode("utf-8") for name, rows in report_tables(report).items()}
 
 
-def report_package(report: Report, bodies: Bodies1) -> dict[str, bytes]:
+def report_package(report: Report, bodies: ReportBodies) -> dict[str, bytes]:
     """data/reports/<report_id>/: the report's package and its JSON document."""
     own = package_files(compact_descriptor_bytes(report_descriptor(report)), merge_bodies([bodies]))
     own["report.json"] = json_bytes(report_to_json(report), compact=True)
     return {f"{DATA_DIR}/reports/{report.meta.report_id}/{name}": data for name, data in own.items()}
 
 
-def agency_package(agency_id: str, reports: Sequence[Report], bodies: Sequence[Bodies1]) -> dict[str, bytes]:
+def agency_package(
+    agency_id: str, reports: Sequence[Report], bodies: Sequence[ReportBodies]
+) -> dict[str, bytes]:
     """data/agencies/<agency_id>/: every year of one agency (`reports` in report_id order)."""
     own = package_files(compact_descriptor_bytes(agency_descriptor(reports)), merge_bodies(bodies))
     return {f"{DATA_DIR}/agencies/{agency_id}/{name}": data for name, data in own.items()}
 
 
-def corpus_package(reports: Sequence[Report], bodies: Sequence[Bodies1]) -> dict[str, bytes]:
+def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportBodies]) -> dict[str, bytes]:
     """data/: the corpus package and its zip (`reports` in report_id order, `bodies` alongside)."""
     corpus_files = package_files(json_bytes(corpus_descriptor(reports)), merge_bodies(bodies))
     files = {f"{DATA_DIR}/{name}": data for name, data in corpus_files.items()}

@@ -96,18 +96,18 @@ def render_page(page: Page, config: SiteConfig) -> bytes:
 
 
 def site_pages(
-    corpus: Corpus, files: Files, *, per_item: bool = True, compare_groups: bool = True
+    corpus: Corpus, files: Files, *, per_item: bool = True, per_group: bool = True
 ) -> Iterator[Page]:
     """Every page; without `per_item`, not the agency and report pages (see `item_pages`); without
-    `compare_groups`, only the national comparison and quality pages (the build makes each
-    region's and province's page on its own)."""
+    `per_group`, only the national comparison and quality pages, not each region's and province's
+    (the build makes those on their own)."""
     yield home_page(corpus, files)
     yield pages_corpus.agencies_page(corpus)
     if per_item:
         yield from (item_page(corpus, files, task) for task in item_tasks(corpus))
     yield pages_corpus.data_page(corpus, files)
-    yield from quality_pages(corpus, provinces=compare_groups)
-    if compare_groups:
+    yield from quality_pages(corpus, provinces=per_group)
+    if per_group:
         yield from pages_corpus.compare_pages(corpus)
     else:
         yield pages_corpus.compare_index_page(pages_corpus.compare_groups(corpus))

@@ -4,6 +4,7 @@ A build is split into units of output, each a pure function of a few inputs:
 
 - one per report: its page, its source copy and its data package (`data/reports/<id>/`);
 - one per agency: its page and its package (`data/agencies/<id>/`);
+- one per comparison page and per province quality page (a region's or province's reports);
 - the corpus: home, list, data, quality and comparison pages, and the bulk downloads.
 
 The state records, for each unit, a digest of its inputs and the files it wrote (with their

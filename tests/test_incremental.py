@@ -4,16 +4,18 @@ pages and corpus checks read."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.build import corpus_findings, first_of_each_id, load_all, source_copies
+from generator.build import corpus_findings, first_of_each_id, source_copies
 from generator.checks import check_corpus
+from generator.errors import NotAReport
 from generator.package import data_files
-from generator.progress import Progress
+from generator.pipeline import load_report
 from generator.read import discover
 from generator.render import render_site
 from generator.site_model import build_corpus, read_pages
@@ -39,8 +41,11 @@ def stats(path: Path) -> dict:
 
 
 def full_reports(content: Path) -> list:
-    loaded = load_all(discover(content), content.parent, 1, Progress(0, ""))
-    return [x.report for x in loaded if x.report]
+    reports = []
+    for path in discover(content):
+        with contextlib.suppress(NotAReport):
+            reports.append(load_report(path, content.parent))
+    return reports
 
 
 def test_corpus_checks_on_briefs_find_what_they_find_on_whole_reports(synthetic: Path) -> None:
