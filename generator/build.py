@@ -7,6 +7,7 @@ cross-links see one consistent corpus. Only the first stage (reading files) and 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -15,6 +16,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
@@ -26,7 +28,7 @@ from generator.datafiles import check_unique_ids
 from generator.model import Finding, Report
 from generator.pages import Files, Page
 from generator.progress import Progress
-from generator.read import MAX_FILE_BYTES, discover
+from generator.read import MAX_FILE_BYTES, discover_names
 from generator.render import render_page
 from generator.rules import finding
 from generator.site_model import Corpus, SiteConfig, agency_id, report_id
@@ -192,6 +194,7 @@ def _run_build(
     with _phase(wall, "load"):
         previous = load_state(state_file, version)
         report_cache = ReportCache(cache_root / "reports")
+        gc.freeze()  # the loaded state lives to the end: the cyclic GC need not walk it again and again
         entries, parsed, fresh = scan_and_parse(content, root, previous, report_cache, jobs, work)
     with _phase(wall, "corpus"), stage("check"):
         reports, extra, agency_keys = corpus_reports(entries, parsed, previous)
@@ -235,8 +238,7 @@ def _run_build(
         state = BuildState(version, entries, {e.key: parsed[e.key] for e in entries.values()})
         state.extra, state.agency_keys, state.units, state.problems = extra, agency_keys, records, problems
         state.validation = dict(validation)
-        if state != previous:  # an unchanged corpus leaves the state as it was: no need to write it
-            save_state(state_file, state)
+        save_state(state_file, state, previous)  # only what changed: nothing for an unchanged corpus
         if keep and (fresh or len(previous.parsed) != len(state.parsed)):
             report_cache.prune(e.key for e in entries.values())
     add(work, take())
@@ -266,6 +268,7 @@ def _run_build(
 
 
 CORPUS_UNIT = "corpus"
+STATIC_UNIT = "static"  # static/: stylesheet, scripts, chart specs, the Vega bundle
 
 
 def scan_and_parse(
@@ -278,11 +281,11 @@ def scan_and_parse(
     parsed: dict[str, Parsed] = {}
     tasks: list[ParseTask] = []
     with stage("read"):
-        base = content.resolve()
-        for found in discover(base):  # under the resolved folder: display paths without resolving each
-            path, shown = found, found.relative_to(root).as_posix()
+        prefix = len(str(root)) + 1  # files are listed under the resolved folder: no resolving each
+        for path in discover_names(content.resolve()):
+            shown = path[prefix:].replace(os.sep, "/")
             try:
-                stat = path.stat()
+                stat = os.stat(path)
             except OSError as exc:
                 entries[shown] = FileEntry((0, 0, 0), f"unreadable:{shown}")
                 parsed[entries[shown].key] = Parsed(None, f"cannot read file: {exc.strerror}")
@@ -292,11 +295,11 @@ def scan_and_parse(
             if known and known.signature == signature and known.key in previous.parsed:
                 entries[shown] = known
                 continue
-            data = path.read_bytes() if stat.st_size <= MAX_FILE_BYTES else None
+            data = _read_bytes(path) if stat.st_size <= MAX_FILE_BYTES else None
             key = entry_key(shown, data if data is not None else repr(signature).encode(), version)
             entries[shown] = FileEntry(signature, key)
             if key not in previous.parsed:
-                tasks.append(ParseTask(str(path), str(root), key, data))
+                tasks.append(ParseTask(path, str(root), key, data))
     parsed.update({e.key: previous.parsed[e.key] for e in entries.values() if e.key in previous.parsed})
     progress = Progress(len(tasks), "读取报告")
     for task, (result, seconds) in zip(
@@ -305,6 +308,11 @@ def scan_and_parse(
         parsed[task.key] = result
         add(work, seconds)
     return entries, parsed, len(tasks)
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def corpus_reports(
@@ -362,7 +370,8 @@ def _stale(out: Path, previous: BuildState, unit: str, digests: Mapping[str, str
     if record is None or record.digest != digests[unit] or not record.outputs:
         return True
     first_in_folder = {path.rpartition("/")[0]: path for path in reversed(record.outputs)}
-    return not all((out / path).is_file() for path in first_in_folder.values())
+    root = str(out)
+    return not all(os.path.isfile(f"{root}/{path}") for path in first_in_folder.values())
 
 
 def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
@@ -418,7 +427,7 @@ def build_corpus_unit(
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
     province quality pages are units of their own (see `group_pages`)."""
-    from generator.datafiles import corpus_package
+    from generator.datafiles import CORPUS_ZIP, corpus_files, corpus_zip
     from generator.package import sort_reports
     from generator.render import site_pages, static_assets
     from generator.validate import validate_corpus
@@ -437,35 +446,66 @@ def build_corpus_unit(
                 written += write_files(context.out, {page.path: data})
                 records[unit] = UnitRecord(group_digest, {page.path: len(data)})
     _keep_previous(records, previous, list(groups))
+    if _stale(context.out, previous, STATIC_UNIT, {STATIC_UNIT: version}):
+        with _phase(wall, "render"), stage("render"):
+            assets = static_assets(context.root / ".cache")  # the Vega bundle is kept even without a cache
+        with _phase(wall, "write"), stage("write"):
+            written += write_outputs(context.out, assets).written
+        records[STATIC_UNIT] = UnitRecord(version, {path: len(data) for path, data in assets.items()})
+    else:
+        records[STATIC_UNIT] = previous.units[STATIC_UNIT]
     if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         return records, previous.problems, written
     ordered = sort_reports(corpus.reports)
     bodies = [context.bodies[report_id(r)] for r in ordered]
     with _phase(wall, "package"), stage("package"):
-        files = corpus_package(ordered, bodies)
-    with _phase(wall, "validate"), stage("validate"):
-        found = validate_corpus(
-            files["data/datapackage.json"],
-            {report_id(r): b for r, b in zip(ordered, bodies, strict=True)},
-            ordered,
-            jobs=jobs,
-            results=validation,
-            full_report=lambda summary: full_report(context, summary),
-        )
-    with _phase(wall, "render"), stage("render"):
-        pages = {
-            page.path: render_page(page, corpus.config)
-            for page in site_pages(corpus, Files(files), per_item=False, per_group=False)
-        }
-        assets = static_assets(context.root / ".cache")  # the Vega bundle is kept even without a cache
-    outputs = {**files, **pages, **assets}
+        files = corpus_files(ordered, bodies)
+    with ThreadPoolExecutor(1) as zipping:
+        # zlib lets go of the GIL while it compresses: the zip is made while validation and pages go on
+        files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
+        with _phase(wall, "validate"), stage("validate"):
+            found = validate_corpus(
+                files["data/datapackage.json"],
+                {report_id(r): b for r, b in zip(ordered, bodies, strict=True)},
+                ordered,
+                jobs=jobs,
+                results=validation,
+                full_report=lambda summary: full_report(context, summary),
+            )
+        with _phase(wall, "render"), stage("render"):
+            pages = {
+                page.path: render_page(page, corpus.config)
+                for page in site_pages(corpus, Files(files), per_item=False, per_group=False)
+            }
+        with _phase(wall, "package"), stage("package"):
+            outputs = {**files, **pages}
     with _phase(wall, "write"), stage("write"):
         result = write_outputs(context.out, outputs)
         record = previous.units.get(CORPUS_UNIT)
         remove_files(context.out, [p for p in record.outputs if p not in outputs] if record else [])
     records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
     return records, tuple(str(problem) for problem in found), written + result.written
+
+
+class _Pending(Mapping[str, bytes]):
+    """Files, some still being made: their paths are known at once, and the bytes of a pending one
+    are waited for when first read."""
+
+    def __init__(self, ready: Mapping[str, bytes], pending: Mapping[str, Future[bytes]]) -> None:
+        self._ready, self._pending = ready, pending
+        self._paths = [*ready, *pending]
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self._ready:
+            return self._ready[path]
+        return self._pending[path].result()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 @contextmanager

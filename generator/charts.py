@@ -13,13 +13,14 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-import altair as alt
+from typing import TYPE_CHECKING, Any
 
 from generator.model import Number
 from generator.textfmt import format_or_dash
 from generator.timing import timed
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 INK, BAR = "#1f2933", "#2458a6"
@@ -46,6 +47,8 @@ ZH_CN_FORMAT_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "curre
 
 def INTEGER_TICKS(scale: str, size: str) -> alt.ExprRef:
     """Counts have integer ticks only: never more ticks than the largest count (so no 0.5 labelled "1")."""
+    import altair as alt
+
     return alt.ExprRef(expr=f"max(1, min(ceil({size}/60), domain('{scale}')[1]))")
 
 
@@ -62,6 +65,8 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 def _bar_chart() -> alt.TopLevelMixin:
     """Horizontal bars, one per labelled count, each with its number written at its end."""
+    import altair as alt  # 0.3 s: imported only when the chart specifications are made
+
     base = alt.Chart(alt.Data(name=DATA_NAME)).encode(
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=200, ticks=False)),
         x=alt.X("value:Q", title="件数", axis=alt.Axis(format=",d", tickCount=INTEGER_TICKS("x", "width"))),
@@ -82,6 +87,8 @@ def _bar_chart() -> alt.TopLevelMixin:
 
 def _trend_chart() -> alt.TopLevelMixin:
     """Several counts across years; each series has its own point shape and dash, not only a colour."""
+    import altair as alt
+
     legend = alt.Legend(orient="bottom", direction="vertical", symbolSize=120)
     colour = alt.Scale(scheme="dark2")
     base = alt.Chart(alt.Data(name=DATA_NAME)).encode(

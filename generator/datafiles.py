@@ -36,6 +36,7 @@ from generator.write import OutputClash
 
 DATA_DIR = "data"
 CORPUS_NAME = "gov-disclosure-reports"
+CORPUS_ZIP = f"{DATA_DIR}/{CORPUS_NAME}.zip"
 BOM = "\ufeff"  # Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: fixed, so the bytes never change
 
@@ -147,10 +148,20 @@ def agency_package(
 
 def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportBodies]) -> dict[str, bytes]:
     """data/: the corpus package and its zip (`reports` in report_id order, `bodies` alongside)."""
-    corpus_files = package_files(json_bytes(corpus_descriptor(reports)), merge_bodies(bodies))
-    files = {f"{DATA_DIR}/{name}": data for name, data in corpus_files.items()}
-    files[f"{DATA_DIR}/{CORPUS_NAME}.zip"] = zip_bytes(corpus_files)
+    files = corpus_files(reports, bodies)
+    files[CORPUS_ZIP] = corpus_zip(files)
     return files
+
+
+def corpus_files(reports: Sequence[Report], bodies: Sequence[ReportBodies]) -> dict[str, bytes]:
+    """data/datapackage.json and the bulk CSVs."""
+    files = package_files(json_bytes(corpus_descriptor(reports)), merge_bodies(bodies))
+    return {f"{DATA_DIR}/{name}": data for name, data in files.items()}
+
+
+def corpus_zip(files: Mapping[str, bytes]) -> bytes:
+    """data/<corpus>.zip: the files of `corpus_files`, at the top of the archive."""
+    return zip_bytes({path.removeprefix(f"{DATA_DIR}/"): data for path, data in files.items()})
 
 
 def data_files(reports: Sequence[Report]) -> dict[str, bytes]:

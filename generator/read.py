@@ -38,13 +38,18 @@ FRONT_MATTER_FIELDS = {
 
 def discover(content_dir: Path) -> list[Path]:
     """Report files under content/reports, in a stable order."""
+    return [Path(name) for name in discover_names(content_dir)]
+
+
+def discover_names(content_dir: Path) -> list[str]:
+    """The same, as path strings (the build looks at every file each time: no Path objects)."""
     reports = content_dir / "reports"
     if not reports.is_dir():
         return []
     found = []
     for folder, dirs, files in os.walk(reports):  # one directory listing per folder, no stat per file
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(Path(folder, f) for f in files if not f.startswith(".") and f != "README.md")
+        found.extend(f"{folder}/{f}" for f in files if not f.startswith(".") and f != "README.md")
     return sorted(found)
 
 

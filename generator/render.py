@@ -20,8 +20,6 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import altair as alt
-import vl_convert
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -197,6 +195,9 @@ BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaL
 def vega_bundle(cache_dir: Path | None = None) -> bytes:
     """vega + vega-lite + vega-embed as one script (vl_convert builds it; it takes a few seconds,
     so it is cached by vl-convert version when a cache folder is given)."""
+    import altair as alt  # both are slow to import and needed only when static/ is made
+    import vl_convert
+
     vl_version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])  # the version Altair writes
     snippet_id = hashlib.sha256(BUNDLE_SNIPPET.encode()).hexdigest()[:8]
     name = f"vega-bundle-{metadata.version('vl-convert-python')}-vl{vl_version}-{snippet_id}.js"

@@ -13,7 +13,8 @@ pages are rendered from *briefs*: reports without their narrative text and with 
 value and unit. Briefs of the whole corpus live in this one file and load in a fraction of a second,
 where the full `Report`s (in `.cache/reports/`) would take seconds.
 
-The state lives in `.cache/build/`, one file per output folder; delete it at any time.
+The state lives in `.cache/build/`, one folder per output folder, its per-report maps split into
+shards so that a small change rewrites a small part; delete it at any time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import hashlib
 import os
 import pickle
 import sys
+import zlib
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +32,7 @@ from typing import Any
 from generator.cache import load_pickle
 from generator.model import ApplicationsTable, Cell, Finding, ProactiveRow, Region, Report
 
-STATE_FORMAT = 2  # bump when the shape of BuildState changes
+STATE_FORMAT = 4  # bump when the shape of BuildState changes
 
 
 @dataclass(frozen=True)
@@ -66,35 +68,116 @@ class BuildState:
     units: dict[str, UnitRecord] = field(default_factory=dict)  # unit id -> record
     problems: tuple[str, ...] = ()  # the corpus validation's messages, printed again when skipped
     validation: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # per-report results
+    loaded: bool = field(default=False, compare=False)  # read from disk whole (else saved whole)
+
+
+SHARDS = 32
+# The maps with an entry per report file, split into shards by key: a build that changed one report
+# rewrites a few shards, not the whole state. The other fields are small and go in the head.
+SHARDED = ("files", "parsed", "units", "validation")
+_HEAD = "head.pickle"
 
 
 def state_path(cache_root: Path, out_dir: Path) -> Path:
-    """One state per output folder: building into another folder starts from nothing."""
+    """One state per output folder (a folder of shards): building into another folder starts from
+    nothing."""
     name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
-    return cache_root / "build" / f"{name}.pickle"
+    return cache_root / "build" / name
+
+
+def shard_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % SHARDS
+
+
+def _shards(values: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+    for key, value in values.items():
+        out[shard_of(key)][key] = value
+    return out
 
 
 def load_state(path: Path | None, version: str) -> BuildState:
+    """The state the last build into the same folder saved; an empty one when there is none, it was
+    made by another version, or it cannot be read."""
     if path is None:
         return BuildState(version)
     try:
-        with open(path, "rb") as handle:
-            format_, state = load_pickle(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return BuildState(version)
-    if format_ != STATE_FORMAT or not isinstance(state, BuildState) or state.version != version:
+        head = _load(path / _HEAD)
+        if head["format"] != STATE_FORMAT or head["version"] != version:
+            return BuildState(version)
+        state = BuildState(
+            version, extra=head["extra"], agency_keys=head["agency_keys"], problems=head["problems"]
+        )
+        for name in SHARDED:
+            merged = getattr(state, name)
+            for number in range(SHARDS):
+                shard = _load(path / f"{name}-{number:02d}.pickle")
+                if shard["version"] != version:  # left by an interrupted build of another version
+                    return BuildState(version)
+                merged.update(shard["values"])
+        state.loaded = True
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+        KeyError,
+    ):
         return BuildState(version)
     return state
 
 
-def save_state(path: Path | None, state: BuildState) -> None:
-    """Atomically: an interrupted build leaves the previous state (its outputs are still valid)."""
+def save_state(path: Path | None, state: BuildState, previous: BuildState) -> int:
+    """Write the shards that differ from `previous` (the state this build started from), then the
+    head; return how many files were written. Each file is replaced atomically, and every shard is
+    keyed by content digests, so an interrupted save leaves a state that is merely older in parts:
+    the next build redoes what those parts no longer vouch for."""
     if path is None:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
+        return 0
+    path.mkdir(parents=True, exist_ok=True)
+    path.with_suffix(".pickle").unlink(missing_ok=True)  # the one-file state of earlier versions
+    fresh = not previous.loaded or previous.version != state.version
+    written = 0
+    for name in SHARDED:
+        now, before = _shards(getattr(state, name)), _shards(getattr(previous, name))
+        for number, (shard, old) in enumerate(zip(now, before, strict=True)):
+            if fresh or shard != old:
+                _save(path / f"{name}-{number:02d}.pickle", {"version": state.version, "values": shard})
+                written += 1
+    head = {
+        "format": STATE_FORMAT,
+        "version": state.version,
+        "extra": state.extra,
+        "agency_keys": state.agency_keys,
+        "problems": state.problems,
+    }
+    if (
+        written
+        or fresh
+        or (state.extra, state.agency_keys, state.problems)
+        != (
+            previous.extra,
+            previous.agency_keys,
+            previous.problems,
+        )
+    ):
+        _save(path / _HEAD, head)
+        written += 1
+    return written
+
+
+def _load(path: Path) -> Any:
+    with open(path, "rb") as handle:
+        return load_pickle(handle)
+
+
+def _save(path: Path, value: object) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "wb") as handle:
-        pickle.dump((STATE_FORMAT, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
 
 

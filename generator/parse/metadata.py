@@ -6,8 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
-
 from generator.model import Source
 from generator.parse.text import BOOKMARK, clean
 
@@ -164,6 +162,8 @@ _SPELLED = re.compile("|".join(_SPELLINGS))
 
 def slug(text: str) -> str:
     """A stable ASCII id from a Chinese name: its pinyin, one syllable per hyphen-separated part."""
+    from pypinyin import lazy_pinyin  # 0.2 s of dictionaries: loaded only when a report is parsed
+
     parts: list[str] = []
     names = _SPELLED.findall(text)
     for index, piece in enumerate(_SPELLED.split(text)):
