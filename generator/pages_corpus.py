@@ -177,6 +177,11 @@ def _region_key(agency: Agency) -> tuple[str, str]:
 
 
 def compare_groups(corpus: Corpus) -> dict[tuple[str, str, int], list[Report]]:
+    """The reports of each region and year (computed once per corpus)."""
+    return corpus.derived("compare_groups", _compare_groups)
+
+
+def _compare_groups(corpus: Corpus) -> dict[tuple[str, str, int], list[Report]]:
     groups: dict[tuple[str, str, int], list[Report]] = {}
     for agency in corpus.agencies:
         code, name = _region_key(agency)

@@ -89,6 +89,11 @@ def province_page(province: Province) -> Page:
 
 
 def province_groups(corpus: Corpus) -> list[Province]:
+    """Each province's reports with their findings and timeliness (computed once per corpus)."""
+    return corpus.derived("province_groups", _province_groups)
+
+
+def _province_groups(corpus: Corpus) -> list[Province]:
     groups: dict[tuple[str, str], list[ReportQuality]] = {}
     for agency in corpus.agencies:
         groups.setdefault(_province_key(agency), []).extend(_row(agency, r) for r in agency.reports)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.history import NO_HISTORY, History
 from generator.model import Region, Report
+
+T = TypeVar("T")
 
 SITE_TITLE = "政府信息公开年报数据"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -81,12 +83,15 @@ class Corpus:
 
     @property
     def _agency_index(self) -> dict[str, Agency]:
-        # Built lazily and cached on the frozen instance (object.__setattr__ is the frozen-safe way).
-        index = self.__dict__.get("_agencies_by_id")
-        if index is None:
-            index = {a.id: a for a in self.agencies}
-            object.__setattr__(self, "_agencies_by_id", index)
-        return index
+        return self.derived("agencies_by_id", lambda corpus: {a.id: a for a in corpus.agencies})
+
+    def derived(self, name: str, make: Callable[[Corpus], T]) -> T:
+        """A value computed from the corpus once and kept on it (several pages group the reports
+        the same way). Cached on the frozen instance: object.__setattr__ is the frozen-safe way."""
+        key = f"_derived_{name}"
+        if key not in self.__dict__:
+            object.__setattr__(self, key, make(self))
+        return self.__dict__[key]
 
 
 def report_id(report: Report) -> str:
