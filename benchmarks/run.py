@@ -14,7 +14,8 @@ runs `build.py build` in a separate process four times and reads each run's `--s
 Memory is sampled from outside every 0.1 s over the build and all its worker processes: the sum of
 their proportional set sizes (PSS: shared pages divided between the processes that share them), so
 forked workers are not counted twice. Results are printed and written as JSON (`results.json`, one
-entry per N and run) so that runs can be compared.
+entry per N and run) so that runs can be compared. When `hugo` is installed, the same reports are also built by Hugo as plain
+Markdown pages (`hugo.py`), the issue's yardstick for the full build.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.hugo import HugoRun, run_hugo  # noqa: E402
 from benchmarks.synth import Options, write_corpus  # noqa: E402
 from generator.timing import STAGES  # noqa: E402
 
@@ -203,6 +205,34 @@ def table(runs: Sequence[Run]) -> str:
     return "\n".join(lines)
 
 
+def hugo_n(n: int, work: Path) -> list[HugoRun]:
+    """Hugo on plain Markdown pages of the same corpus (the issue's yardstick), when installed."""
+    print(f"N = {n:,}: Hugo on the same reports as plain Markdown pages …", file=sys.stderr)
+    result = run_hugo(work / f"n{n}" / "content" / "reports", work / f"hugo-n{n}")
+    if result is None:
+        print("  hugo is not installed (Debian: apt install hugo): no comparison", file=sys.stderr)
+        return []
+    print(f"  hugo      {result.seconds:7.1f} s", file=sys.stderr)
+    return [result]
+
+
+def hugo_table(hugo: Sequence[HugoRun], runs: Sequence[Run]) -> str:
+    full = {run.n: run.seconds for run in runs if run.kind == "full"}
+    lines = [
+        "| N | Hugo s (plain Markdown) | this build s (full) | ratio | Hugo site MB | Hugo version |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in hugo:
+        ours = full.get(run.pages)
+        ratio = f"{ours / run.seconds:.1f}×" if ours and run.seconds else "–"
+        version = run.version.split()[1] if len(run.version.split()) > 1 else run.version
+        lines.append(
+            f"| {run.pages:,} | {run.seconds:.1f} | {ours if ours is not None else '–'} | {ratio} | "
+            f"{run.site_bytes / MB:,.1f} | {version} |"
+        )
+    return "\n".join(lines)
+
+
 def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -218,16 +248,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=0, help="build worker processes (0: one per core)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out", help="work folder")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     args = parser.parse_args(argv)
-    runs = [run for n in args.n for run in run_n(n, args.out, args.seed, args.jobs)]
+    runs: list[Run] = []
+    hugo: list[HugoRun] = []
+    for n in args.n:
+        runs.extend(run_n(n, args.out, args.seed, args.jobs))
+        if not args.no_hugo:
+            hugo.extend(hugo_n(n, args.out))
     document = {
         "command": "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "machine": machine(),
         "seed": args.seed,
         "runs": [asdict(run) | {"per_report_bytes": round(run.per_report_bytes)} for run in runs],
+        "hugo": [asdict(run) for run in hugo],
     }
     (args.out / "results.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(table(runs))
+    if hugo:
+        print("\n" + hugo_table(hugo, runs))
     print(f"\nJSON: {args.out / 'results.json'}", file=sys.stderr)
     return 0
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks import run
+from benchmarks import hugo, run
 
 
 def test_runner_builds_four_times_and_writes_results(tmp_path: Path) -> None:
-    assert run.main(["-n", "12", "--out", str(tmp_path), "--jobs", "1"]) == 0
+    assert run.main(["-n", "12", "--out", str(tmp_path), "--jobs", "1", "--no-hugo"]) == 0
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     runs = {r["kind"]: r for r in document["runs"]}
     assert list(runs) == ["full", "unchanged", "added", "changed"]
@@ -19,3 +19,23 @@ def test_runner_builds_four_times_and_writes_results(tmp_path: Path) -> None:
     assert runs["added"]["stats"]["parsed"] == 1 and runs["added"]["stats"]["reports"] == 13
     assert runs["changed"]["stats"]["parsed"] == 1 and runs["changed"]["stats"]["written"] > 0
     assert all(r["exit_code"] == 0 and r["peak_pss_bytes"] > 0 and r["site_bytes"] > r["bulk_bytes"] > 0 for r in runs.values())
+
+
+def test_hugo_project_has_one_page_per_report_with_its_text(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "2021-a.txt").write_text("标题\n\n\t第一行\n第二行\n", encoding="utf-8")
+    (reports / "2022-b.txt").write_bytes("国标编码的报告".encode("gb18030"))
+    pages, size = hugo.write_project(reports, tmp_path / "hugo")
+    written = sorted((tmp_path / "hugo" / "content" / "reports").iterdir())
+    assert pages == 2 and [p.name for p in written] == ["2021-a.md", "2022-b.md"]
+    assert size == sum(p.stat().st_size for p in written)
+    first = written[0].read_text(encoding="utf-8")
+    assert first.startswith('---\ntitle: "2021-a"\nyear: "2021"\n---') and "标题\n\n第一行\n\n第二行" in first
+    assert "国标编码的报告" in written[1].read_text(encoding="utf-8")
+    assert (tmp_path / "hugo" / "layouts" / "_default" / "single.html").is_file()
+
+
+def test_hugo_comparison_is_skipped_without_hugo(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(hugo.shutil, "which", lambda name: None)
+    assert hugo.run_hugo(tmp_path, tmp_path / "hugo") is None
