@@ -216,18 +216,20 @@ def hugo_n(n: int, work: Path) -> list[HugoRun]:
     return [result]
 
 
-def hugo_table(hugo: Sequence[HugoRun], runs: Sequence[Run]) -> str:
+def hugo_table(hugo: Sequence[tuple[int, HugoRun]], runs: Sequence[Run]) -> str:
+    """Hugo beside the full build of the same N (Hugo runs last, so its pages include the report
+    the incremental runs added)."""
     full = {run.n: run.seconds for run in runs if run.kind == "full"}
     lines = [
-        "| N | Hugo s (plain Markdown) | this build s (full) | ratio | Hugo site MB | Hugo version |",
-        "|---|---|---|---|---|---|",
+        "| N | Hugo pages | Hugo s (plain Markdown) | this build s (full) | ratio | Hugo site MB | Hugo version |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for run in hugo:
-        ours = full.get(run.pages)
+    for n, run in hugo:
+        ours = full.get(n)
         ratio = f"{ours / run.seconds:.1f}×" if ours and run.seconds else "–"
         version = run.version.split()[1] if len(run.version.split()) > 1 else run.version
         lines.append(
-            f"| {run.pages:,} | {run.seconds:.1f} | {ours if ours is not None else '–'} | {ratio} | "
+            f"| {n:,} | {run.pages:,} | {run.seconds:.1f} | {ours if ours is not None else '–'} | {ratio} | "
             f"{run.site_bytes / MB:,.1f} | {version} |"
         )
     return "\n".join(lines)
@@ -251,17 +253,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     args = parser.parse_args(argv)
     runs: list[Run] = []
-    hugo: list[HugoRun] = []
+    hugo: list[tuple[int, HugoRun]] = []
     for n in args.n:
         runs.extend(run_n(n, args.out, args.seed, args.jobs))
         if not args.no_hugo:
-            hugo.extend(hugo_n(n, args.out))
+            hugo.extend((n, result) for result in hugo_n(n, args.out))
     document = {
         "command": "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "machine": machine(),
         "seed": args.seed,
         "runs": [asdict(run) | {"per_report_bytes": round(run.per_report_bytes)} for run in runs],
-        "hugo": [asdict(run) for run in hugo],
+        "hugo": [{"n": n, **asdict(result)} for n, result in hugo],
     }
     (args.out / "results.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(table(runs))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from generator.model import Cell, Number, Report
 from generator.parse.text import is_blank
@@ -113,6 +114,7 @@ def template_of(report: Report) -> str:
     return "2021" if "other_misc" in report.applications.rows else "2019"
 
 
+@cache
 def row_name(row_id: str) -> str:
     if row_id in SHORT_ROW_NAMES:
         return SHORT_ROW_NAMES[row_id]
@@ -122,8 +124,14 @@ def row_name(row_id: str) -> str:
 
 
 def app_term(report: Report, row_id: str, column: str) -> Term:
-    name = f"{row_name(row_id)} · {APPLICANT_LABELS[column]}"
-    return Term(f"applications.{row_id}.{column}", name, report.applications.cell(row_id, column))
+    ref, name = _term_names(row_id, column)
+    return Term(ref, name, report.applications.cell(row_id, column))
+
+
+@cache
+def _term_names(row_id: str, column: str) -> tuple[str, str]:
+    """A cell's reference and name: the same few hundred strings for every report."""
+    return f"applications.{row_id}.{column}", f"{row_name(row_id)} · {APPLICANT_LABELS[column]}"
 
 
 def row_line(report: Report, row_id: str) -> int | None:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS
 
+_COLUMN_INDEX = {column: index for index, column in enumerate(APPLICANT_IDS)}
+
 Severity = Literal["error", "warning"]
 Number = int | float
 
@@ -151,7 +153,7 @@ class ApplicationsTable:
 
     def cell(self, row: str, column: str) -> Cell:
         cells = self.rows.get(row)
-        return cells[APPLICANT_IDS.index(column)] if cells else BLANK
+        return cells[_COLUMN_INDEX[column]] if cells else BLANK
 
     def values(self, row: str) -> list[Number | None]:
         cells = self.rows.get(row)

@@ -120,10 +120,12 @@ def _decode_without_bom(data: bytes, name: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # below space, but for \t \n \f \r
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4000]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return control > max(8, len(sample) // 50)
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 50)
 
 
 _FENCE = re.compile(r"^---\s*$")

@@ -32,7 +32,7 @@ class Heading:
 def _heading_number(line: str) -> tuple[int, str, bool] | None:
     if line.startswith("\t"):  # a table cell, not a heading
         return None
-    text = clean(BOOKMARK.sub("", line))
+    text = clean(BOOKMARK.sub("", line) if "[bookmark:" in line else line)
     if not text or len(text) > _HEADING_MAX:
         return None
     match = _NUMBERED.match(text)

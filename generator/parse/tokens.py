@@ -71,7 +71,7 @@ def tokenize(source: Source) -> list[Token]:
     previous_blank = True
     for index, raw_line in enumerate(source.lines):
         line_no = source.line_no(index)
-        line = BOOKMARK.sub("", raw_line)
+        line = BOOKMARK.sub("", raw_line) if "[bookmark:" in raw_line else raw_line
         if clean(line) == "" and not line.startswith("\t"):
             if not previous_blank:
                 row += 1
