@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Entry point: `python build.py [build|parse|check|serve] …` (see generator/cli.py)."""
 
+import os
 import sys
 
 from generator.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is written and the workers are gone. Freeing the build's many small objects one by
+    # one at exit takes a quarter of a second at 10,000 reports, for nothing: leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

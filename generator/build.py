@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from generator.cache import ReportCache, entry_key, generator_version, site_version
+from generator.cache import ReportCache, entry_key, gc_paused, generator_version, site_version
 from generator.check import text_line
 from generator.datafiles import check_unique_ids
 from generator.model import Finding, Report
@@ -46,15 +46,14 @@ from generator.timing import STAGES, add, stage, take
 from generator.units import (
     Context,
     ParseTask,
-    agency_digest,
     build_agency_unit,
     build_report_unit,
     digest,
     full_report,
     parse_one,
     remove_files,
-    report_digest,
     run_units,
+    unit_digests,
 )
 from generator.write import write_files, write_outputs
 
@@ -192,9 +191,12 @@ def _run_build(
     version = site_version()
     state_file = state_path(cache_root, out) if keep else None
     with _phase(wall, "load"):
-        previous = load_state(state_file, version)
+        with gc_paused():
+            previous = load_state(state_file, version)
+            # The loaded state lives to the end: frozen before the collector is back, it is never
+            # walked (once would cost a quarter of a second at 10,000 reports).
+            gc.freeze()
         report_cache = ReportCache(cache_root / "reports")
-        gc.freeze()  # the loaded state lives to the end: the cyclic GC need not walk it again and again
         entries, parsed, fresh = scan_and_parse(content, root, previous, report_cache, jobs, work)
     with _phase(wall, "corpus"), stage("check"):
         reports, extra, agency_keys = corpus_reports(entries, parsed, previous)
@@ -343,17 +345,6 @@ def corpus_reports(
             extra[key] = found[key]
             reports.append(summary.with_findings(found[key]) if found[key] else summary)
     return sorted(reports, key=_report_key), {k: v for k, v in extra.items() if v}, agency_keys
-
-
-def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> dict[str, str]:
-    digests = {
-        f"report:{report_id(r)}": report_digest(corpus, r, keys[report_id(r)], version)
-        for r in corpus.reports
-    }
-    own = {uid.removeprefix("report:"): d for uid, d in digests.items()}
-    for agency in corpus.agencies:
-        digests[f"agency:{agency.id}"] = agency_digest(corpus, agency, own, version)
-    return digests
 
 
 def _keep_previous(records: dict[str, UnitRecord], previous: BuildState, units: Sequence[str]) -> None:

@@ -15,7 +15,8 @@ import os
 import pickle
 import platform
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -88,10 +89,16 @@ def entry_key(display_path: str, data: bytes, version: str) -> str:
 def load_pickle(handle: BinaryIO) -> Any:
     """Unpickle with the cyclic garbage collector paused: a report is a few hundred small objects,
     and collections triggered while creating them made loading several times slower."""
+    with gc_paused():
+        return pickle.load(handle)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.load(handle)
+        yield
     finally:
         if enabled:
             gc.enable()

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator.cache import load_pickle
+from generator.cache import gc_paused, load_pickle
 from generator.model import ApplicationsTable, Cell, Finding, ProactiveRow, Region, Report
 
 STATE_FORMAT = 4  # bump when the shape of BuildState changes
@@ -101,6 +101,11 @@ def load_state(path: Path | None, version: str) -> BuildState:
     made by another version, or it cannot be read."""
     if path is None:
         return BuildState(version)
+    with gc_paused():  # between shards too: each collection would walk everything loaded so far
+        return _load_state(path, version)
+
+
+def _load_state(path: Path, version: str) -> BuildState:
     try:
         head = _load(path / _HEAD)
         if head["format"] != STATE_FORMAT or head["version"] != version:

@@ -55,15 +55,21 @@ def agency_facts(agency: Agency) -> tuple[object, ...]:
     return (agency.id, agency.name, agency.region, agency.level, agency.kind, years)
 
 
-def report_digest(corpus: Corpus, report: Report, key: str, version: str) -> str:
-    history = corpus.history.of(report.meta.source_file)
-    agency = corpus.agency_of(report)
-    return digest(version, corpus.config, key, report.findings, agency_facts(agency), history)
-
-
-def agency_digest(corpus: Corpus, agency: Agency, report_digests: Mapping[str, str], version: str) -> str:
-    own = tuple(report_digests[report_id(r)] for r in agency.reports)
-    return digest(version, corpus.config, agency_facts(agency), own)
+def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> dict[str, str]:
+    """The digest of every report and agency unit. What reports share (the version and settings,
+    their agency's facts) is digested once, not once per report."""
+    settings = digest(version, corpus.config)
+    facts = {agency.id: digest(agency_facts(agency)) for agency in corpus.agencies}
+    digests: dict[str, str] = {}
+    for report in corpus.reports:
+        rid, meta = report_id(report), report.meta
+        history = corpus.history.of(meta.source_file)
+        agency = corpus.agency_of(report)
+        digests[f"report:{rid}"] = digest(settings, keys[rid], report.findings, facts[agency.id], history)
+    for agency in corpus.agencies:
+        own = tuple(digests[f"report:{report_id(r)}"] for r in agency.reports)
+        digests[f"agency:{agency.id}"] = digest(settings, facts[agency.id], own)
+    return digests
 
 
 # --- parsing ---------------------------------------------------------------------------------------

@@ -174,13 +174,14 @@ def validate_corpus(
     report's rows; the reports without one are validated together, in buckets. `full_report` turns
     a brief into the whole report when a problem needs a cell's line."""
     descriptor = json.loads(descriptor_bytes)
-    problems = metadata_problems(descriptor)
+    store: ResultStore = results if results is not None else _ResultCache(cache_dir)
+    metadata_key = "datapackage-" + hashlib.sha256(descriptor_bytes).hexdigest()
+    problems = _cached_metadata_problems(descriptor, store, metadata_key)
     if problems:
         return problems
     resources = descriptor["resources"]
     names = [spec["name"] for spec in resources]
     schemas = hashlib.sha256(json.dumps(resources, sort_keys=True, ensure_ascii=False).encode()).digest()
-    store: ResultStore = results if results is not None else _ResultCache(cache_dir)
     keys = {rid: _report_key(schemas, rid, bodies[rid], names) for rid in sorted(bodies)}
     found: dict[str, list[RawError]] = {}
     for rid, key in keys.items():
@@ -193,11 +194,23 @@ def validate_corpus(
         for rid, own in _per_report(bucket, todo, errors).items():
             store.put(keys[rid], own)
             found[rid] = own
-    store.prune(keys.values())
+    store.prune([metadata_key, *keys.values()])
     by_id = {r.meta.report_id: r for r in reports}
     for rid in keys:
         problems.extend(_problem(e, by_id, e["row"], full_report) for e in found[rid])
     return problems
+
+
+def _cached_metadata_problems(
+    descriptor: Mapping[str, Any], store: ResultStore, key: str
+) -> list[ValidationProblem]:
+    """The descriptor's own problems; the same descriptor bytes give the same answer, so it is kept
+    (frictionless's profile check takes a quarter of a second)."""
+    cached = store.get(key)
+    if cached is None:
+        cached = [{"message": problem.message} for problem in metadata_problems(descriptor)]
+        store.put(key, cached)
+    return [ValidationProblem("datapackage", error["message"]) for error in cached]
 
 
 def _report_key(schemas: bytes, rid: str, tables: Mapping[str, bytes], names: Sequence[str]) -> str:

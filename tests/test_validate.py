@@ -195,10 +195,30 @@ def test_buckets_in_parallel_find_the_same_problems(tmp_path, monkeypatch):
     assert serial and validate_data(files, [good, bad], jobs=2) == serial
     cached = tmp_path / "validate"
     assert validate_data(files, [good, bad], cache_dir=cached) == serial
-    assert len(list(cached.glob("*.json"))) == 2  # one result per report
+    assert len(list(cached.glob("*.json"))) == 3  # one result per report, one for the descriptor
     monkeypatch.setattr(validate, "REPORTS_PER_BUCKET", 1)  # two buckets, validated by two workers
     assert validate_data(files, [good, bad], jobs=2) == serial
     assert validate_data(files, [good, bad], cache_dir=cached) == serial  # from the cache
+
+
+def test_descriptor_problems_are_kept_for_the_same_descriptor(monkeypatch):
+    from generator import validate
+    from generator.state import MemoryResults
+
+    report = make_report()
+    files = data_files([report])
+    descriptor = json.loads(files["data/datapackage.json"])
+    descriptor["resources"][0]["name"] = "Not A Valid Name!"
+    broken = json.dumps(descriptor).encode()
+    store = MemoryResults()
+    first = validate.validate_corpus(broken, {}, [report], results=store)
+    assert first and all(p.table == "datapackage" for p in first)
+
+    def not_again(descriptor):
+        raise AssertionError("the descriptor was checked again")
+
+    monkeypatch.setattr(validate, "metadata_problems", not_again)
+    assert validate.validate_corpus(broken, {}, [report], results=store) == first
 
 
 def test_bucket_count_doubles_with_the_corpus():
