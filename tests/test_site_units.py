@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import vl_convert
@@ -190,3 +191,44 @@ def test_figures_keep_blank_values_in_the_table_but_out_of_the_chart() -> None:
     assert fig.payload == {"spec": "bar", "height": 28, "values": [{"label": "予以公开", "value": 3}]}
     assert not charts.bar_figure("g", "图", [("予以公开", None)]).drawable
     assert not charts.bar_figure("h", "图", [("予以公开", 0), ("部分公开", 0)]).drawable  # nothing to draw
+
+
+def _markdown_it_narrative(text: str) -> str:
+    """render_narrative without its fast path: every line through markdown-it."""
+    lines = (line.strip(" \t\u3000\u00a0") for line in text.splitlines())
+    return render_markdown("\n\n".join(line for line in lines if line))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '本机关"依法"公开。\n（一）主动公开',
+        "1.第一项\n2) 第二项",
+        "2020年共收到申请\n3.\n12.结尾\n1234567890. 太长不算列表",
+        "- 一项\n+ 二项\n* 三项",
+        "# 标题\n> 引文\n=== \n---",
+        "a *b* c\n`代码`\n[链接](https://a.example/)\n&amp; <br>",
+        "表 | 格\n~~删~~ 除\n\\转义",
+        "结尾有全角空格\u2003\n\u2002开头有空格",
+        "```\n围栏里的行\n```\n之后的行",
+        "普通的一行：包括 ! $ % ^ { } @ = + - : 等字符",
+    ],
+)
+def test_narrative_fast_path_renders_as_markdown_it_does(text: str) -> None:
+    assert render_narrative(text) == _markdown_it_narrative(text)
+
+
+def test_narrative_of_every_seed_and_synthetic_report_renders_as_markdown_it_does(tmp_path) -> None:
+    from benchmarks.synth import Options, write_corpus
+    from generator.pipeline import load_report
+    from generator.read import discover
+
+    write_corpus(tmp_path / "content", 60, Options(seed=3), jobs=1)
+    root = Path(__file__).resolve().parent.parent
+    files = [(p, root) for p in discover(root / "content")] + [
+        (p, tmp_path) for p in discover(tmp_path / "content")
+    ]
+    sections = [s for path, base in files for s in load_report(path, base).sections if s.text]
+    assert len(sections) > 100
+    for section in sections:
+        assert render_narrative(section.text) == _markdown_it_narrative(section.text), section.title
