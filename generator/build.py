@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator.cache import ReportCache, entry_key, gc_paused, generator_version, site_version
 from generator.check import text_line
@@ -50,12 +51,16 @@ from generator.units import (
     build_report_unit,
     digest,
     full_report,
+    in_background,
     parse_one,
     remove_files,
     run_units,
     unit_digests,
 )
 from generator.write import write_files, write_outputs
+
+if TYPE_CHECKING:
+    from generator.validate import ValidationProblem  # imports frictionless: only when validating
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -417,15 +422,73 @@ def build_corpus_unit(
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
-    province quality pages are units of their own (see `group_pages`)."""
+    province quality pages and static/ are units of their own, made while the corpus is validated
+    (in a forked process) and its zip compressed (in a thread)."""
     from generator.datafiles import CORPUS_ZIP, corpus_files, corpus_zip
     from generator.package import sort_reports
-    from generator.render import site_pages, static_assets
-    from generator.validate import validate_corpus
 
     corpus = context.corpus
     own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
     unit_digest = digest(version, corpus.config, corpus.pages, own)
+    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
+        records, written = _side_units(context, previous, version, wall)
+        records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
+        return records, previous.problems, written
+    ordered = sort_reports(corpus.reports)
+    bodies = {report_id(r): context.bodies[report_id(r)] for r in ordered}
+    with _phase(wall, "package"), stage("package"):
+        files = corpus_files(ordered, list(bodies.values()))
+    check = partial(_validate, context, files["data/datapackage.json"], bodies, ordered, jobs, validation)
+    # Forked before the zip thread starts (a fork copies no other thread, nor locks they hold).
+    with in_background(check, jobs) as validated, ThreadPoolExecutor(1) as zipping:
+        # zlib lets go of the GIL while it compresses: the zip is made while the pages are
+        files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
+        records, written = _side_units(context, previous, version, wall)
+        pages = _corpus_pages(context, files, wall)
+        with _phase(wall, "validate"), stage("validate"):
+            found, results = validated()
+        with _phase(wall, "package"), stage("package"):
+            outputs = {**files, **pages}
+    validation.clear()
+    validation.update(results)
+    with _phase(wall, "write"), stage("write"):
+        result = write_outputs(context.out, outputs)
+        record = previous.units.get(CORPUS_UNIT)
+        remove_files(context.out, [p for p in record.outputs if p not in outputs] if record else [])
+    records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
+    return records, tuple(str(problem) for problem in found), written + result.written
+
+
+def _validate(
+    context: Context,
+    descriptor: bytes,
+    bodies: Mapping[str, Mapping[str, bytes]],
+    ordered: Sequence[Report],
+    jobs: int,
+    validation: MemoryResults,
+) -> tuple[list[ValidationProblem], dict[str, list[dict[str, Any]]]]:
+    """The corpus's validation problems and the results to keep (a copy: this may run in a fork)."""
+    from generator.validate import validate_corpus
+
+    results = MemoryResults(validation)
+    found = validate_corpus(
+        descriptor,
+        bodies,
+        ordered,
+        jobs=jobs,
+        results=results,
+        full_report=lambda summary: full_report(context, summary),
+    )
+    return found, dict(results)
+
+
+def _side_units(
+    context: Context, previous: BuildState, version: str, wall: dict[str, float]
+) -> tuple[dict[str, UnitRecord], int]:
+    """The comparison and province quality pages, and static/: each made again only when stale."""
+    from generator.render import static_assets
+
+    corpus = context.corpus
     groups = group_pages(corpus, context.digests, version)
     records: dict[str, UnitRecord] = {}
     written = 0
@@ -445,38 +508,19 @@ def build_corpus_unit(
         records[STATIC_UNIT] = UnitRecord(version, {path: len(data) for path, data in assets.items()})
     else:
         records[STATIC_UNIT] = previous.units[STATIC_UNIT]
-    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
-        records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
-        return records, previous.problems, written
-    ordered = sort_reports(corpus.reports)
-    bodies = [context.bodies[report_id(r)] for r in ordered]
-    with _phase(wall, "package"), stage("package"):
-        files = corpus_files(ordered, bodies)
-    with ThreadPoolExecutor(1) as zipping:
-        # zlib lets go of the GIL while it compresses: the zip is made while validation and pages go on
-        files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
-        with _phase(wall, "validate"), stage("validate"):
-            found = validate_corpus(
-                files["data/datapackage.json"],
-                {report_id(r): b for r, b in zip(ordered, bodies, strict=True)},
-                ordered,
-                jobs=jobs,
-                results=validation,
-                full_report=lambda summary: full_report(context, summary),
-            )
-        with _phase(wall, "render"), stage("render"):
-            pages = {
-                page.path: render_page(page, corpus.config)
-                for page in site_pages(corpus, Files(files), per_item=False, per_group=False)
-            }
-        with _phase(wall, "package"), stage("package"):
-            outputs = {**files, **pages}
-    with _phase(wall, "write"), stage("write"):
-        result = write_outputs(context.out, outputs)
-        record = previous.units.get(CORPUS_UNIT)
-        remove_files(context.out, [p for p in record.outputs if p not in outputs] if record else [])
-    records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
-    return records, tuple(str(problem) for problem in found), written + result.written
+    return records, written
+
+
+def _corpus_pages(context: Context, files: Mapping[str, bytes], wall: dict[str, float]) -> dict[str, bytes]:
+    """Home, lists, data page, the national quality and comparison pages, Markdown pages, 404."""
+    from generator.render import site_pages
+
+    corpus = context.corpus
+    with _phase(wall, "render"), stage("render"):
+        return {
+            page.path: render_page(page, corpus.config)
+            for page in site_pages(corpus, Files(files), per_item=False, per_group=False)
+        }
 
 
 class _Pending(Mapping[str, bytes]):

@@ -182,6 +182,7 @@ def remove_files(out: Path, paths: Sequence[str]) -> None:
 # --- running work in processes -------------------------------------------------------------------------
 
 _context: Any = None  # what forked workers read (set just before the pool starts, inherited)
+_background: Callable[[], Any] | None = None  # the work of in_background, inherited by its fork
 
 
 def run_units(
@@ -213,6 +214,36 @@ def _in_workers(
                 yield from (progress(r) for r in results)
     finally:
         _context = None
+
+
+@contextlib.contextmanager
+def in_background(work: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]:
+    """Start `work()` in a forked process while the caller goes on; the yielded function waits for
+    its result. The process inherits everything, so only the result is pickled. With `jobs == 1`
+    (one process) the work is done when the result is asked for."""
+    if jobs == 1:
+        yield work
+        return
+    global _background
+    _background = work
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_run_background)  # forks now: `work` is inherited, never pickled
+
+            def result() -> R:
+                value, seconds = future.result()
+                absorb(seconds)
+                return value
+
+            yield result
+    finally:
+        _background = None
+
+
+def _run_background() -> tuple[Any, dict[str, float]]:
+    assert _background is not None, "forked from in_background"
+    take()  # time spent before belongs to the parent
+    return _background(), take()
 
 
 def _chunk(span: tuple[int, int]) -> tuple[list[Any], dict[str, float]]:
