@@ -471,14 +471,15 @@ def _validate(
     from generator.validate import validate_corpus
 
     results = MemoryResults(validation)
-    found = validate_corpus(
-        descriptor,
-        bodies,
-        ordered,
-        jobs=jobs,
-        results=results,
-        full_report=lambda summary: full_report(context, summary),
-    )
+    with stage("validate"):
+        found = validate_corpus(
+            descriptor,
+            bodies,
+            ordered,
+            jobs=jobs,
+            results=results,
+            full_report=lambda summary: full_report(context, summary),
+        )
     return found, dict(results)
 
 

@@ -31,6 +31,7 @@ from frictionless import Package, Resource, Schema
 from generator.model import Finding, Report
 from generator.rules import finding
 from generator.spec import APPLICANT_IDS
+from generator.timing import absorb, stage, take
 
 MAX_ERRORS = 1000  # per table; a systematic bug would otherwise list every row
 # Each validation costs about 0.2 s of frictionless set-up, so buckets hold a few hundred reports.
@@ -237,11 +238,20 @@ def _run(
     if jobs == 1 or len(buckets) < 2:
         return [table_errors(resources, b.tables) for b in buckets]
     with ProcessPoolExecutor(max_workers=jobs or None) as pool:
-        return list(pool.map(_bucket_errors, [(resources, b.tables) for b in buckets]))
+        found = []
+        for errors, seconds in pool.map(_bucket_errors, [(resources, b.tables) for b in buckets]):
+            absorb(seconds)  # the workers' time counts as validation work
+            found.append(errors)
+        return found
 
 
-def _bucket_errors(args: tuple[Sequence[Mapping[str, Any]], Mapping[str, bytes]]) -> list[RawError]:
-    return table_errors(*args)
+def _bucket_errors(
+    args: tuple[Sequence[Mapping[str, Any]], Mapping[str, bytes]],
+) -> tuple[list[RawError], dict[str, float]]:
+    take()  # time spent before this bucket belongs to the parent
+    with stage("validate"):
+        errors = table_errors(*args)
+    return errors, take()
 
 
 def bucket_count(reports: int) -> int:
