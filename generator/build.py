@@ -46,8 +46,10 @@ from generator.state import (
 from generator.timing import STAGES, add, stage, take
 from generator.units import (
     Context,
+    GroupPage,
     ParseTask,
     build_agency_unit,
+    build_group_unit,
     build_report_unit,
     digest,
     full_report,
@@ -57,7 +59,7 @@ from generator.units import (
     run_units,
     unit_digests,
 )
-from generator.write import write_files, write_outputs
+from generator.write import write_outputs
 
 if TYPE_CHECKING:
     from generator.validate import ValidationProblem  # imports frictionless: only when validating
@@ -430,8 +432,9 @@ def build_corpus_unit(
     corpus = context.corpus
     own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
     unit_digest = digest(version, corpus.config, corpus.pages, own)
+    # Before the corpus unit: workers are forked while this process runs no other thread.
+    records, written = _side_units(context, previous, version, jobs, wall)
     if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
-        records, written = _side_units(context, previous, version, wall)
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         return records, previous.problems, written
     ordered = sort_reports(corpus.reports)
@@ -443,7 +446,6 @@ def build_corpus_unit(
     with in_background(check, jobs) as validated, ThreadPoolExecutor(1) as zipping:
         # zlib lets go of the GIL while it compresses: the zip is made while the pages are
         files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
-        records, written = _side_units(context, previous, version, wall)
         pages = _corpus_pages(context, files, wall)
         with _phase(wall, "validate"), stage("validate"):
             found, results = validated()
@@ -484,22 +486,24 @@ def _validate(
 
 
 def _side_units(
-    context: Context, previous: BuildState, version: str, wall: dict[str, float]
+    context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
 ) -> tuple[dict[str, UnitRecord], int]:
-    """The comparison and province quality pages, and static/: each made again only when stale."""
+    """The comparison and province quality pages (in workers when there are many), and static/:
+    each made again only when stale."""
     from generator.render import static_assets
 
-    corpus = context.corpus
-    groups = group_pages(corpus, context.digests, version)
+    groups = group_pages(context.corpus, context.digests, version)
+    todo = [
+        GroupPage(unit, group_digest, make)
+        for unit, (group_digest, make) in groups.items()
+        if _stale(context.out, previous, unit, {unit: group_digest})
+    ]
     records: dict[str, UnitRecord] = {}
     written = 0
-    with _phase(wall, "render"), stage("render"):
-        for unit, (group_digest, make) in groups.items():
-            if _stale(context.out, previous, unit, {unit: group_digest}):
-                page = make()
-                data = render_page(page, corpus.config)
-                written += write_files(context.out, {page.path: data})
-                records[unit] = UnitRecord(group_digest, {page.path: len(data)})
+    with _phase(wall, "render"):
+        for result in run_units(context, todo, build_group_unit, jobs):
+            records[result.unit] = result.record
+            written += result.written
     _keep_previous(records, previous, list(groups))
     if _stale(context.out, previous, STATIC_UNIT, {STATIC_UNIT: version}):
         with _phase(wall, "render"), stage("render"):

@@ -29,7 +29,7 @@ from generator.cache import ReportCache
 from generator.datafiles import agency_package, report_bodies, report_package
 from generator.errors import NotAReport
 from generator.model import Report
-from generator.pages import Files, agency_page, report_page, source_copy_path
+from generator.pages import Files, Page, agency_page, report_page, source_copy_path
 from generator.pipeline import load_report
 from generator.render import render_page
 from generator.site_model import Agency, Corpus, report_id
@@ -159,6 +159,24 @@ def build_agency_unit(context: Context, agency: Agency) -> UnitResult:
         page = agency_page(context.corpus, agency, Files(files))
         files[page.path] = render_page(page, context.corpus.config)
     return _finish(context, f"agency:{agency.id}", files, None)
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    """A comparison or province quality page: a unit of its own, made from briefs."""
+
+    unit: str
+    digest: str
+    make: Callable[[], Page]
+
+
+def build_group_unit(context: Context, group: GroupPage) -> UnitResult:
+    with stage("render"):
+        page = group.make()
+        data = render_page(page, context.corpus.config)
+    with stage("write"):
+        written = write_files(context.out, {page.path: data})
+    return UnitResult(group.unit, UnitRecord(group.digest, {page.path: len(data)}), written, 0)
 
 
 def _finish(
