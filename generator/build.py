@@ -55,6 +55,7 @@ from generator.units import (
     full_report,
     in_background,
     parse_one,
+    pooled,
     remove_files,
     run_units,
     unit_digests,
@@ -424,19 +425,31 @@ def build_corpus_unit(
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
-    province quality pages and static/ are units of their own, made while the corpus is validated
-    (in a forked process) and its zip compressed (in a thread)."""
+    province quality pages and static/ are units of their own; the corpus is validated in a forked
+    process and its zip compressed in a thread while the pages are made."""
     from generator.datafiles import CORPUS_ZIP, corpus_files, corpus_zip
     from generator.package import sort_reports
 
     corpus = context.corpus
     own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
     unit_digest = digest(version, corpus.config, corpus.pages, own)
-    # Before the corpus unit: workers are forked while this process runs no other thread.
-    records, written = _side_units(context, previous, version, jobs, wall)
-    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
+    groups = group_pages(corpus, context.digests, version)
+    todo = [
+        GroupPage(unit, group_digest, make)
+        for unit, (group_digest, make) in groups.items()
+        if _stale(context.out, previous, unit, {unit: group_digest})
+    ]
+    side_units = partial(_side_units, context, previous, version, jobs, wall, list(groups), todo)
+    corpus_stale = _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest})
+    # Workers are only forked while this process runs no other thread: many pages are made in
+    # workers before the corpus unit starts its thread; a few, while the corpus is validated.
+    early = not corpus_stale or pooled(len(todo), jobs)
+    if early:
+        records, written = side_units()
+    if not corpus_stale:
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
-        return records, previous.problems, written
+        records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
+        return records, previous.problems, written + static_written
     ordered = sort_reports(corpus.reports)
     bodies = {report_id(r): context.bodies[report_id(r)] for r in ordered}
     with _phase(wall, "package"), stage("package"):
@@ -446,6 +459,8 @@ def build_corpus_unit(
     with in_background(check, jobs) as validated, ThreadPoolExecutor(1) as zipping:
         # zlib lets go of the GIL while it compresses: the zip is made while the pages are
         files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
+        if not early:
+            records, written = side_units()
         pages = _corpus_pages(context, files, wall)
         with _phase(wall, "validate"), stage("validate"):
             found, results = validated()
@@ -458,7 +473,8 @@ def build_corpus_unit(
         record = previous.units.get(CORPUS_UNIT)
         remove_files(context.out, [p for p in record.outputs if p not in outputs] if record else [])
     records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
-    return records, tuple(str(problem) for problem in found), written + result.written
+    records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
+    return records, tuple(str(problem) for problem in found), written + result.written + static_written
 
 
 def _validate(
@@ -486,34 +502,40 @@ def _validate(
 
 
 def _side_units(
-    context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
+    context: Context,
+    previous: BuildState,
+    version: str,
+    jobs: int,
+    wall: dict[str, float],
+    groups: Sequence[str],
+    todo: Sequence[GroupPage],
 ) -> tuple[dict[str, UnitRecord], int]:
-    """The comparison and province quality pages (in workers when there are many), and static/:
-    each made again only when stale."""
-    from generator.render import static_assets
-
-    groups = group_pages(context.corpus, context.digests, version)
-    todo = [
-        GroupPage(unit, group_digest, make)
-        for unit, (group_digest, make) in groups.items()
-        if _stale(context.out, previous, unit, {unit: group_digest})
-    ]
+    """The comparison and province quality pages (`todo`: the stale ones of `groups`), in workers
+    when there are many."""
     records: dict[str, UnitRecord] = {}
     written = 0
     with _phase(wall, "render"):
         for result in run_units(context, todo, build_group_unit, jobs):
             records[result.unit] = result.record
             written += result.written
-    _keep_previous(records, previous, list(groups))
-    if _stale(context.out, previous, STATIC_UNIT, {STATIC_UNIT: version}):
-        with _phase(wall, "render"), stage("render"):
-            assets = static_assets(context.root / ".cache")  # the Vega bundle is kept even without a cache
-        with _phase(wall, "write"), stage("write"):
-            written += write_outputs(context.out, assets).written
-        records[STATIC_UNIT] = UnitRecord(version, {path: len(data) for path, data in assets.items()})
-    else:
-        records[STATIC_UNIT] = previous.units[STATIC_UNIT]
+    _keep_previous(records, previous, groups)
     return records, written
+
+
+def _static_unit(
+    context: Context, previous: BuildState, version: str, wall: dict[str, float]
+) -> tuple[UnitRecord, int]:
+    """static/, made again when the site version changed. Last: vl-convert starts threads of its
+    own, and no worker is forked after it."""
+    from generator.render import static_assets
+
+    if not _stale(context.out, previous, STATIC_UNIT, {STATIC_UNIT: version}):
+        return previous.units[STATIC_UNIT], 0
+    with _phase(wall, "render"), stage("render"):
+        assets = static_assets(context.root / ".cache")  # the Vega bundle is kept even without a cache
+    with _phase(wall, "write"), stage("write"):
+        written = write_outputs(context.out, assets).written
+    return UnitRecord(version, {path: len(data) for path, data in assets.items()}), written
 
 
 def _corpus_pages(context: Context, files: Mapping[str, bytes], wall: dict[str, float]) -> dict[str, bytes]:

@@ -213,9 +213,14 @@ def run_units(
     """`work(context, item)` for every item, in order: in forked workers when `jobs` asks for them
     (0: as many as cores, when there are enough items to gain). The results are the same either way
     (each unit is a pure function of the context)."""
-    if jobs == 1 or len(items) < (PARALLEL_FROM if jobs == 0 else 2):
+    if not pooled(len(items), jobs):
         return [progress(work(context, item)) for item in items]
     return list(_in_workers(context, items, work, jobs, progress))
+
+
+def pooled(count: int, jobs: int) -> bool:
+    """Whether `run_units` forks workers for `count` items."""
+    return jobs != 1 and count >= (PARALLEL_FROM if jobs == 0 else 2)
 
 
 def _in_workers(
