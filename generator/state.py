@@ -5,12 +5,13 @@ A build is split into units of output, each a pure function of a few inputs:
 - one per report: its page, its source copy and its data package (`data/reports/<id>/`);
 - one per agency: its page and its package (`data/agencies/<id>/`);
 - one per comparison page and per province quality page (a region's or province's reports);
-- the corpus: home, list, data, quality and comparison pages, and the bulk downloads.
+- the corpus: home, list, data, quality and comparison pages, and the bulk downloads;
+- static/: the stylesheet, scripts, chart specifications and the Vega bundle.
 
 The state records, for each unit, a digest of its inputs and the files it wrote (with their
 sizes); a unit whose digest is unchanged and whose files are still there is skipped. The corpus
 pages are rendered from *briefs*: reports without their narrative text and with cells reduced to
-value and unit. Briefs of the whole corpus live in this one file and load in a fraction of a second,
+value and unit. Briefs of the whole corpus live in the state and load in a fraction of a second,
 where the full `Report`s (in `.cache/reports/`) would take seconds.
 
 The state lives in `.cache/build/`, one folder per output folder, its per-report maps split into
@@ -159,16 +160,8 @@ def save_state(path: Path | None, state: BuildState, previous: BuildState) -> in
         "agency_keys": state.agency_keys,
         "problems": state.problems,
     }
-    if (
-        written
-        or fresh
-        or (state.extra, state.agency_keys, state.problems)
-        != (
-            previous.extra,
-            previous.agency_keys,
-            previous.problems,
-        )
-    ):
+    small = (state.extra, state.agency_keys, state.problems)
+    if written or fresh or small != (previous.extra, previous.agency_keys, previous.problems):
         _save(path / _HEAD, head)
         written += 1
     return written
