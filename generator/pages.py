@@ -7,6 +7,8 @@ Corpus-wide pages (data, quality, comparison, Markdown, 404) are in `pages_corpu
 from __future__ import annotations
 
 import hashlib
+import heapq
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -113,16 +115,21 @@ class Files:
 
 
 def home_page(corpus: Corpus, files: Files) -> Page:
-    years = sorted({r.meta.year for r in corpus.reports if r.meta.year})
+    by_year: dict[int, list[Report]] = defaultdict(list)
+    for report in corpus.reports:
+        if report.meta.year:
+            by_year[report.meta.year].append(report)
+    years = sorted(by_year)
     latest_year = years[-1] if years else None
-    latest = [r for r in corpus.reports if r.meta.year == latest_year]
-    recent = sorted(corpus.reports, key=lambda r: (r.meta.published or "", report_id(r)), reverse=True)[:10]
+    latest = by_year[latest_year] if latest_year else []
+    # The ten most recently published (ids break ties): nlargest, not a sort of the whole corpus.
+    recent = heapq.nlargest(10, corpus.reports, key=lambda r: (r.meta.published or "", report_id(r)))
     figures = _corpus_figures(latest, latest_year) if latest else []
     context = {
         "title": "首页",
         "counts": _corpus_counts(corpus),
         "years": years,
-        "by_year": [_year_row(corpus, year) for year in years],
+        "by_year": [_year_row(year, by_year[year]) for year in years],
         "headlines": HEADLINES,
         "latest_year": latest_year,
         "figures": figures,
@@ -142,8 +149,7 @@ def _corpus_counts(corpus: Corpus) -> dict[str, int]:
     }
 
 
-def _year_row(corpus: Corpus, year: int) -> dict[str, Any]:
-    reports = [r for r in corpus.reports if r.meta.year == year]
+def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
     totals = [corpus_total(reports, h.get) for h in HEADLINES]
     return {
         "year": year,
