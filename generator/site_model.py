@@ -83,15 +83,22 @@ class Corpus:
 
     @property
     def _agency_index(self) -> dict[str, Agency]:
-        return self.derived("agencies_by_id", lambda corpus: {a.id: a for a in corpus.agencies})
+        return self.derived("agencies_by_id", _agencies_by_id)
 
     def derived(self, name: str, make: Callable[[Corpus], T]) -> T:
         """A value computed from the corpus once and kept on it (several pages group the reports
         the same way). Cached on the frozen instance: object.__setattr__ is the frozen-safe way."""
-        key = f"_derived_{name}"
-        if key not in self.__dict__:
-            object.__setattr__(self, key, make(self))
-        return self.__dict__[key]
+        values = self.__dict__.get("_derived")
+        if values is None:
+            values = {}
+            object.__setattr__(self, "_derived", values)
+        if name not in values:
+            values[name] = make(self)
+        return values[name]
+
+
+def _agencies_by_id(corpus: Corpus) -> dict[str, Agency]:
+    return {agency.id: agency for agency in corpus.agencies}
 
 
 def report_id(report: Report) -> str:
