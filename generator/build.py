@@ -28,9 +28,10 @@ from generator.check import text_line
 from generator.datafiles import check_unique_ids
 from generator.model import Finding, Report
 from generator.pages import Files, Page
+from generator.parse.metadata import remember_slugs
 from generator.progress import Progress
 from generator.read import MAX_FILE_BYTES, discover_names
-from generator.render import render_page
+from generator.render import keep_compiled_templates, render_page
 from generator.rules import finding
 from generator.site_model import Corpus, SiteConfig, agency_id, report_id
 from generator.state import (
@@ -40,6 +41,7 @@ from generator.state import (
     Parsed,
     UnitRecord,
     file_signature,
+    known_slugs,
     load_state,
     state_path,
 )
@@ -204,7 +206,10 @@ def _run_build(
             # The loaded state lives to the end: frozen before the collector is back, it is never
             # walked (once would cost a quarter of a second at 10,000 reports).
             gc.freeze()
+        remember_slugs(known_slugs(previous))
         report_cache = ReportCache(cache_root / "reports")
+        if keep:
+            keep_compiled_templates(cache_root / "templates")
         entries, parsed, fresh = scan_and_parse(content, root, previous, report_cache, jobs, work)
     with _phase(wall, "corpus"), stage("check"):
         reports, extra, agency_keys = corpus_reports(entries, parsed, previous)

@@ -25,7 +25,7 @@ import os
 import pickle
 import sys
 import zlib
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 from generator.cache import gc_paused, load_pickle
 from generator.model import ApplicationsTable, Cell, Finding, ProactiveRow, Region, Report
 
-STATE_FORMAT = 4  # bump when the shape of BuildState changes
+STATE_FORMAT = 5  # bump when the shape of BuildState changes
 
 
 @dataclass(frozen=True)
@@ -228,6 +228,18 @@ class Interner:
         return sys.intern(text)
 
 
+def _id_only(front_matter: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": front_matter["id"]} if front_matter.get("id") else {}
+
+
+def known_slugs(state: BuildState) -> Iterator[tuple[str, str]]:
+    """(agency name, agency id) for every report whose id is its agency name's slug."""
+    for parsed in state.parsed.values():
+        meta = parsed.brief.meta if parsed.brief else None
+        if meta and meta.agency and meta.agency_id and not meta.front_matter.get("id"):
+            yield meta.agency, meta.agency_id
+
+
 def brief(report: Report, intern: Interner) -> Report:
     """The report as the corpus pages and corpus checks need it: metadata, findings, values and
     units, and the line of each application row (the carry-over check cites it). No narrative, no
@@ -235,7 +247,8 @@ def brief(report: Report, intern: Interner) -> Report:
     meta = report.meta
     applications = report.applications
     return Report(
-        meta=replace(meta, region=intern.region(meta.region), front_matter={}),
+        # Of the front matter, only an `id` is kept: it says the agency id is not the name's slug.
+        meta=replace(meta, region=intern.region(meta.region), front_matter=_id_only(meta.front_matter)),
         proactive=tuple(
             ProactiveRow(
                 intern.text(row.item),

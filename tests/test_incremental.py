@@ -7,19 +7,22 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from generator.build import corpus_findings, first_of_each_id, source_copies
+from generator.cache import site_version
 from generator.checks import check_corpus
 from generator.errors import NotAReport
 from generator.package import data_files
+from generator.parse import metadata
 from generator.pipeline import load_report
 from generator.read import discover
 from generator.render import render_site
 from generator.site_model import build_corpus, read_pages
-from generator.state import Interner, brief
+from generator.state import BuildState, Interner, Parsed, brief, known_slugs, load_state, state_path
 from tests.test_build import build, tree_digest
 from tests.test_synth import write as write_synthetic
 
@@ -132,3 +135,37 @@ def test_parallel_units_give_the_same_site(synthetic: Path, tmp_path: Path) -> N
     assert two.returncode == one.returncode
     assert two.stdout == one.stdout
     assert tree_digest(tmp_path / "two") == tree_digest(tmp_path / "one")
+
+
+def test_a_rebuild_reuses_slugs_and_compiled_templates(synthetic: Path, tmp_path: Path) -> None:
+    """What a one-report rebuild need not compute again: the agency slugs it spelled before (pypinyin's
+    dictionaries take a fifth of a second to load) and the compiled templates."""
+    project = tmp_path / "project"
+    shutil.copytree(synthetic / "content", project / "content")
+    assert build(project / "content", project / "site").returncode in (0, 1)
+    assert list((project / ".cache" / "templates").glob("*.cache"))
+
+    state = load_state(state_path(project / ".cache", project / "site"), site_version())
+    known = dict(known_slugs(state))
+    agencies = {r.meta.agency for r in full_reports(project / "content") if r.meta.agency}
+    assert set(known) == agencies
+    assert all(metadata._spell(name) == known[name] for name in known)
+
+
+def test_a_remembered_slug_is_not_spelled_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    def spell(text: str) -> str:
+        raise AssertionError(f"{text} was spelled again")
+
+    monkeypatch.setattr(metadata, "_known_slugs", {})
+    metadata.remember_slugs([("某某县统计局", "mou-mou-xian-tong-ji-ju")])
+    monkeypatch.setattr(metadata, "_spell", spell)
+    assert metadata.slug("某某县统计局") == "mou-mou-xian-tong-ji-ju"
+
+
+def test_an_id_from_front_matter_is_not_taken_for_a_slug(synthetic: Path) -> None:
+    report = full_reports(synthetic / "content")[0]
+    meta = replace(report.meta, agency_id="own-id", front_matter={"id": "own-id", "agency": "某机关"})
+    state = BuildState(version="v", parsed={"key": Parsed(brief(replace(report, meta=meta), Interner()))})
+    assert list(known_slugs(state)) == []
+    plain = BuildState(version="v", parsed={"key": Parsed(brief(report, Interner()))})
+    assert list(known_slugs(plain)) == [(report.meta.agency, report.meta.agency_id)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.model import Source
@@ -160,9 +161,27 @@ _SPELLINGS = {"陕西": ["shaan", "xi"]}
 _SPELLED = re.compile("|".join(_SPELLINGS))
 
 
+# Slugs already known: the build seeds this with the ids of the agencies it parsed before (same
+# generator version), so that a rebuild after one report changed does not load pypinyin's
+# dictionaries (a fifth of a second) to spell a name it has spelled already.
+_known_slugs: dict[str, str] = {}
+
+
+def remember_slugs(pairs: Iterable[tuple[str, str]]) -> None:
+    """Record `(name, slug(name))` pairs computed earlier."""
+    _known_slugs.update(pairs)
+
+
 def slug(text: str) -> str:
     """A stable ASCII id from a Chinese name: its pinyin, one syllable per hyphen-separated part."""
-    from pypinyin import lazy_pinyin  # 0.2 s of dictionaries: loaded only when a report is parsed
+    known = _known_slugs.get(text)
+    if known is None:
+        known = _known_slugs[text] = _spell(text)
+    return known
+
+
+def _spell(text: str) -> str:
+    from pypinyin import lazy_pinyin  # 0.2 s of dictionaries: loaded only when a name is new
 
     parts: list[str] = []
     names = _SPELLED.findall(text)
