@@ -40,3 +40,10 @@ def test_hugo_project_has_one_page_per_report_with_its_text(tmp_path: Path) -> N
 def test_hugo_comparison_is_skipped_without_hugo(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(hugo.shutil, "which", lambda name: None)
     assert hugo.run_hugo(tmp_path, tmp_path / "hugo") is None
+
+
+def test_builds_run_with_the_bytecode_cache_on(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = run.build_environment()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["SITE_REPO_URL"].startswith("https://")
