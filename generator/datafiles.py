@@ -39,6 +39,9 @@ CORPUS_NAME = "gov-disclosure-reports"
 CORPUS_ZIP = f"{DATA_DIR}/{CORPUS_NAME}.zip"
 BOM = "\ufeff"  # Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: fixed, so the bytes never change
+# zlib level 5, not the default 6: 6 % larger, compressed in two thirds of the time. The zip is made
+# again after every change, and the data page (which gives its size) waits for it.
+ZIP_LEVEL = 5
 
 
 def cell_text(value: Any) -> str:
@@ -186,5 +189,5 @@ def zip_bytes(files: Mapping[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever machine builds it
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
+            archive.writestr(info, files[name], compresslevel=ZIP_LEVEL)
     return buffer.getvalue()

@@ -110,7 +110,6 @@ def site_pages(
     yield pages_corpus.agencies_page(corpus)
     if per_item:
         yield from (item_page(corpus, files, task) for task in item_tasks(corpus))
-    yield pages_corpus.data_page(corpus, files)
     yield from quality_pages(corpus, provinces=per_group)
     if per_group:
         yield from pages_corpus.compare_pages(corpus)
@@ -118,6 +117,8 @@ def site_pages(
         yield pages_corpus.compare_index_page(pages_corpus.compare_groups(corpus))
     yield from pages_corpus.markdown_pages(corpus)
     yield pages_corpus.not_found_page()
+    # Last: it lists the size of the corpus zip, which a thread is still compressing meanwhile.
+    yield pages_corpus.data_page(corpus, files)
 
 
 Task = tuple[str, int]  # ("agency" | "report", index in the corpus)
