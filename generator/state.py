@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import gc_paused, load_pickle
-from generator.model import ApplicationsTable, Cell, Finding, ProactiveRow, Region, Report
+from generator.equations import row_line
+from generator.model import ApplicationsTable, Cell, Finding, Region, Report
 
 STATE_FORMAT = 5  # bump when the shape of BuildState changes
 
@@ -241,29 +242,24 @@ def known_slugs(state: BuildState) -> Iterator[tuple[str, str]]:
 
 
 def brief(report: Report, intern: Interner) -> Report:
-    """The report as the corpus pages and corpus checks need it: metadata, findings, values and
-    units, and the line of each application row (the carry-over check cites it). No narrative, no
-    printed cell text, no cell lines: those are only on the report's own page and package."""
+    """The report as the corpus pages and corpus checks need it: metadata, findings, the values and
+    units of the applications and review tables, and the line of the 上年结转 row (the carry-over
+    check cites it). No narrative, no printed cell text, no other lines, and no proactive table (no
+    corpus page or check reads it; it was half the time of loading the state): those are only on the
+    report's own page and package."""
     meta = report.meta
     applications = report.applications
+    carried_over = row_line(report, "carried_over")
     return Report(
         # Of the front matter, only an `id` is kept: it says the agency id is not the name's slug.
         meta=replace(meta, region=intern.region(meta.region), front_matter=_id_only(meta.front_matter)),
-        proactive=tuple(
-            ProactiveRow(
-                intern.text(row.item),
-                intern.text(row.label),
-                None,
-                {intern.text(k): intern.cell(c) for k, c in row.cells.items()},
-            )
-            for row in report.proactive
-        ),
+        proactive=(),
         applications=ApplicationsTable(
             rows={
                 intern.text(row): intern.row(tuple(intern.cell(c) for c in cells))
                 for row, cells in applications.rows.items()
             },
-            lines=dict(applications.lines),
+            lines={"carried_over": carried_over} if carried_over is not None else {},
         ),
         review_litigation={intern.text(k): intern.cell(c) for k, c in report.review_litigation.items()},
         published_total=intern.cell(report.published_total) if report.published_total else None,
