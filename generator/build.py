@@ -430,47 +430,44 @@ def build_corpus_unit(
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
-    province quality pages and static/ are units of their own; the corpus is validated in a forked
-    process and its zip compressed in a thread while the pages are made."""
-    from generator.datafiles import CORPUS_ZIP, corpus_files, corpus_zip
+    province quality pages and static/ are units of their own. The corpus is validated in a forked
+    process, started first, while everything else is made; its zip is compressed in a thread."""
+    from generator.datafiles import CORPUS_ZIP, corpus_descriptor_bytes, corpus_files, corpus_zip
     from generator.package import sort_reports
 
     corpus = context.corpus
     own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
     unit_digest = digest(version, corpus.config, corpus.pages, own)
-    groups = group_pages(corpus, context.digests, version)
-    todo = [
-        GroupPage(unit, group_digest, make)
-        for unit, (group_digest, make) in groups.items()
-        if _stale(context.out, previous, unit, {unit: group_digest})
-    ]
-    side_units = partial(_side_units, context, previous, version, jobs, wall, list(groups), todo)
-    corpus_stale = _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest})
-    # Workers are only forked while this process runs no other thread: many pages are made in
-    # workers before the corpus unit starts its thread; a few, while the corpus is validated.
-    early = not corpus_stale or pooled(len(todo), jobs)
-    if early:
-        records, written = side_units()
-    if not corpus_stale:
+    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
+        records, written = _side_units(context, previous, version, jobs, wall)
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
         return records, previous.problems, written + static_written
     ordered = sort_reports(corpus.reports)
     bodies = {report_id(r): context.bodies[report_id(r)] for r in ordered}
     with _phase(wall, "package"), stage("package"):
-        files = corpus_files(ordered, list(bodies.values()))
-    check = partial(_validate, context, files["data/datapackage.json"], bodies, ordered, jobs, validation)
-    # Forked before the zip thread starts (a fork copies no other thread, nor locks they hold).
-    with in_background(check, jobs) as validated, ThreadPoolExecutor(1) as zipping:
-        # zlib lets go of the GIL while it compresses: the zip is made while the pages are
-        files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
-        if not early:
+        descriptor = corpus_descriptor_bytes(ordered)
+    check = partial(_validate, context, descriptor, bodies, ordered, jobs, validation)
+    with in_background(check, jobs) as validated:
+        groups, todo = _stale_groups(context, previous, version)
+        side_units = partial(_side_units, context, previous, version, jobs, wall, (groups, todo))
+        # Many group pages are made in forked workers, so before the zip thread starts (a fork
+        # copies no other thread, nor the locks they hold); a few, in this process, later.
+        early = pooled(len(todo), jobs)
+        if early:
             records, written = side_units()
-        pages = _corpus_pages(context, files, wall)
-        with _phase(wall, "validate"), stage("validate"):
-            found, results = validated()
         with _phase(wall, "package"), stage("package"):
-            outputs = {**files, **pages}
+            files = corpus_files(ordered, list(bodies.values()), descriptor)
+        with ThreadPoolExecutor(1) as zipping:
+            # zlib lets go of the GIL while it compresses: the zip is made while the pages are
+            files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
+            if not early:
+                records, written = side_units()
+            pages = _corpus_pages(context, files, wall)
+            with _phase(wall, "validate"), stage("validate"):
+                found, results = validated()
+            with _phase(wall, "package"), stage("package"):
+                outputs = {**files, **pages}
     validation.clear()
     validation.update(results)
     with _phase(wall, "write"), stage("write"):
@@ -506,24 +503,37 @@ def _validate(
     return found, dict(results)
 
 
+def _stale_groups(
+    context: Context, previous: BuildState, version: str
+) -> tuple[list[str], list[GroupPage]]:
+    """Every group page unit, and those to make again."""
+    groups = group_pages(context.corpus, context.digests, version)
+    todo = [
+        GroupPage(unit, group_digest, make)
+        for unit, (group_digest, make) in groups.items()
+        if _stale(context.out, previous, unit, {unit: group_digest})
+    ]
+    return list(groups), todo
+
+
 def _side_units(
     context: Context,
     previous: BuildState,
     version: str,
     jobs: int,
     wall: dict[str, float],
-    groups: Sequence[str],
-    todo: Sequence[GroupPage],
+    groups: tuple[list[str], list[GroupPage]] | None = None,
 ) -> tuple[dict[str, UnitRecord], int]:
-    """The comparison and province quality pages (`todo`: the stale ones of `groups`), in workers
-    when there are many."""
+    """The comparison and province quality pages (of `groups`: every unit and the stale ones), in
+    workers when there are many."""
+    units, todo = groups or _stale_groups(context, previous, version)
     records: dict[str, UnitRecord] = {}
     written = 0
     with _phase(wall, "render"):
         for result in run_units(context, todo, build_group_unit, jobs):
             records[result.unit] = result.record
             written += result.written
-    _keep_previous(records, previous, groups)
+    _keep_previous(records, previous, units)
     return records, written
 
 

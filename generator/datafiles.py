@@ -156,9 +156,16 @@ def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportBodies]) ->
     return files
 
 
-def corpus_files(reports: Sequence[Report], bodies: Sequence[ReportBodies]) -> dict[str, bytes]:
-    """data/datapackage.json and the bulk CSVs."""
-    files = package_files(json_bytes(corpus_descriptor(reports)), merge_bodies(bodies))
+def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
+    """data/datapackage.json (`reports` in report_id order)."""
+    return json_bytes(corpus_descriptor(reports))
+
+
+def corpus_files(
+    reports: Sequence[Report], bodies: Sequence[ReportBodies], descriptor: bytes | None = None
+) -> dict[str, bytes]:
+    """data/datapackage.json (`descriptor`, when already made) and the bulk CSVs."""
+    files = package_files(descriptor or corpus_descriptor_bytes(reports), merge_bodies(bodies))
     return {f"{DATA_DIR}/{name}": data for name, data in files.items()}
 
 

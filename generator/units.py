@@ -19,11 +19,13 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import pickle
+import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from generator.cache import ReportCache
 from generator.datafiles import agency_package, report_bodies, report_package
@@ -200,7 +202,6 @@ def remove_files(out: Path, paths: Sequence[str]) -> None:
 # --- running work in processes -------------------------------------------------------------------------
 
 _context: Any = None  # what forked workers read (set just before the pool starts, inherited)
-_background: Callable[[], Any] | None = None  # the work of in_background, inherited by its fork
 
 
 def run_units(
@@ -242,31 +243,73 @@ def _in_workers(
 @contextlib.contextmanager
 def in_background(work: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]:
     """Start `work()` in a forked process while the caller goes on; the yielded function waits for
-    its result. The process inherits everything, so only the result is pickled. With `jobs == 1`
-    (one process) the work is done when the result is asked for."""
+    its result. The process inherits everything, so only the result is pickled. A bare fork, not a
+    pool: a pool runs threads in this process, and the caller may fork workers of its own meanwhile
+    (a fork copies no other thread, nor the locks they hold). With `jobs == 1` (one process) the
+    work is done when the result is asked for."""
     if jobs == 1:
         yield work
         return
-    global _background
-    _background = work
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(reader)
+        _run_in_child(work, writer)
+    os.close(writer)
+    outcome: list[tuple[bool, Any]] = []
+
+    def result() -> R:
+        if not outcome:
+            outcome.append(_child_outcome(pid, reader))
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value
+
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_run_background)  # forks now: `work` is inherited, never pickled
-
-            def result() -> R:
-                value, seconds = future.result()
-                absorb(seconds)
-                return value
-
-            yield result
+        yield result
     finally:
-        _background = None
+        if not outcome:  # the caller failed first: the child's work is not wanted
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.close(reader)
+            os.waitpid(pid, 0)
 
 
-def _run_background() -> tuple[Any, dict[str, float]]:
-    assert _background is not None, "forked from in_background"
-    take()  # time spent before belongs to the parent
-    return _background(), take()
+def _run_in_child(work: Callable[[], Any], writer: int) -> NoReturn:
+    """Run `work` and send (ok, value or exception, seconds by stage) up the pipe; never return
+    (`os._exit`: the parent's buffers and exit handlers are not the child's to run)."""
+    code = 0
+    try:
+        take()  # time spent before the fork belongs to the parent
+        try:
+            payload = pickle.dumps((True, work(), take()))
+        except BaseException as exc:  # every failure goes to the parent
+            payload = _pickled_failure(exc)
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # nothing can be reported: the parent sees no result
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _pickled_failure(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps((False, exc, {}))
+    except Exception:  # one that cannot be pickled is sent as its text
+        return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}"), {}))
+
+
+def _child_outcome(pid: int, reader: int) -> tuple[bool, Any]:
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()  # to the end: the child's whole answer, then its exit
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        return False, RuntimeError(f"background process ended without a result (status {status})")
+    ok, value, seconds = pickle.loads(data)
+    absorb(seconds)
+    return ok, value
 
 
 def _chunk(span: tuple[int, int]) -> tuple[list[Any], dict[str, float]]:

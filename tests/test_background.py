@@ -1,0 +1,63 @@
+"""`units.in_background`: work done in a forked process while the build goes on."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from generator.timing import stage, take
+from generator.units import in_background
+
+
+def work() -> tuple[int, int]:
+    with stage("validate"):
+        time.sleep(0.01)
+    return os.getpid(), 42
+
+
+def test_the_work_runs_in_another_process_and_its_result_and_time_come_back() -> None:
+    take()
+    with in_background(work, jobs=2) as result:
+        pid, answer = result()
+        assert result() == (pid, answer)  # asked twice, answered from the one outcome
+    assert pid != os.getpid()
+    assert answer == 42
+    assert take().get("validate", 0) >= 0.01  # the child's time is counted as this process's
+
+
+def test_with_one_job_the_work_runs_here_when_asked_for() -> None:
+    with in_background(work, jobs=1) as result:
+        assert result() == (os.getpid(), 42)
+
+
+def failing() -> None:
+    raise ValueError("bad bucket")
+
+
+def test_an_exception_in_the_work_is_raised_where_the_result_is_asked_for() -> None:
+    with in_background(failing, jobs=2) as result, pytest.raises(ValueError, match="bad bucket"):
+        result()
+
+
+def dying() -> None:
+    os._exit(3)
+
+
+def test_a_child_that_dies_without_answering_is_an_error_not_a_hang() -> None:
+    with in_background(dying, jobs=2) as result, pytest.raises(RuntimeError, match="without a result"):
+        result()
+
+
+def slow() -> None:
+    time.sleep(60)
+
+
+def test_when_the_caller_fails_first_the_child_is_stopped_and_reaped() -> None:
+    started = time.perf_counter()
+    with pytest.raises(KeyError), in_background(slow, jobs=2):
+        raise KeyError("the pages failed")
+    assert time.perf_counter() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
