@@ -16,7 +16,6 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
@@ -57,7 +56,6 @@ from generator.units import (
     full_report,
     in_background,
     parse_one,
-    pooled,
     remove_files,
     run_units,
     unit_digests,
@@ -430,8 +428,8 @@ def build_corpus_unit(
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
-    province quality pages and static/ are units of their own. The corpus is validated in a forked
-    process, started first, while everything else is made; its zip is compressed in a thread."""
+    province quality pages and static/ are units of their own. The corpus is validated, and its
+    zip compressed, in forked processes while this one makes the pages."""
     from generator.datafiles import CORPUS_ZIP, corpus_descriptor_bytes, corpus_files, corpus_zip
     from generator.package import sort_reports
 
@@ -448,21 +446,14 @@ def build_corpus_unit(
     with _phase(wall, "package"), stage("package"):
         descriptor = corpus_descriptor_bytes(ordered)
     check = partial(_validate, context, descriptor, bodies, ordered, jobs, validation)
+    # The validation and the zip are each made in a forked process while this one makes the pages.
+    # No thread runs here, so the group pages can still be made in forked workers when many.
     with in_background(check, jobs) as validated:
-        groups, todo = _stale_groups(context, previous, version)
-        side_units = partial(_side_units, context, previous, version, jobs, wall, (groups, todo))
-        # Many group pages are made in forked workers, so before the zip thread starts (a fork
-        # copies no other thread, nor the locks they hold); a few, in this process, later.
-        early = pooled(len(todo), jobs)
-        if early:
-            records, written = side_units()
         with _phase(wall, "package"), stage("package"):
             files = corpus_files(ordered, list(bodies.values()), descriptor)
-        with ThreadPoolExecutor(1) as zipping:
-            # zlib lets go of the GIL while it compresses: the zip is made while the pages are
-            files = _Pending(files, {CORPUS_ZIP: zipping.submit(corpus_zip, files)})
-            if not early:
-                records, written = side_units()
+        with in_background(partial(corpus_zip, files), jobs) as zipped:
+            files = _Pending(files, {CORPUS_ZIP: zipped})
+            records, written = _side_units(context, previous, version, jobs, wall)
             pages = _corpus_pages(context, files, wall)
             with _phase(wall, "validate"), stage("validate"):
                 found, results = validated()
@@ -503,37 +494,23 @@ def _validate(
     return found, dict(results)
 
 
-def _stale_groups(
-    context: Context, previous: BuildState, version: str
-) -> tuple[list[str], list[GroupPage]]:
-    """Every group page unit, and those to make again."""
+def _side_units(
+    context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
+) -> tuple[dict[str, UnitRecord], int]:
+    """The comparison and province quality pages whose reports changed, in workers when many."""
     groups = group_pages(context.corpus, context.digests, version)
     todo = [
         GroupPage(unit, group_digest, make)
         for unit, (group_digest, make) in groups.items()
         if _stale(context.out, previous, unit, {unit: group_digest})
     ]
-    return list(groups), todo
-
-
-def _side_units(
-    context: Context,
-    previous: BuildState,
-    version: str,
-    jobs: int,
-    wall: dict[str, float],
-    groups: tuple[list[str], list[GroupPage]] | None = None,
-) -> tuple[dict[str, UnitRecord], int]:
-    """The comparison and province quality pages (of `groups`: every unit and the stale ones), in
-    workers when there are many."""
-    units, todo = groups or _stale_groups(context, previous, version)
     records: dict[str, UnitRecord] = {}
     written = 0
     with _phase(wall, "render"):
         for result in run_units(context, todo, build_group_unit, jobs):
             records[result.unit] = result.record
             written += result.written
-    _keep_previous(records, previous, units)
+    _keep_previous(records, previous, list(groups))
     return records, written
 
 
@@ -569,14 +546,14 @@ class _Pending(Mapping[str, bytes]):
     """Files, some still being made: their paths are known at once, and the bytes of a pending one
     are waited for when first read."""
 
-    def __init__(self, ready: Mapping[str, bytes], pending: Mapping[str, Future[bytes]]) -> None:
+    def __init__(self, ready: Mapping[str, bytes], pending: Mapping[str, Callable[[], bytes]]) -> None:
         self._ready, self._pending = ready, pending
         self._paths = [*ready, *pending]
 
     def __getitem__(self, path: str) -> bytes:
         if path in self._ready:
             return self._ready[path]
-        return self._pending[path].result()
+        return self._pending[path]()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)
