@@ -97,6 +97,7 @@ def finding_views(report: Report) -> tuple[FindingView, ...]:
     return tuple(views)
 
 
+@lru_cache(maxsize=4096)  # findings of one rule name the same cells in report after report
 def places(refs: tuple[str, ...], template: str) -> tuple[Place, ...]:
     rows, cells = row_cells(template), cell_refs(template)
     named = set(refs)
@@ -156,6 +157,7 @@ def _proactive_labels() -> dict[str, str]:
     return labels
 
 
+@lru_cache(maxsize=4096)  # a few hundred references in all
 def cell_label(ref: str) -> str:
     """A cell reference in words, e.g. "（七）总计 · 自然人"; the reference itself when unknown."""
     table, _, rest = ref.partition(".")
