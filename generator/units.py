@@ -40,6 +40,7 @@ from generator.timing import absorb, stage, take
 from generator.write import write_files
 
 PARALLEL_FROM = 200  # units; below this a pool costs more than it saves
+BACKGROUND_NICENESS = 10
 _CHUNK = 100
 
 T = TypeVar("T")
@@ -281,6 +282,9 @@ def _run_in_child(work: Callable[[], Any], writer: int) -> NoReturn:
     (`os._exit`: the parent's buffers and exit handlers are not the child's to run)."""
     code = 0
     try:
+        # Below the parent's priority: the parent's work is what the build waits for, and with two
+        # cores the background work would otherwise take half of its core.
+        os.nice(BACKGROUND_NICENESS)
         take()  # time spent before the fork belongs to the parent
         try:
             payload = pickle.dumps((True, work(), take()))

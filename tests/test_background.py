@@ -8,7 +8,7 @@ import time
 import pytest
 
 from generator.timing import stage, take
-from generator.units import in_background
+from generator.units import BACKGROUND_NICENESS, in_background
 
 
 def work() -> tuple[int, int]:
@@ -61,3 +61,12 @@ def test_when_the_caller_fails_first_the_child_is_stopped_and_reaped() -> None:
     assert time.perf_counter() - started < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def niceness() -> int:
+    return os.nice(0)
+
+
+def test_the_background_work_yields_to_the_build() -> None:
+    with in_background(niceness, jobs=2) as result:
+        assert result() == min(os.nice(0) + BACKGROUND_NICENESS, 19)
