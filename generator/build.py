@@ -490,6 +490,8 @@ def _validate(
             jobs=jobs,
             results=results,
             full_report=lambda summary: full_report(context, summary),
+            # A report unit's digest covers everything its rows are made from.
+            row_digests={rid: context.digests[f"report:{rid}"] for rid in bodies},
         )
     return found, dict(results)
 

@@ -221,6 +221,41 @@ def test_descriptor_problems_are_kept_for_the_same_descriptor(monkeypatch):
     assert validate.validate_corpus(broken, {}, [report], results=store) == first
 
 
+def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
+    """The build passes each report unit's digest: a report whose digest is unchanged is not
+    validated again, one whose digest changed is."""
+    from generator import validate
+    from generator.state import MemoryResults
+
+    good = make_report(agency_id="b")
+    bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
+    files = data_files([good, bad])
+    descriptor = files["data/datapackage.json"]
+    names = [spec["name"] for spec in json.loads(descriptor)["resources"]]
+    bodies = {
+        r.meta.report_id: {n: files[f"data/reports/{r.meta.report_id}/{n}.csv"] for n in names} for r in (good, bad)
+    }
+    bodies = {rid: {n: b.split(b"\r\n", 1)[1] for n, b in tables.items()} for rid, tables in bodies.items()}
+    digests = {good.meta.report_id: "g1", bad.meta.report_id: "b1"}
+    store = MemoryResults()
+    first = validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=digests)
+    assert [p.report_id for p in first] == [bad.meta.report_id] * 2
+
+    validated: list[tuple[str, ...]] = []
+    real = validate.make_buckets
+
+    def spy(todo, names):
+        validated.append(tuple(sorted(todo)))
+        return real(todo, names)
+
+    monkeypatch.setattr(validate, "make_buckets", spy)
+    again = validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=digests)
+    assert again == first and validated == [()]
+    changed = {**digests, bad.meta.report_id: "b2"}
+    assert validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=changed) == first
+    assert validated[-1] == (bad.meta.report_id,)
+
+
 def test_bucket_count_doubles_with_the_corpus():
     from generator.validate import bucket_count
 
