@@ -25,13 +25,9 @@ from generator.report_tables import OfficialTable, official_tables
 from generator.site_figures import (
     HEADLINES,
     OUTCOME_LABELS,
-    RESULT_GROUPS,
-    Getter,
     add,
-    app_total,
     applicant_values,
     change,
-    corpus_total,
     result_group_values,
     review_matrix,
     timeliness,
@@ -150,7 +146,9 @@ def _corpus_counts(corpus: Corpus) -> dict[str, int]:
 
 
 def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
-    totals = [corpus_total(reports, h.get) for h in HEADLINES]
+    # Column by column over one pass of the reports (the home page sums the whole corpus each build).
+    columns = zip(*([h.get(r) for h in HEADLINES] for r in reports), strict=True)
+    totals = [(add(column), sum(v is None for v in column)) for column in columns]
     return {
         "year": year,
         "reports": len(reports),
@@ -158,12 +156,16 @@ def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
     }
 
 
+def _column_totals(
+    labelled: Sequence[Sequence[tuple[str, Number | None]]],
+) -> list[tuple[str, Number | None]]:
+    """(label, sum) for each position of same-shaped (label, value) lists, one list per report."""
+    return [(column[0][0], add(v for _, v in column)) for column in zip(*labelled, strict=True)]
+
+
 def _corpus_figures(reports: Sequence[Report], year: int | None) -> list[ChartFigure]:
-    results = [(label, corpus_total(reports, _group_getter(rows))[0]) for label, rows in RESULT_GROUPS]
-    applicants = [
-        (label, corpus_total(reports, _applicant_getter(i))[0])
-        for i, (label, _) in enumerate(applicant_values(reports[0]))
-    ]
+    results = _column_totals([result_group_values(r) for r in reports])
+    applicants = _column_totals([applicant_values(r) for r in reports])
     return [
         bar_figure(
             "fig-results", f"{year}年度：全部报告的申请办理结果合计（“总计”列，件）", results, "办理结果"
@@ -175,20 +177,6 @@ def _corpus_figures(reports: Sequence[Report], year: int | None) -> list[ChartFi
             "申请人",
         ),
     ]
-
-
-def _group_getter(rows: tuple[str, ...]) -> Getter:
-    def total(report: Report) -> Number | None:
-        return add(app_total(report, row) for row in rows)
-
-    return total
-
-
-def _applicant_getter(index: int) -> Getter:
-    def value(report: Report) -> Number | None:
-        return applicant_values(report)[index][1]
-
-    return value
 
 
 # --- one agency -------------------------------------------------------------------------------------
