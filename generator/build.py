@@ -193,6 +193,7 @@ def _run_build(
     from generator.state import save_state
 
     started = time.perf_counter()
+    _listings.clear()
     wall: dict[str, float] = {}
     work: Counter[str] = Counter()
     root = content.resolve().parent
@@ -366,14 +367,33 @@ def _keep_previous(records: dict[str, UnitRecord], previous: BuildState, units: 
 
 
 def _stale(out: Path, previous: BuildState, unit: str, digests: Mapping[str, str]) -> bool:
-    """A unit is redone unless the last build made it from the same inputs and its files are there
-    (one file per folder is looked at: enough to notice a deleted or replaced output folder)."""
+    """A unit is redone unless the last build made it from the same inputs and its files are there:
+    each of its folders (and each file at the top of the site) is looked for in a listing of the
+    folder above it, listed once per build. Enough to notice a deleted or replaced output folder,
+    without a look at the disk per unit."""
     record = previous.units.get(unit)
     if record is None or record.digest != digests[unit] or not record.outputs:
         return True
-    first_in_folder = {path.rpartition("/")[0]: path for path in reversed(record.outputs)}
     root = str(out)
-    return not all(os.path.isfile(f"{root}/{path}") for path in first_in_folder.values())
+    for place in {path.rpartition("/")[0] or path for path in record.outputs}:
+        above, _, entry = place.rpartition("/")
+        if entry not in _listing(f"{root}/{above}" if above else root):
+            return True
+    return False
+
+
+_listings: dict[str, frozenset[str]] = {}  # folder -> its entries, listed once per build
+
+
+def _listing(folder: str) -> frozenset[str]:
+    found = _listings.get(folder)
+    if found is None:
+        try:
+            found = frozenset(os.listdir(folder))
+        except OSError:
+            found = frozenset()
+        _listings[folder] = found
+    return found
 
 
 def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:

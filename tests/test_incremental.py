@@ -126,6 +126,12 @@ def test_a_deleted_output_folder_is_built_again(synthetic: Path, tmp_path: Path)
     again = build(project / "content", project / "site", "--stats", str(tmp_path / "again.json"))
     assert again.returncode in (0, 1)
     assert tree_digest(project / "site") == reference
+    one = next((project / "site" / "data" / "reports").iterdir())  # one report's data folder
+    shutil.rmtree(one)
+    (project / "site" / "index.html").unlink()
+    again = build(project / "content", project / "site", "--stats", str(tmp_path / "again.json"))
+    assert stats(tmp_path / "again.json")["written"] == len(list(one.iterdir())) + 1
+    assert tree_digest(project / "site") == reference
 
 
 def test_parallel_units_give_the_same_site(synthetic: Path, tmp_path: Path) -> None:
