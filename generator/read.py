@@ -13,9 +13,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-from charset_normalizer import from_bytes
-
 from generator.errors import NotAReport
 from generator.model import Finding, Source
 from generator.rules import finding
@@ -114,6 +111,8 @@ def _decode_without_bom(data: bytes, name: str) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
+    from charset_normalizer import from_bytes  # only for text in neither encoding
+
     best = from_bytes(data).best()
     if best is None:
         raise NotAReport(name, "binary file: expected the report's text (UTF-8 or GB18030)")
@@ -143,6 +142,8 @@ def split_front_matter(lines: list[str], name: str) -> tuple[int, dict[str, Any]
             {},
             [finding("front-matter-invalid", "front matter opened with --- on line 1 is never closed", 1)],
         )
+    import yaml  # only for files with front matter
+
     block = "\n".join(lines[1:end])
     try:
         loaded = yaml.safe_load(block) if block.strip() else {}
