@@ -71,6 +71,8 @@ class BuildState:
     problems: tuple[str, ...] = ()  # the corpus validation's messages, printed again when skipped
     validation: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # per-report results
     loaded: bool = field(default=False, compare=False)  # read from disk whole (else saved whole)
+    # The shards as read (map name -> shard dicts), so that saving compares without sharding again.
+    shards: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False, repr=False)
 
 
 SHARDS = 32
@@ -93,8 +95,9 @@ def shard_of(key: str) -> int:
 
 def _shards(values: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+    crc32 = zlib.crc32  # shard_of, inlined: this runs for every entry of every map when saving
     for key, value in values.items():
-        out[shard_of(key)][key] = value
+        out[crc32(key.encode("utf-8")) % SHARDS][key] = value
     return out
 
 
@@ -117,11 +120,13 @@ def _load_state(path: Path, version: str) -> BuildState:
         )
         for name in SHARDED:
             merged = getattr(state, name)
+            state.shards[name] = []
             for number in range(SHARDS):
                 shard = _load(path / f"{name}-{number:02d}.pickle")
                 if shard["version"] != version:  # left by an interrupted build of another version
                     return BuildState(version)
                 merged.update(shard["values"])
+                state.shards[name].append(shard["values"])
         state.loaded = True
     except (
         OSError,
@@ -149,7 +154,8 @@ def save_state(path: Path | None, state: BuildState, previous: BuildState) -> in
     fresh = not previous.loaded or previous.version != state.version
     written = 0
     for name in SHARDED:
-        now, before = _shards(getattr(state, name)), _shards(getattr(previous, name))
+        now = _shards(getattr(state, name))
+        before = previous.shards.get(name) or _shards(getattr(previous, name))
         for number, (shard, old) in enumerate(zip(now, before, strict=True)):
             if fresh or shard != old:
                 _save(path / f"{name}-{number:02d}.pickle", {"version": state.version, "values": shard})
