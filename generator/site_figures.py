@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.model import Number, Report
 from generator.spec import APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
@@ -145,7 +146,11 @@ def legal_deadline(year: int, kind: str) -> dt.date:
 
 
 def timeliness(report: Report, level: str, kind: str) -> Timeliness:
-    year, published = report.meta.year, report.meta.published
+    return _timeliness(report.meta.year, report.meta.published, level, kind)
+
+
+@lru_cache(maxsize=8192)  # the corpus pages ask for every report's; few distinct dates per year
+def _timeliness(year: int | None, published: str | None, level: str, kind: str) -> Timeliness:
     if level == "township":
         return Timeliness("not_applicable", "不适用", note="条例未规定乡镇、街道的期限")
     if year is None:
