@@ -24,14 +24,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
-
-from frictionless import Package, Resource, Schema
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.model import Finding, Report
 from generator.rules import finding
 from generator.spec import APPLICANT_IDS
 from generator.timing import absorb, stage, take
+
+if TYPE_CHECKING:
+    from frictionless import Package
 
 MAX_ERRORS = 1000  # per table; a systematic bug would otherwise list every row
 # Each validation costs about 0.2 s of frictionless set-up, so buckets hold a few hundred reports.
@@ -76,6 +77,8 @@ class Bucket:
 
 def in_memory_package(resources: Sequence[Mapping[str, Any]], tables: Mapping[str, bytes]) -> Package:
     """A package of `resources` (descriptors with schemas) whose CSVs are the given bytes."""
+    from frictionless import Package, Resource, Schema  # a fifth of a second: only where it is used
+
     return Package(
         resources=[
             Resource(
@@ -111,6 +114,8 @@ def _raw(table: str, error: Any) -> RawError:
 
 
 def metadata_problems(descriptor: Mapping[str, Any]) -> list[ValidationProblem]:
+    from frictionless import Package
+
     return [
         ValidationProblem("datapackage", f"datapackage.json: {error.message}")
         for error in Package.metadata_validate(descriptor)
@@ -175,14 +180,34 @@ def validate_corpus(
     Results are kept per report (`results`, else files in `cache_dir`), keyed by the schemas and the
     report's rows (or `row_digests[report_id]`, a digest of whatever decides them, which spares
     hashing the whole corpus's rows again); the reports without one are validated together, in
-    buckets. `full_report` turns a brief into the whole report when a problem needs a cell's line."""
-    descriptor = json.loads(descriptor_bytes)
+    buckets. `full_report` turns a brief into the whole report when a problem needs a cell's line.
+    The three steps are apart so that a build can check the rows in another process: only
+    `check_rows` needs frictionless."""
     store: ResultStore = results if results is not None else _ResultCache(cache_dir)
-    metadata_key = "datapackage-" + hashlib.sha256(descriptor_bytes).hexdigest()
-    problems = _cached_metadata_problems(descriptor, store, metadata_key)
-    if problems:
-        return problems
-    resources = descriptor["resources"]
+    plan = plan_validation(descriptor_bytes, bodies, store, row_digests)
+    checked = check_rows(plan.descriptor, plan.todo, jobs=jobs, metadata=plan.metadata is None)
+    return finish_validation(plan, checked, store, reports, full_report)
+
+
+@dataclass(frozen=True)
+class ValidationPlan:
+    """What is already known (kept results) and what is left to check."""
+
+    descriptor: bytes
+    metadata_key: str
+    metadata: list[RawError] | None  # the descriptor's kept problems; None: not checked yet
+    keys: dict[str, str]  # report_id -> key of its kept result
+    found: dict[str, list[RawError]]  # report_id -> kept errors
+    todo: dict[str, Mapping[str, bytes]]  # report_id -> rows, for the reports without a result
+
+
+Checked = tuple[list[RawError] | None, dict[str, list[RawError]]]  # descriptor's problems, each report's
+
+
+def plan_validation(
+    descriptor_bytes: bytes, bodies: Bodies, store: ResultStore, row_digests: Mapping[str, str] | None = None
+) -> ValidationPlan:
+    resources = json.loads(descriptor_bytes)["resources"]
     names = [spec["name"] for spec in resources]
     schemas = hashlib.sha256(json.dumps(resources, sort_keys=True, ensure_ascii=False).encode()).digest()
     keys = {
@@ -196,29 +221,51 @@ def validate_corpus(
         cached = store.get(key)
         if cached is not None:
             found[rid] = cached
+    metadata_key = "datapackage-" + hashlib.sha256(descriptor_bytes).hexdigest()
     todo = {rid: bodies[rid] for rid in keys if rid not in found}
-    buckets = make_buckets(todo, names)
-    for bucket, errors in zip(buckets, _run(resources, buckets, jobs), strict=True):
-        for rid, own in _per_report(bucket, todo, errors).items():
-            store.put(keys[rid], own)
-            found[rid] = own
-    store.prune([metadata_key, *keys.values()])
+    return ValidationPlan(descriptor_bytes, metadata_key, store.get(metadata_key), keys, found, todo)
+
+
+def check_rows(descriptor_bytes: bytes, todo: Bodies, *, jobs: int = 1, metadata: bool = True) -> Checked:
+    """With frictionless: the descriptor's problems (when `metadata`) and, if it has none, every row
+    of the reports in `todo`, in buckets; errors by report, rows numbered as in its own CSV."""
+    descriptor = json.loads(descriptor_bytes)
+    problems = [{"message": p.message} for p in metadata_problems(descriptor)] if metadata else None
+    if problems:
+        return problems, {}
+    resources = descriptor["resources"]
+    buckets = make_buckets(todo, [spec["name"] for spec in resources])
+    errors: dict[str, list[RawError]] = {}
+    for bucket, found in zip(buckets, _run(resources, buckets, jobs), strict=True):
+        errors.update(_per_report(bucket, todo, found))
+    return problems, errors
+
+
+def finish_validation(
+    plan: ValidationPlan,
+    checked: Checked,
+    store: ResultStore,
+    reports: Sequence[Report],
+    full_report: Callable[[Report], Report] | None = None,
+) -> list[ValidationProblem]:
+    """Keep the new results, forget the unused ones, and turn every error into a problem."""
+    metadata, errors = checked
+    if metadata is not None:
+        store.put(plan.metadata_key, metadata)
+    else:
+        metadata = plan.metadata or []
+    if metadata:  # a broken descriptor: its rows are not looked at
+        return [ValidationProblem("datapackage", error["message"]) for error in metadata]
+    found = {**plan.found}
+    for rid, own in errors.items():
+        store.put(plan.keys[rid], own)
+        found[rid] = own
+    store.prune([plan.metadata_key, *plan.keys.values()])
     by_id = {r.meta.report_id: r for r in reports}
-    for rid in keys:
+    problems: list[ValidationProblem] = []
+    for rid in plan.keys:
         problems.extend(_problem(e, by_id, e["row"], full_report) for e in found[rid])
     return problems
-
-
-def _cached_metadata_problems(
-    descriptor: Mapping[str, Any], store: ResultStore, key: str
-) -> list[ValidationProblem]:
-    """The descriptor's own problems; the same descriptor bytes give the same answer, so it is kept
-    (frictionless's profile check takes a quarter of a second)."""
-    cached = store.get(key)
-    if cached is None:
-        cached = [{"message": problem.message} for problem in metadata_problems(descriptor)]
-        store.put(key, cached)
-    return [ValidationProblem("datapackage", error["message"]) for error in cached]
 
 
 def _report_key(schemas: bytes, rid: str, tables: Mapping[str, bytes], names: Sequence[str]) -> str:
