@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from generator.cache import ReportCache, entry_key, gc_paused, generator_version, site_version
 from generator.check import text_line
@@ -58,12 +58,13 @@ from generator.units import (
     parse_one,
     remove_files,
     run_units,
+    standby,
     unit_digests,
 )
 from generator.write import write_outputs
 
 if TYPE_CHECKING:
-    from generator.validate import ValidationProblem  # imports frictionless: only when validating
+    from generator.validate import Checked
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -181,14 +182,33 @@ def run_build(
     """Build `out` from `content`, redoing only the units whose inputs changed since the last build
     into the same folder (`cache=False`: everything, and nothing is kept for the next build)."""
     root = content.resolve().parent
-    if cache:
-        return _run_build(content, out, root / ".cache", strict, jobs, True, stats_path)
-    with tempfile.TemporaryDirectory(prefix="build-cache-") as scratch:  # workers pass reports here
-        return _run_build(content, out, Path(scratch), strict, jobs, False, stats_path)
+    # Forked first, while this process is small: it imports frictionless while the state loads and
+    # the reports are read, and later checks the rows the corpus unit sends it.
+    with standby(_prepare_validation, jobs) as validator:
+        if cache:
+            return _run_build(content, out, root / ".cache", strict, jobs, True, stats_path, validator)
+        with tempfile.TemporaryDirectory(prefix="build-cache-") as scratch:  # workers pass reports here
+            return _run_build(content, out, Path(scratch), strict, jobs, False, stats_path, validator)
+
+
+Validator = Callable[[Callable[[], "Checked"]], Callable[[], "Checked"]]  # units.standby's submit
+
+
+def _prepare_validation() -> None:
+    import frictionless  # noqa: F401 - imported for the work to come
+
+    import generator.validate  # noqa: F401
 
 
 def _run_build(
-    content: Path, out: Path, cache_root: Path, strict: bool, jobs: int, keep: bool, stats_path: Path | None
+    content: Path,
+    out: Path,
+    cache_root: Path,
+    strict: bool,
+    jobs: int,
+    keep: bool,
+    stats_path: Path | None,
+    validator: Validator,
 ) -> int:
     from generator.state import save_state
 
@@ -239,7 +259,7 @@ def _run_build(
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
     validation = MemoryResults(previous.validation)
     corpus_records, problems, corpus_written = build_corpus_unit(
-        context, previous, version, jobs, wall, validation
+        context, previous, version, jobs, wall, validation, validator
     )
     records.update(corpus_records)
     written += corpus_written
@@ -445,13 +465,16 @@ def build_corpus_unit(
     jobs: int,
     wall: dict[str, float],
     validation: MemoryResults,
+    validator: Validator,
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
-    province quality pages and static/ are units of their own. The corpus is validated, and its
-    zip compressed, in forked processes while this one makes the pages."""
+    province quality pages and static/ are units of their own. The rows without a kept result are
+    checked by the `validator` process and the zip compressed in another while this one makes the
+    pages."""
     from generator.datafiles import CORPUS_ZIP, corpus_descriptor_bytes, corpus_files, corpus_zip
     from generator.package import sort_reports
+    from generator.validate import finish_validation, plan_validation
 
     corpus = context.corpus
     own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
@@ -465,22 +488,25 @@ def build_corpus_unit(
     bodies = {report_id(r): context.bodies[report_id(r)] for r in ordered}
     with _phase(wall, "package"), stage("package"):
         descriptor = corpus_descriptor_bytes(ordered)
-    check = partial(_validate, context, descriptor, bodies, ordered, jobs, validation)
-    # The validation and the zip are each made in a forked process while this one makes the pages.
-    # No thread runs here, so the group pages can still be made in forked workers when many.
-    with in_background(check, jobs) as validated:
+    with _phase(wall, "validate"), stage("validate"):
+        # A report unit's digest covers everything its rows are made from.
+        row_digests = {rid: context.digests[f"report:{rid}"] for rid in bodies}
+        plan = plan_validation(descriptor, bodies, validation, row_digests)
+        checked = validator(partial(_check_rows, descriptor, plan.todo, jobs, plan.metadata is None))
+    with _phase(wall, "package"), stage("package"):
+        files = corpus_files(ordered, list(bodies.values()), descriptor)
+    # The zip is made in a forked process while this one makes the pages. No thread runs here, so
+    # the group pages can still be made in forked workers when many.
+    with in_background(partial(corpus_zip, files), jobs) as zipped:
+        files = _Pending(files, {CORPUS_ZIP: zipped})
+        records, written = _side_units(context, previous, version, jobs, wall)
+        pages = _corpus_pages(context, files, wall)
+        with _phase(wall, "validate"), stage("validate"):
+            found = finish_validation(
+                plan, checked(), validation, ordered, lambda summary: full_report(context, summary)
+            )
         with _phase(wall, "package"), stage("package"):
-            files = corpus_files(ordered, list(bodies.values()), descriptor)
-        with in_background(partial(corpus_zip, files), jobs) as zipped:
-            files = _Pending(files, {CORPUS_ZIP: zipped})
-            records, written = _side_units(context, previous, version, jobs, wall)
-            pages = _corpus_pages(context, files, wall)
-            with _phase(wall, "validate"), stage("validate"):
-                found, results = validated()
-            with _phase(wall, "package"), stage("package"):
-                outputs = {**files, **pages}
-    validation.clear()
-    validation.update(results)
+            outputs = {**files, **pages}
     with _phase(wall, "write"), stage("write"):
         result = write_outputs(context.out, outputs)
         record = previous.units.get(CORPUS_UNIT)
@@ -490,30 +516,14 @@ def build_corpus_unit(
     return records, tuple(str(problem) for problem in found), written + result.written + static_written
 
 
-def _validate(
-    context: Context,
-    descriptor: bytes,
-    bodies: Mapping[str, Mapping[str, bytes]],
-    ordered: Sequence[Report],
-    jobs: int,
-    validation: MemoryResults,
-) -> tuple[list[ValidationProblem], dict[str, list[dict[str, Any]]]]:
-    """The corpus's validation problems and the results to keep (a copy: this may run in a fork)."""
-    from generator.validate import validate_corpus
+def _check_rows(
+    descriptor: bytes, todo: Mapping[str, Mapping[str, bytes]], jobs: int, metadata: bool
+) -> Checked:
+    """The validator's work (sent to it pickled): frictionless on the rows without a kept result."""
+    from generator.validate import check_rows
 
-    results = MemoryResults(validation)
     with stage("validate"):
-        found = validate_corpus(
-            descriptor,
-            bodies,
-            ordered,
-            jobs=jobs,
-            results=results,
-            full_report=lambda summary: full_report(context, summary),
-            # A report unit's digest covers everything its rows are made from.
-            row_digests={rid: context.digests[f"report:{rid}"] for rid in bodies},
-        )
-    return found, dict(results)
+        return check_rows(descriptor, todo, jobs=jobs, metadata=metadata)
 
 
 def _side_units(

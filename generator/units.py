@@ -277,14 +277,83 @@ def in_background(work: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]
             os.waitpid(pid, 0)
 
 
-def _run_in_child(work: Callable[[], Any], writer: int) -> NoReturn:
+@contextlib.contextmanager
+def standby(prepare: Callable[[], object], jobs: int) -> Iterator[Callable[[Callable[[], R]], Callable[[], R]]]:
+    """A process forked now, which runs `prepare()` at once (say, imports a slow library) and then
+    waits for one piece of work; the yielded `submit(work)` sends it (pickled: the process was forked
+    before the data existed) and returns the function that waits for its result. Work that is never
+    submitted costs nothing but the wait. With `jobs == 1` the work is done when its result is asked
+    for, in this process."""
+    if jobs == 1:
+        yield lambda work: work
+        return
+    job_reader, job_writer = os.pipe()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(job_writer)
+        os.close(reader)
+        _serve(prepare, job_reader, writer)
+    os.close(job_reader)
+    os.close(writer)
+    state: dict[str, Any] = {}
+
+    def submit(work: Callable[[], R]) -> Callable[[], R]:
+        data = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
+        state["submitted"] = True
+        # A child that failed to prepare has gone: its missing answer is reported by result().
+        with contextlib.suppress(BrokenPipeError), os.fdopen(job_writer, "wb") as jobs_pipe:
+            jobs_pipe.write(len(data).to_bytes(8, "little") + data)
+
+        def result() -> R:
+            if "outcome" not in state:
+                state["outcome"] = _child_outcome(pid, reader)
+            ok, value = state["outcome"]
+            if not ok:
+                raise value
+            return value
+
+        return result
+
+    try:
+        yield submit
+    finally:
+        if "submitted" not in state:
+            os.close(job_writer)  # no work: the child reads the end of the pipe and leaves
+        if "outcome" not in state:
+            if "submitted" in state:  # the caller failed first: the child's work is not wanted
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            os.close(reader)
+            os.waitpid(pid, 0)
+
+
+def _serve(prepare: Callable[[], object], job_reader: int, writer: int) -> NoReturn:
+    """The standby process: prepare, wait for the work, then answer as `in_background` does."""
+    try:
+        os.nice(BACKGROUND_NICENESS)
+        prepare()
+        # The work comes after its length: processes forked since this one hold copies of the
+        # pipe's writing end, so the end of the pipe may come long after the work.
+        with os.fdopen(job_reader, "rb") as jobs_pipe:
+            size = jobs_pipe.read(8)
+            job = jobs_pipe.read(int.from_bytes(size, "little")) if len(size) == 8 else b""
+    except BaseException:  # the parent will see no result
+        os._exit(1)
+    if not job:  # no work was sent
+        os._exit(0)
+    _run_in_child(lambda: pickle.loads(job)(), writer, nice=False)
+
+
+def _run_in_child(work: Callable[[], Any], writer: int, *, nice: bool = True) -> NoReturn:
     """Run `work` and send (ok, value or exception, seconds by stage) up the pipe; never return
     (`os._exit`: the parent's buffers and exit handlers are not the child's to run)."""
     code = 0
     try:
         # Below the parent's priority: the parent's work is what the build waits for, and with two
         # cores the background work would otherwise take half of its core.
-        os.nice(BACKGROUND_NICENESS)
+        if nice:
+            os.nice(BACKGROUND_NICENESS)
         take()  # time spent before the fork belongs to the parent
         try:
             payload = pickle.dumps((True, work(), take()))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
 
 from generator.timing import stage, take
-from generator.units import BACKGROUND_NICENESS, in_background
+from generator.units import BACKGROUND_NICENESS, in_background, standby
 
 
 def work() -> tuple[int, int]:
@@ -70,3 +71,59 @@ def niceness() -> int:
 def test_the_background_work_yields_to_the_build() -> None:
     with in_background(niceness, jobs=2) as result:
         assert result() == min(os.nice(0) + BACKGROUND_NICENESS, 19)
+
+
+# --- standby: forked first, given its work later ---------------------------------------------------
+
+
+def prepare() -> None:
+    os.environ["STANDBY_PREPARED"] = str(os.getpid())  # in the child only
+
+
+def prepared() -> tuple[str | None, int]:
+    return os.environ.get("STANDBY_PREPARED"), os.getpid()
+
+
+def test_standby_prepares_then_runs_the_work_it_is_sent() -> None:
+    with standby(prepare, jobs=2) as submit:
+        result = submit(prepared)
+        marker, pid = result()
+    assert pid != os.getpid() and marker == str(pid)
+    assert "STANDBY_PREPARED" not in os.environ
+
+
+def test_standby_with_one_job_runs_the_work_here() -> None:
+    with standby(prepare, jobs=1) as submit:
+        assert submit(work)() == (os.getpid(), 42)
+
+
+def test_standby_raises_the_work_s_exception() -> None:
+    with standby(prepare, jobs=2) as submit, pytest.raises(ValueError, match="bad bucket"):
+        submit(failing)()
+
+
+def test_standby_without_work_or_with_an_unwanted_one_leaves_no_child() -> None:
+    with standby(prepare, jobs=2):
+        pass
+    with pytest.raises(KeyError), standby(prepare, jobs=2) as submit:
+        submit(slow)
+        raise KeyError("the pages failed")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_standby_answers_while_a_later_fork_holds_its_pipe() -> None:
+    """A worker forked after the standby process holds a copy of the pipe the work is sent down:
+    the work must not wait for that copy to close."""
+    with standby(prepare, jobs=2) as submit:
+        holder = os.fork()
+        if holder == 0:
+            time.sleep(30)
+            os._exit(0)
+        try:
+            started = time.perf_counter()
+            assert submit(work)()[1] == 42
+            assert time.perf_counter() - started < 10
+        finally:
+            os.kill(holder, signal.SIGKILL)
+            os.waitpid(holder, 0)
