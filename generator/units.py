@@ -319,11 +319,10 @@ def standby(prepare: Callable[[], object], jobs: int) -> Iterator[Callable[[Call
         yield submit
     finally:
         if "submitted" not in state:
-            os.close(job_writer)  # no work: the child reads the end of the pipe and leaves
-        if "outcome" not in state:
-            if "submitted" in state:  # the caller failed first: the child's work is not wanted
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+            os.close(job_writer)
+        if "outcome" not in state:  # no work, or the caller failed first: the child is not wanted
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
             os.close(reader)
             os.waitpid(pid, 0)
 
