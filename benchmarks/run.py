@@ -71,11 +71,14 @@ class Run:
 
 
 class MemorySampler(threading.Thread):
-    """Peak total memory of a process and its descendants."""
+    """Peak total memory of a process and its descendants. Reading a process's PSS walks its page
+    tables and holds its memory lock meanwhile: sampling slows the build it measures (by a fifth
+    of a one-report rebuild at 10,000 reports, sampled every 0.1 s), so timed runs are not sampled."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, interval: float) -> None:
         super().__init__(daemon=True)
         self.root = psutil.Process(pid)
+        self.interval = interval
         self.peak_pss = self.peak_rss = 0
         self.stop = threading.Event()
 
@@ -94,7 +97,7 @@ class MemorySampler(threading.Thread):
                 pss += getattr(info, "pss", info.rss)
                 rss += info.rss
             self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
-            self.stop.wait(0.1)
+            self.stop.wait(self.interval)
 
 
 def build_environment() -> dict[str, str]:
@@ -106,7 +109,8 @@ def build_environment() -> dict[str, str]:
     return env
 
 
-def build(project: Path, kind: str, n: int, jobs: int) -> Run:
+def build(project: Path, kind: str, n: int, jobs: int, *, sample_every: float | None = None) -> Run:
+    """One build; its peak memory is sampled every `sample_every` seconds, else not measured."""
     stats_file = project / f"stats-{kind}.json"
     command = [
         sys.executable,
@@ -124,18 +128,21 @@ def build(project: Path, kind: str, n: int, jobs: int) -> Run:
     started = time.perf_counter()
     env = build_environment()
     process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    sampler = MemorySampler(process.pid)
-    sampler.start()
+    sampler = MemorySampler(process.pid, sample_every) if sample_every else None
+    if sampler:
+        sampler.start()
     _, stderr = process.communicate()
     seconds = time.perf_counter() - started
-    sampler.stop.set()
-    sampler.join()
+    if sampler:
+        sampler.stop.set()
+        sampler.join()
     if not stats_file.is_file():
         raise SystemExit(f"build failed without figures ({kind}, N={n}):\n{stderr.decode(errors='replace')[-2000:]}")
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     site_bytes, site_files, bulk_bytes = site_size(project / "site")
+    peak_pss, peak_rss = (sampler.peak_pss, sampler.peak_rss) if sampler else (0, 0)
     return Run(
-        n, kind, round(seconds, 2), process.returncode, sampler.peak_pss, sampler.peak_rss, stats,
+        n, kind, round(seconds, 2), process.returncode, peak_pss, peak_rss, stats,
         site_bytes, site_files, bulk_bytes,
     )  # fmt: skip
 
@@ -192,21 +199,28 @@ INCREMENTAL: tuple[tuple[str, Callable[[Path, int], None] | None], ...] = (
 
 
 def run_n(n: int, work: Path, seed: int, jobs: int, repeat: int = 3) -> list[Run]:
-    """The full build once; each incremental build `repeat` times (a new edit each time), keeping
-    the run of median wall time (a one-report rebuild lasts seconds, so one run is too noisy)."""
+    """The full build once (memory sampled every half second: a small share of a long build); each
+    incremental build `repeat` times (a new edit each time), keeping the run of median wall time (a
+    one-report rebuild lasts seconds, so one run is too noisy), then once more for its memory."""
     project = work / f"n{n}"
     print(f"N = {n:,}: writing the synthetic corpus …", file=sys.stderr)
     prepare(project, n, seed, jobs)
-    runs = [build(project, "full", n, jobs)]
+    runs = [build(project, "full", n, jobs, sample_every=0.5)]
     print(f"  {'full':<9} {runs[0].seconds:7.1f} s  (exit {runs[0].exit_code})", file=sys.stderr)
     for kind, edit in INCREMENTAL:
         tries = []
-        for number in range(1, repeat + 1):
+        for number in range(1, repeat + 2):
             if edit:
                 edit(project, number)
-            tries.append(build(project, kind, n, jobs))
+            tries.append(build(project, kind, n, jobs, sample_every=0.1 if number > repeat else None))
+        measured = tries.pop()
         middle = sorted(tries, key=lambda run: run.seconds)[len(tries) // 2]
-        run = replace(middle, samples=tuple(t.seconds for t in tries))
+        run = replace(
+            middle,
+            samples=tuple(t.seconds for t in tries),
+            peak_pss_bytes=measured.peak_pss_bytes,
+            peak_rss_bytes=measured.peak_rss_bytes,
+        )
         shown = ", ".join(f"{t:.1f}" for t in run.samples)
         print(f"  {kind:<9} {run.seconds:7.1f} s  (median of {shown}; exit {run.exit_code})", file=sys.stderr)
         runs.append(run)
