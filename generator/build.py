@@ -452,7 +452,7 @@ def group_pages(
     for province in province_groups(corpus):
         unit = f"page:{province.url}index.html"
         out[unit] = (
-            reports_digest(province.code, province.name, reports=[row.report for row in province.rows]),
+            reports_digest(province.code, province.name, reports=[report for _, report in province.members]),
             partial(province_page, province),
         )
     return out

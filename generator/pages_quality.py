@@ -7,11 +7,12 @@ listing every finding and every report, so no page grows with the whole country.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator import rules
-from generator.model import Report
+from generator.model import Finding, Report
 from generator.pages import Page
 from generator.site_figures import Timeliness, timeliness
 from generator.site_findings import FindingView, finding_views
@@ -24,7 +25,7 @@ class RuleSummary:
     title: str
     severity: str
     description: str
-    findings: tuple[tuple[Report, FindingView], ...]
+    findings: tuple[tuple[Report, Finding | FindingView], ...]  # views on province pages
 
 
 @dataclass(frozen=True)
@@ -48,30 +49,50 @@ class ReportQuality:
 class Province:
     code: str  # URL segment: the province's GB/T 2260 code, or "unknown"
     name: str
-    rows: tuple[ReportQuality, ...]
+    members: tuple[tuple[Agency, Report], ...]  # by agency id, then year
 
     @property
     def url(self) -> str:
         return f"quality/{self.code}/"
 
-    def count(self, what: str) -> int:
-        return sum(getattr(row, what) for row in self.rows)
+    @property
+    def reports(self) -> int:
+        return len(self.members)
+
+    @cached_property
+    def rows(self) -> tuple[ReportQuality, ...]:
+        """Made only for the province's own page: the national page needs counts alone."""
+        return tuple(_row(agency, report) for agency, report in self.members)
+
+    @property
+    def errors(self) -> int:
+        return self._count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self._count("warning")
+
+    def _count(self, severity: str) -> int:
+        """Unacknowledged findings of a severity, from the reports' own findings."""
+        return sum(
+            f.severity == severity and not f.acknowledged for _, report in self.members for f in report.findings
+        )
 
     def timely(self, status: str) -> int:
-        return sum(row.timeliness.status == status for row in self.rows)
+        return sum(_timeliness(agency, report).status == status for agency, report in self.members)
 
 
 def quality_pages(corpus: Corpus, *, provinces: bool = True) -> Iterator[Page]:
     """The national quality page and (unless the build makes them on their own) one per province."""
     groups = province_groups(corpus)
-    rows = [row for province in groups for row in province.rows]
+    members = [member for province in groups for member in province.members]
     context = {
         "title": "数据质量",
-        "by_rule": _by_rule(rows),
+        "by_rule": _by_rule((report, f) for _, report in members for f in report.findings),
         "provinces": groups,
         "reference": sorted(rules.RULES.values(), key=lambda r: (r.stage, r.id)),
-        "timeliness_counts": Counter(row.timeliness.status for row in rows),
-        "reports": len(rows),
+        "timeliness_counts": Counter(_timeliness(agency, report).status for agency, report in members),
+        "reports": len(members),
     }
     yield Page("quality/index.html", "quality.html", context)
     if provinces:
@@ -82,7 +103,7 @@ def province_page(province: Province) -> Page:
     context = {
         "title": f"{province.name} · 数据质量",
         "province": province,
-        "by_rule": _by_rule(province.rows),
+        "by_rule": _by_rule((row.report, f) for row in province.rows for f in row.findings),
         "rows": province.rows,
     }
     return Page(f"{province.url}index.html", "quality_province.html", context)
@@ -94,11 +115,11 @@ def province_groups(corpus: Corpus) -> list[Province]:
 
 
 def _province_groups(corpus: Corpus) -> list[Province]:
-    groups: dict[tuple[str, str], list[ReportQuality]] = {}
+    groups: dict[tuple[str, str], list[tuple[Agency, Report]]] = {}
     for agency in corpus.agencies:
-        groups.setdefault(_province_key(agency), []).extend(_row(agency, r) for r in agency.reports)
+        groups.setdefault(_province_key(agency), []).extend((agency, r) for r in agency.reports)
     ordered = sorted(groups.items(), key=lambda item: (item[0][0] == "unknown", item[0][0]))
-    return [Province(code, name, tuple(sorted(rows, key=_row_order))) for (code, name), rows in ordered]
+    return [Province(code, name, tuple(sorted(members, key=_member_order))) for (code, name), members in ordered]
 
 
 def _province_key(agency: Agency) -> tuple[str, str]:
@@ -108,29 +129,27 @@ def _province_key(agency: Agency) -> tuple[str, str]:
     return (region.province_code, region.province or region.province_code)
 
 
+def _timeliness(agency: Agency, report: Report) -> Timeliness:
+    return timeliness(report, agency.level, agency.kind)
+
+
 def _row(agency: Agency, report: Report) -> ReportQuality:
-    return ReportQuality(
-        report,
-        agency,
-        report_url(report),
-        finding_views(report),
-        timeliness(report, agency.level, agency.kind),
-    )
+    return ReportQuality(report, agency, report_url(report), finding_views(report), _timeliness(agency, report))
 
 
-def _row_order(row: ReportQuality) -> tuple[str, int]:
-    return (row.agency.id, row.report.meta.year or 0)
+def _member_order(member: tuple[Agency, Report]) -> tuple[str, int]:
+    agency, report = member
+    return (agency.id, report.meta.year or 0)
 
 
-def _by_rule(rows: Sequence[ReportQuality]) -> list[RuleSummary]:
-    found: dict[str, list[tuple[Report, FindingView]]] = {}
-    for row in rows:
-        for f in row.findings:
-            found.setdefault(f.rule, []).append((row.report, f))
+def _by_rule(findings: Iterable[tuple[Report, Finding | FindingView]]) -> list[RuleSummary]:
+    found: dict[str, list[tuple[Report, Finding | FindingView]]] = {}
+    for report, f in findings:
+        found.setdefault(f.rule, []).append((report, f))
     return [_summary(rule_id, tuple(pairs)) for rule_id, pairs in sorted(found.items())]
 
 
-def _summary(rule_id: str, pairs: tuple[tuple[Report, FindingView], ...]) -> RuleSummary:
+def _summary(rule_id: str, pairs: tuple[tuple[Report, Finding | FindingView], ...]) -> RuleSummary:
     rule = rules.RULES.get(rule_id)
     if rule is None:  # a rule used without being registered: still shown, under its id
         return RuleSummary(rule_id, rule_id, pairs[0][1].severity, "", pairs)
