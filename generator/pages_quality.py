@@ -79,7 +79,11 @@ class Province:
         )
 
     def timely(self, status: str) -> int:
-        return sum(_timeliness(agency, report).status == status for agency, report in self.members)
+        return self.timeliness_counts[status]
+
+    @cached_property
+    def timeliness_counts(self) -> Counter[str]:
+        return Counter(_timeliness(agency, report).status for agency, report in self.members)
 
 
 def quality_pages(corpus: Corpus, *, provinces: bool = True) -> Iterator[Page]:
@@ -91,7 +95,7 @@ def quality_pages(corpus: Corpus, *, provinces: bool = True) -> Iterator[Page]:
         "by_rule": _by_rule((report, f) for _, report in members for f in report.findings),
         "provinces": groups,
         "reference": sorted(rules.RULES.values(), key=lambda r: (r.stage, r.id)),
-        "timeliness_counts": Counter(_timeliness(agency, report).status for agency, report in members),
+        "timeliness_counts": sum((province.timeliness_counts for province in groups), Counter()),
         "reports": len(members),
     }
     yield Page("quality/index.html", "quality.html", context)
