@@ -46,6 +46,7 @@ from generator.state import (
 )
 from generator.timing import STAGES, add, stage, take
 from generator.units import (
+    AGENCIES_PAGE,
     Context,
     GroupPage,
     ParseTask,
@@ -433,15 +434,18 @@ def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
 def group_pages(
     corpus: Corpus, digests: Mapping[str, str], version: str
 ) -> dict[str, tuple[str, Callable[[], Page]]]:
-    """The pages of one region's reports of a year (comparison) or one province's (quality), each a
-    unit of its own: page unit id -> (digest of its reports, how to make the page)."""
+    """The pages of one region's reports of a year (comparison) or one province's (quality), and the
+    list of agencies, each a unit of its own: page unit id -> (digest of its inputs, how to make
+    the page)."""
     from generator import pages_corpus
     from generator.pages_quality import province_groups, province_page
 
     def reports_digest(*key: object, reports: Iterable[Report]) -> str:
         return digest(version, corpus.config, key, tuple(digests[f"report:{report_id(r)}"] for r in reports))
 
-    out: dict[str, tuple[str, Callable[[], Page]]] = {}
+    out: dict[str, tuple[str, Callable[[], Page]]] = {
+        AGENCIES_PAGE: (digests[AGENCIES_PAGE], partial(pages_corpus.agencies_page, corpus))
+    }
     for group in pages_corpus.compare_groups(corpus).items():
         (code, name, year), reports = group
         unit = f"page:{pages_corpus.compare_page_path(code, year)}"
@@ -510,7 +514,10 @@ def build_corpus_unit(
     with _phase(wall, "write"), stage("write"):
         result = write_outputs(context.out, outputs)
         record = previous.units.get(CORPUS_UNIT)
-        remove_files(context.out, [p for p in record.outputs if p not in outputs] if record else [])
+        # Not the files another unit makes now (a page that became a unit of its own).
+        owned = {path for unit in records.values() for path in unit.outputs}
+        gone = [p for p in record.outputs if p not in outputs and p not in owned] if record else []
+        remove_files(context.out, gone)
     records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
     records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
     return records, tuple(str(problem) for problem in found), written + result.written + static_written

@@ -104,10 +104,11 @@ def site_pages(
     corpus: Corpus, files: Files, *, per_item: bool = True, per_group: bool = True
 ) -> Iterator[Page]:
     """Every page; without `per_item`, not the agency and report pages (see `item_pages`); without
-    `per_group`, only the national comparison and quality pages, not each region's and province's
-    (the build makes those on their own)."""
+    `per_group`, only the national comparison and quality pages, not each region's and province's,
+    nor the list of agencies (the build makes those on their own)."""
     yield home_page(corpus, files)
-    yield pages_corpus.agencies_page(corpus)
+    if per_group:
+        yield pages_corpus.agencies_page(corpus)
     if per_item:
         yield from (item_page(corpus, files, task) for task in item_tasks(corpus))
     yield from quality_pages(corpus, provinces=per_group)

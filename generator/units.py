@@ -58,9 +58,13 @@ def agency_facts(agency: Agency) -> tuple[object, ...]:
     return (agency.id, agency.name, agency.region, agency.level, agency.kind, years)
 
 
+AGENCIES_PAGE = "page:agencies/index.html"  # the list of agencies: a unit of its own
+
+
 def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> dict[str, str]:
-    """The digest of every report and agency unit. What reports share (the version and settings,
-    their agency's facts) is digested once, not once per report."""
+    """The digest of every report and agency unit, and of the list of agencies (which shows only
+    their facts, so a report's new content does not make it again). What reports share (the version
+    and settings, their agency's facts) is digested once, not once per report."""
     settings = digest(version, corpus.config)
     facts = {agency.id: digest(agency_facts(agency)) for agency in corpus.agencies}
     digests: dict[str, str] = {}
@@ -72,6 +76,7 @@ def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> dict[
     for agency in corpus.agencies:
         own = tuple(digests[f"report:{report_id(r)}"] for r in agency.reports)
         digests[f"agency:{agency.id}"] = digest(settings, facts[agency.id], own)
+    digests[AGENCIES_PAGE] = digest(settings, tuple(facts[agency.id] for agency in corpus.agencies))
     return digests
 
 

@@ -175,3 +175,18 @@ def test_an_id_from_front_matter_is_not_taken_for_a_slug(synthetic: Path) -> Non
     assert list(known_slugs(state)) == []
     plain = BuildState(version="v", parsed={"key": Parsed(brief(report, Interner()))})
     assert list(known_slugs(plain)) == [(report.meta.agency, report.meta.agency_id)]
+
+
+def test_the_list_of_agencies_is_made_again_only_when_an_agency_changes(synthetic: Path) -> None:
+    from generator.site_model import build_corpus
+    from generator.units import AGENCIES_PAGE, unit_digests
+
+    reports = full_reports(synthetic / "content")
+    keys = {r.meta.report_id: f"key-{r.meta.report_id}" for r in reports}
+    before = unit_digests(build_corpus(reports), keys, "v")
+    edited = {**keys, reports[0].meta.report_id: "another file"}  # one report's content changed
+    after = unit_digests(build_corpus(reports), edited, "v")
+    assert after[f"report:{reports[0].meta.report_id}"] != before[f"report:{reports[0].meta.report_id}"]
+    assert after[AGENCIES_PAGE] == before[AGENCIES_PAGE]
+    fewer = unit_digests(build_corpus(reports[1:]), keys, "v")  # a year of an agency gone
+    assert fewer[AGENCIES_PAGE] != before[AGENCIES_PAGE]
