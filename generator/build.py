@@ -500,8 +500,9 @@ def build_corpus_unit(
     with _phase(wall, "package"), stage("package"):
         files = corpus_files(ordered, list(bodies.values()), descriptor)
     # The zip is made in a forked process while this one makes the pages. No thread runs here, so
-    # the group pages can still be made in forked workers when many.
-    with in_background(partial(corpus_zip, files), jobs) as zipped:
+    # the group pages can still be made in forked workers when many. At the build's priority, not
+    # the validation's: the data page, which gives the zip's size, waits for it.
+    with in_background(partial(corpus_zip, files), jobs, nice=False) as zipped:
         files = _Pending(files, {CORPUS_ZIP: zipped})
         records, written = _side_units(context, previous, version, jobs, wall)
         pages = _corpus_pages(context, files, wall)

@@ -247,11 +247,12 @@ def _in_workers(
 
 
 @contextlib.contextmanager
-def in_background(work: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]:
+def in_background(work: Callable[[], R], jobs: int, *, nice: bool = True) -> Iterator[Callable[[], R]]:
     """Start `work()` in a forked process while the caller goes on; the yielded function waits for
     its result. The process inherits everything, so only the result is pickled. A bare fork, not a
     pool: a pool runs threads in this process, and the caller may fork workers of its own meanwhile
-    (a fork copies no other thread, nor the locks they hold). With `jobs == 1` (one process) the
+    (a fork copies no other thread, nor the locks they hold). The process runs at a lower priority
+    unless `nice` is false (work the caller will soon wait for). With `jobs == 1` (one process) the
     work is done when the result is asked for."""
     if jobs == 1:
         yield work
@@ -260,7 +261,7 @@ def in_background(work: Callable[[], R], jobs: int) -> Iterator[Callable[[], R]]
     pid = os.fork()
     if pid == 0:  # the child
         os.close(reader)
-        _run_in_child(work, writer)
+        _run_in_child(work, writer, nice=nice)
     os.close(writer)
     outcome: list[tuple[bool, Any]] = []
 

@@ -127,3 +127,8 @@ def test_standby_answers_while_a_later_fork_holds_its_pipe() -> None:
         finally:
             os.kill(holder, signal.SIGKILL)
             os.waitpid(holder, 0)
+
+
+def test_work_the_caller_will_wait_for_can_keep_its_priority() -> None:
+    with in_background(niceness, jobs=2, nice=False) as result:
+        assert result() == os.nice(0)
