@@ -56,7 +56,10 @@ from generator.units import (
     digest,
     full_report,
     in_background,
+    parse_files,
     parse_one,
+    pooled,
+    prepare_parsing,
     remove_files,
     run_units,
     standby,
@@ -185,14 +188,28 @@ def run_build(
     root = content.resolve().parent
     # Forked first, while this process is small: it imports frictionless while the state loads and
     # the reports are read, and later checks the rows the corpus unit sends it.
-    with standby(_prepare_validation, jobs) as validator:
+    # A second one imports what parsing needs, for the few files a rebuild parses.
+    with (
+        standby(_prepare_validation, jobs) as validator,
+        standby(prepare_parsing, jobs, nice=False) as parser,
+    ):
+        helpers = Helpers(validator, parser)
         if cache:
-            return _run_build(content, out, root / ".cache", strict, jobs, True, stats_path, validator)
+            return _run_build(content, out, root / ".cache", strict, jobs, True, stats_path, helpers)
         with tempfile.TemporaryDirectory(prefix="build-cache-") as scratch:  # workers pass reports here
-            return _run_build(content, out, Path(scratch), strict, jobs, False, stats_path, validator)
+            return _run_build(content, out, Path(scratch), strict, jobs, False, stats_path, helpers)
 
 
 Validator = Callable[[Callable[[], "Checked"]], Callable[[], "Checked"]]  # units.standby's submit
+Parsing = list[tuple[Parsed, dict[str, float]]]
+
+
+@dataclass(frozen=True)
+class Helpers:
+    """The standby processes forked when the build starts (units.standby's `submit`)."""
+
+    validator: Validator
+    parser: Callable[[Callable[[], Parsing]], Callable[[], Parsing]]
 
 
 def _prepare_validation() -> None:
@@ -209,7 +226,7 @@ def _run_build(
     jobs: int,
     keep: bool,
     stats_path: Path | None,
-    validator: Validator,
+    helpers: Helpers,
 ) -> int:
     from generator.state import save_state
 
@@ -230,7 +247,9 @@ def _run_build(
         report_cache = ReportCache(cache_root / "reports")
         if keep:
             keep_compiled_templates(cache_root / "templates")
-        entries, parsed, fresh = scan_and_parse(content, root, previous, report_cache, jobs, work)
+        entries, parsed, fresh = scan_and_parse(
+            content, root, previous, report_cache, jobs, work, helpers.parser
+        )
     with _phase(wall, "corpus"), stage("check"):
         reports, extra, agency_keys = corpus_reports(entries, parsed, previous)
     unreadable = [(path, parsed[e.key].problem) for path, e in entries.items() if parsed[e.key].problem]
@@ -260,7 +279,7 @@ def _run_build(
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
     validation = MemoryResults(previous.validation)
     corpus_records, problems, corpus_written = build_corpus_unit(
-        context, previous, version, jobs, wall, validation, validator
+        context, previous, version, jobs, wall, validation, helpers.validator
     )
     records.update(corpus_records)
     written += corpus_written
@@ -307,10 +326,17 @@ STATIC_UNIT = "static"  # static/: stylesheet, scripts, chart specs, the Vega bu
 
 
 def scan_and_parse(
-    content: Path, root: Path, previous: BuildState, report_cache: ReportCache, jobs: int, work: Counter[str]
+    content: Path,
+    root: Path,
+    previous: BuildState,
+    report_cache: ReportCache,
+    jobs: int,
+    work: Counter[str],
+    parser: Callable[[Callable[[], Parsing]], Callable[[], Parsing]] | None = None,
 ) -> tuple[dict[str, FileEntry], dict[str, Parsed], int]:
     """Every report file's cache key (re-read only when its size, time or inode changed since the
-    last build), and the parse result of each: from the last build, or parsed now."""
+    last build), and the parse result of each: from the last build, or parsed now (many files in
+    forked workers, a few by the `parser` standby process, which has imported what parsing needs)."""
     version = generator_version()
     entries: dict[str, FileEntry] = {}
     parsed: dict[str, Parsed] = {}
@@ -336,10 +362,12 @@ def scan_and_parse(
             if key not in previous.parsed:
                 tasks.append(ParseTask(path, str(root), key, data))
     parsed.update({e.key: previous.parsed[e.key] for e in entries.values() if e.key in previous.parsed})
-    progress = Progress(len(tasks), "读取报告")
-    for task, (result, seconds) in zip(
-        tasks, run_units(report_cache, tasks, parse_one, jobs, progress.step), strict=True
-    ):
+    if tasks and parser is not None and not pooled(len(tasks), jobs):
+        results = parser(partial(parse_files, report_cache, tasks))()
+    else:
+        progress = Progress(len(tasks), "读取报告")
+        results = list(run_units(report_cache, tasks, parse_one, jobs, progress.step))
+    for task, (result, seconds) in zip(tasks, results, strict=True):
         parsed[task.key] = result
         add(work, seconds)
     return entries, parsed, len(tasks)
