@@ -66,17 +66,19 @@ def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> dict[
     their facts, so a report's new content does not make it again). What reports share (the version
     and settings, their agency's facts) is digested once, not once per report."""
     settings = digest(version, corpus.config)
-    facts = {agency.id: digest(agency_facts(agency)) for agency in corpus.agencies}
+    history = corpus.history.of
     digests: dict[str, str] = {}
-    for report in corpus.reports:
-        rid, meta = report_id(report), report.meta
-        history = corpus.history.of(meta.source_file)
-        agency = corpus.agency_of(report)
-        digests[f"report:{rid}"] = digest(settings, keys[rid], report.findings, facts[agency.id], history)
-    for agency in corpus.agencies:
-        own = tuple(digests[f"report:{report_id(r)}"] for r in agency.reports)
-        digests[f"agency:{agency.id}"] = digest(settings, facts[agency.id], own)
-    digests[AGENCIES_PAGE] = digest(settings, tuple(facts[agency.id] for agency in corpus.agencies))
+    every_facts = []
+    for agency in corpus.agencies:  # every report is in its agency's list
+        facts = digest(agency_facts(agency))
+        own = []
+        for report in agency.reports:
+            rid = report_id(report)
+            own.append(digest(settings, keys[rid], report.findings, facts, history(report.meta.source_file)))
+            digests[f"report:{rid}"] = own[-1]
+        digests[f"agency:{agency.id}"] = digest(settings, facts, tuple(own))
+        every_facts.append(facts)
+    digests[AGENCIES_PAGE] = digest(settings, tuple(every_facts))
     return digests
 
 
