@@ -89,13 +89,9 @@ def state_path(cache_root: Path, out_dir: Path) -> Path:
     return cache_root / "build" / name
 
 
-def shard_of(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8")) % SHARDS
-
-
 def _shards(values: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
-    crc32 = zlib.crc32  # shard_of, inlined: this runs for every entry of every map when saving
+    crc32 = zlib.crc32  # bound once: this runs for every entry of every map when saving
     for key, value in values.items():
         out[crc32(key.encode("utf-8")) % SHARDS][key] = value
     return out
