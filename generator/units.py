@@ -259,6 +259,30 @@ def _in_workers(
         _context = None
 
 
+class _Child:
+    """A forked process whose answer comes up a pipe: read once, when first asked for."""
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self.pid, self.reader = pid, reader
+        self.outcome: tuple[bool, Any] | None = None
+
+    def result(self) -> Any:
+        if self.outcome is None:
+            self.outcome = _child_outcome(self.pid, self.reader)
+        ok, value = self.outcome
+        if not ok:
+            raise value
+        return value
+
+    def discard(self) -> None:
+        """Stop and reap the process unless its answer was read (its work is not wanted)."""
+        if self.outcome is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.close(self.reader)
+            os.waitpid(self.pid, 0)
+
+
 @contextlib.contextmanager
 def in_background(work: Callable[[], R], jobs: int, *, nice: bool = True) -> Iterator[Callable[[], R]]:
     """Start `work()` in a forked process while the caller goes on; the yielded function waits for
@@ -276,24 +300,11 @@ def in_background(work: Callable[[], R], jobs: int, *, nice: bool = True) -> Ite
         os.close(reader)
         _run_in_child(work, writer, nice=nice)
     os.close(writer)
-    outcome: list[tuple[bool, Any]] = []
-
-    def result() -> R:
-        if not outcome:
-            outcome.append(_child_outcome(pid, reader))
-        ok, value = outcome[0]
-        if not ok:
-            raise value
-        return value
-
+    child = _Child(pid, reader)
     try:
-        yield result
+        yield child.result
     finally:
-        if not outcome:  # the caller failed first: the child's work is not wanted
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.close(reader)
-            os.waitpid(pid, 0)
+        child.discard()
 
 
 @contextlib.contextmanager
@@ -317,35 +328,24 @@ def standby(
         _serve(prepare, job_reader, writer, nice)
     os.close(job_reader)
     os.close(writer)
-    state: dict[str, Any] = {}
+    child = _Child(pid, reader)
+    submitted = False
 
     def submit(work: Callable[[], R]) -> Callable[[], R]:
+        nonlocal submitted
         data = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
-        state["submitted"] = True
+        submitted = True
         # A child that failed to prepare has gone: its missing answer is reported by result().
         with contextlib.suppress(BrokenPipeError), os.fdopen(job_writer, "wb") as jobs_pipe:
             jobs_pipe.write(len(data).to_bytes(8, "little") + data)
-
-        def result() -> R:
-            if "outcome" not in state:
-                state["outcome"] = _child_outcome(pid, reader)
-            ok, value = state["outcome"]
-            if not ok:
-                raise value
-            return value
-
-        return result
+        return child.result
 
     try:
         yield submit
     finally:
-        if "submitted" not in state:
+        if not submitted:
             os.close(job_writer)
-        if "outcome" not in state:  # no work, or the caller failed first: the child is not wanted
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.close(reader)
-            os.waitpid(pid, 0)
+        child.discard()
 
 
 def _serve(prepare: Callable[[], object], job_reader: int, writer: int, nice: bool) -> NoReturn:
