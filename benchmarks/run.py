@@ -127,7 +127,9 @@ def build(project: Path, kind: str, n: int, jobs: int, *, sample_every: float | 
     ]
     started = time.perf_counter()
     env = build_environment()
-    process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(
+        command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
     sampler = MemorySampler(process.pid, sample_every) if sample_every else None
     if sampler:
         sampler.start()
@@ -137,7 +139,9 @@ def build(project: Path, kind: str, n: int, jobs: int, *, sample_every: float | 
         sampler.stop.set()
         sampler.join()
     if not stats_file.is_file():
-        raise SystemExit(f"build failed without figures ({kind}, N={n}):\n{stderr.decode(errors='replace')[-2000:]}")
+        raise SystemExit(
+            f"build failed without figures ({kind}, N={n}):\n{stderr.decode(errors='replace')[-2000:]}"
+        )
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     site_bytes, site_files, bulk_bytes = site_size(project / "site")
     peak_pss, peak_rss = (sampler.peak_pss, sampler.peak_rss) if sampler else (0, 0)
@@ -148,7 +152,9 @@ def build(project: Path, kind: str, n: int, jobs: int, *, sample_every: float | 
 
 
 def is_bulk(relative: str) -> bool:
-    return relative in BULK or (relative.startswith("data/") and relative.count("/") == 1 and relative.endswith(".csv"))
+    return relative in BULK or (
+        relative.startswith("data/") and relative.count("/") == 1 and relative.endswith(".csv")
+    )
 
 
 def site_size(site: Path) -> tuple[int, int, int]:

@@ -75,7 +75,9 @@ class Province:
     def _count(self, severity: str) -> int:
         """Unacknowledged findings of a severity, from the reports' own findings."""
         return sum(
-            f.severity == severity and not f.acknowledged for _, report in self.members for f in report.findings
+            f.severity == severity and not f.acknowledged
+            for _, report in self.members
+            for f in report.findings
         )
 
     def timely(self, status: str) -> int:
@@ -123,7 +125,9 @@ def _province_groups(corpus: Corpus) -> list[Province]:
     for agency in corpus.agencies:
         groups.setdefault(_province_key(agency), []).extend((agency, r) for r in agency.reports)
     ordered = sorted(groups.items(), key=lambda item: (item[0][0] == "unknown", item[0][0]))
-    return [Province(code, name, tuple(sorted(members, key=_member_order))) for (code, name), members in ordered]
+    return [
+        Province(code, name, tuple(sorted(members, key=_member_order))) for (code, name), members in ordered
+    ]
 
 
 def _province_key(agency: Agency) -> tuple[str, str]:
@@ -138,7 +142,9 @@ def _timeliness(agency: Agency, report: Report) -> Timeliness:
 
 
 def _row(agency: Agency, report: Report) -> ReportQuality:
-    return ReportQuality(report, agency, report_url(report), finding_views(report), _timeliness(agency, report))
+    return ReportQuality(
+        report, agency, report_url(report), finding_views(report), _timeliness(agency, report)
+    )
 
 
 def _member_order(member: tuple[Agency, Report]) -> tuple[str, int]:

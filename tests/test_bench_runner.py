@@ -19,7 +19,10 @@ def test_runner_builds_once_then_repeats_each_incremental_build(tmp_path: Path) 
     assert runs["added"]["stats"]["parsed"] == 1 and runs["added"]["stats"]["reports"] in (13, 14)
     assert len(runs["full"]["samples"]) == 0 and all(len(runs[k]["samples"]) == 2 for k in list(runs)[1:])
     assert runs["changed"]["stats"]["parsed"] == 1 and runs["changed"]["stats"]["written"] > 0
-    assert all(r["exit_code"] == 0 and r["peak_pss_bytes"] > 0 and r["site_bytes"] > r["bulk_bytes"] > 0 for r in runs.values())
+    assert all(
+        r["exit_code"] == 0 and r["peak_pss_bytes"] > 0 and r["site_bytes"] > r["bulk_bytes"] > 0
+        for r in runs.values()
+    )
 
 
 def test_hugo_project_has_one_page_per_report_with_its_text(tmp_path: Path) -> None:

@@ -23,8 +23,19 @@ def _content(tmp_path: Path, extra: dict[str, bytes] | None = None) -> Path:
 
 
 def build(content: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out), *args]
-    return subprocess.run(command, cwd=content.parent, capture_output=True, text=True, encoding="utf-8", check=False)
+    command = [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        *args,
+    ]
+    return subprocess.run(
+        command, cwd=content.parent, capture_output=True, text=True, encoding="utf-8", check=False
+    )
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -43,11 +54,15 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subproces
     return tmp, result
 
 
-def test_seeds_build_with_findings_published(seed_site: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_seeds_build_with_findings_published(
+    seed_site: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
     tmp, result = seed_site
     assert result.returncode == 0, result.stderr
     assert "content/reports/2020-shanggao-jiguan-shiwuju.txt:128: error[row-width]" in result.stdout
-    assert "content/reports/2020-tonghua-dongchangqu.txt:587: warning[review-litigation-total]" in result.stdout
+    assert (
+        "content/reports/2020-tonghua-dongchangqu.txt:587: warning[review-litigation-total]" in result.stdout
+    )
     assert result.stderr.strip().splitlines()[-1].startswith("built 5 reports (0 unreadable), 5 agencies")
     assert (tmp / "site" / "index.html").is_file()
     assert (tmp / "site" / "data" / "datapackage.json").is_file()
@@ -73,7 +88,9 @@ def test_one_process_and_two_give_identical_sites(
     assert tree_digest(tmp_path / "two") == tree_digest(tmp_path / "one") == tree_digest(tmp / "site")
 
 
-def test_strict_fails_on_error_findings(seed_site: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+def test_strict_fails_on_error_findings(
+    seed_site: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
     tmp, _ = seed_site
     assert build(tmp / "content", tmp_path / "site", "--strict").returncode == 1
 

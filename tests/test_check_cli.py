@@ -121,7 +121,9 @@ def test_acknowledged_errors_annotate_as_warnings() -> None:
     result = check("--format", "github", ACKNOWLEDGED)
     assert result.returncode == 0
     own, _ = split_cross_checks(result.stdout.splitlines())
-    assert own == [f"::warning file={ACKNOWLEDGED},line=148,title=row-width::{ROW_WIDTH} (acknowledged: 原件如此)"]
+    assert own == [
+        f"::warning file={ACKNOWLEDGED},line=148,title=row-width::{ROW_WIDTH} (acknowledged: 原件如此)"
+    ]
 
 
 def test_not_a_report_is_one_error_and_the_other_files_are_checked() -> None:

@@ -17,7 +17,9 @@ SAMPLE = FIXTURES / "parse" / "2021-tabs.txt"
 
 def _numbers(path: Path) -> dict:
     doc = report_to_json(parse_path(path))
-    return {k: doc[k] for k in ("agency", "year", "template", "applications", "review_litigation", "proactive")}
+    return {
+        k: doc[k] for k in ("agency", "year", "template", "applications", "review_litigation", "proactive")
+    }
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
@@ -31,7 +33,12 @@ def test_encodings_and_line_ends_give_the_same_numbers(tmp_path: Path, encoding:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "build.py", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=False
+        [sys.executable, "build.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
     )
 
 

