@@ -569,7 +569,8 @@ def _check_rows(
 def _side_units(
     context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
 ) -> tuple[dict[str, UnitRecord], int]:
-    """The comparison and province quality pages whose reports changed, in workers when many."""
+    """The comparison and province quality pages whose reports changed, and the list of agencies when
+    an agency changed (`group_pages`), in workers when many."""
     groups = group_pages(context.corpus, context.digests, version)
     todo = [
         GroupPage(unit, group_digest, make)
@@ -603,7 +604,7 @@ def _static_unit(
 
 
 def _corpus_pages(context: Context, files: Mapping[str, bytes], wall: dict[str, float]) -> dict[str, bytes]:
-    """Home, lists, data page, the national quality and comparison pages, Markdown pages, 404."""
+    """Home, data page, the national quality and comparison pages, Markdown pages, 404."""
     from generator.render import site_pages
 
     corpus = context.corpus

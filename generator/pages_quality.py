@@ -66,19 +66,11 @@ class Province:
 
     @property
     def errors(self) -> int:
-        return self._count("error")
+        return sum(len(report.errors) for _, report in self.members)
 
     @property
     def warnings(self) -> int:
-        return self._count("warning")
-
-    def _count(self, severity: str) -> int:
-        """Unacknowledged findings of a severity, from the reports' own findings."""
-        return sum(
-            f.severity == severity and not f.acknowledged
-            for _, report in self.members
-            for f in report.findings
-        )
+        return sum(len(report.warnings) for _, report in self.members)
 
     def timely(self, status: str) -> int:
         return self.timeliness_counts[status]
@@ -116,7 +108,7 @@ def province_page(province: Province) -> Page:
 
 
 def province_groups(corpus: Corpus) -> list[Province]:
-    """Each province's reports with their findings and timeliness (computed once per corpus)."""
+    """Each province's reports with their agencies (computed once per corpus)."""
     return corpus.derived("province_groups", _province_groups)
 
 

@@ -184,7 +184,8 @@ def build_agency_unit(context: Context, agency: Agency) -> UnitResult:
 
 @dataclass(frozen=True)
 class GroupPage:
-    """A comparison or province quality page: a unit of its own, made from briefs."""
+    """A comparison or province quality page, or the list of agencies: a unit of its own, made from
+    briefs."""
 
     unit: str
     digest: str
