@@ -200,8 +200,10 @@ def run_build(
             return _run_build(content, out, Path(scratch), strict, jobs, False, stats_path, helpers)
 
 
-Validator = Callable[[Callable[[], "Checked"]], Callable[[], "Checked"]]  # units.standby's submit
+# What units.standby yields: submit(work) -> the function that waits for its result.
+Validator = Callable[[Callable[[], "Checked"]], Callable[[], "Checked"]]
 Parsing = list[tuple[Parsed, dict[str, float]]]
+Parser = Callable[[Callable[[], Parsing]], Callable[[], Parsing]]
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ class Helpers:
     """The standby processes forked when the build starts (units.standby's `submit`)."""
 
     validator: Validator
-    parser: Callable[[Callable[[], Parsing]], Callable[[], Parsing]]
+    parser: Parser
 
 
 def _prepare_validation() -> None:
@@ -336,7 +338,7 @@ def scan_and_parse(
     report_cache: ReportCache,
     jobs: int,
     work: Counter[str],
-    parser: Callable[[Callable[[], Parsing]], Callable[[], Parsing]] | None = None,
+    parser: Parser | None = None,
 ) -> tuple[dict[str, FileEntry], dict[str, Parsed], int]:
     """Every report file's cache key (re-read only when its size, time or inode changed since the
     last build), and the parse result of each: from the last build, or parsed now (many files in

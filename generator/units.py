@@ -299,7 +299,8 @@ def in_background(work: Callable[[], R], jobs: int, *, nice: bool = True) -> Ite
     pid = os.fork()
     if pid == 0:  # the child
         os.close(reader)
-        _run_in_child(work, writer, nice=nice)
+        _lower_priority(nice)
+        _run_in_child(work, writer)
     os.close(writer)
     child = _Child(pid, reader)
     try:
@@ -352,8 +353,7 @@ def standby(
 def _serve(prepare: Callable[[], object], job_reader: int, writer: int, nice: bool) -> NoReturn:
     """The standby process: prepare, wait for the work, then answer as `in_background` does."""
     try:
-        if nice:
-            os.nice(BACKGROUND_NICENESS)
+        _lower_priority(nice)
         prepare()
         # The work comes after its length: processes forked since this one hold copies of the
         # pipe's writing end, so the end of the pipe may come long after the work.
@@ -364,18 +364,22 @@ def _serve(prepare: Callable[[], object], job_reader: int, writer: int, nice: bo
         os._exit(1)
     if not job:  # no work was sent
         os._exit(0)
-    _run_in_child(lambda: pickle.loads(job)(), writer, nice=False)
+    _run_in_child(lambda: pickle.loads(job)(), writer)
 
 
-def _run_in_child(work: Callable[[], Any], writer: int, *, nice: bool = True) -> NoReturn:
+def _lower_priority(nice: bool) -> None:
+    """Below the parent's priority (when `nice`): the parent's work is what the build waits for, and
+    with two cores background work would otherwise take half of its core."""
+    if nice:
+        with contextlib.suppress(OSError):  # it cannot fail to lower; and a child must never raise here
+            os.nice(BACKGROUND_NICENESS)
+
+
+def _run_in_child(work: Callable[[], Any], writer: int) -> NoReturn:
     """Run `work` and send (ok, value or exception, seconds by stage) up the pipe; never return
     (`os._exit`: the parent's buffers and exit handlers are not the child's to run)."""
     code = 0
     try:
-        # Below the parent's priority: the parent's work is what the build waits for, and with two
-        # cores the background work would otherwise take half of its core.
-        if nice:
-            os.nice(BACKGROUND_NICENESS)
         take()  # time spent before the fork belongs to the parent
         try:
             payload = pickle.dumps((True, work(), take()))
