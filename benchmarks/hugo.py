@@ -6,7 +6,7 @@ Each report's text becomes one Markdown page of the same size (its non-blank lin
 title and year in the front matter), under a minimal layout: a base template, a page template and a
 list template. Nothing is themed, nothing is minified, no taxonomies: the least a static site
 generator does with 10,000 pages of that size. `hugo` is run twice from scratch (into a fresh
-folder); the faster run counts. Skipped, with a note, when `hugo` is not installed (Debian: `apt
+folder; the previous one is set aside, not deleted, see `trash.py`); the faster run counts. Skipped, with a note, when `hugo` is not installed (Debian: `apt
 install hugo`).
 """
 
@@ -20,6 +20,10 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.trash import empty, set_aside, settle
 
 CONFIG = 'baseURL = "https://example.org/"\nlanguageCode = "zh-cn"\ntitle = "benchmark"\n'
 LAYOUTS = {
@@ -65,8 +69,7 @@ def _decode(data: bytes) -> str:
 
 def write_project(reports: Path, project: Path) -> tuple[int, int]:
     """A Hugo project with one page per report file; returns (pages, bytes of Markdown)."""
-    if project.exists():
-        shutil.rmtree(project)
+    set_aside(project, project.parent)
     pages = project / "content" / "reports"
     pages.mkdir(parents=True)
     (project / "hugo.toml").write_text(CONFIG, encoding="utf-8")
@@ -87,7 +90,7 @@ def hugo_version(hugo: str) -> str:
 
 def build_once(hugo: str, project: Path) -> float:
     public = project / "public"
-    shutil.rmtree(public, ignore_errors=True)
+    set_aside(public, project.parent)
     started = time.perf_counter()
     subprocess.run([hugo, "--quiet", "--destination", str(public)], cwd=project, check=True)
     return time.perf_counter() - started
@@ -111,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("content", type=Path, help="a synth.py corpus folder (with reports/)")
     parser.add_argument("out", type=Path, help="where the Hugo project is written")
     args = parser.parse_args(argv)
+    settle(args.out.parent)
     result = run_hugo(args.content / "reports", args.out)
+    empty(args.out.parent)
     if result is None:
         print("hugo is not installed (Debian: apt install hugo)", file=sys.stderr)
         return 1

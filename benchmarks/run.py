@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.hugo import HugoRun, run_hugo  # noqa: E402
 from benchmarks.synth import Options, write_corpus  # noqa: E402
+from benchmarks.trash import empty, set_aside, settle  # noqa: E402
 from generator.timing import STAGES  # noqa: E402
 
 BULK = ("data/datapackage.json", "data/gov-disclosure-reports.zip")  # and data/<table>.csv: see is_bulk
@@ -169,9 +170,9 @@ def site_size(site: Path) -> tuple[int, int, int]:
 
 
 def prepare(project: Path, n: int, seed: int, jobs: int) -> None:
-    """A fresh project folder: content/reports from synth.py, content/pages from this repository."""
-    if project.exists():
-        shutil.rmtree(project)
+    """A fresh project folder: content/reports from synth.py, content/pages from this repository.
+    A previous one is set aside, not deleted: see `trash.py`."""
+    set_aside(project, project.parent)
     write_corpus(project / "content", n, Options(seed), jobs=max(1, jobs or os.cpu_count() or 1))
     shutil.copytree(ROOT / "content" / "pages", project / "content" / "pages")
 
@@ -306,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs: list[Run] = []
     hugo: list[tuple[int, HugoRun]] = []
+    settle(args.out)
     for n in args.n:
         runs.extend(run_n(n, args.out, args.seed, args.jobs, args.repeat))
         if not args.no_hugo:
@@ -318,6 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "hugo": [{"n": n, **asdict(result)} for n, result in hugo],
     }
     (args.out / "results.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    empty(args.out)
     print(table(runs))
     if hugo:
         print("\n" + hugo_table(hugo, runs))

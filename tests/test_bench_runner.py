@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks import hugo, run
+from benchmarks import hugo, run, trash
 
 
 def test_runner_builds_once_then_repeats_each_incremental_build(tmp_path: Path) -> None:
@@ -50,3 +50,30 @@ def test_builds_run_with_the_bytecode_cache_on(monkeypatch) -> None:
     env = run.build_environment()
     assert "PYTHONDONTWRITEBYTECODE" not in env
     assert env["SITE_REPO_URL"].startswith("https://")
+
+
+def test_folders_are_set_aside_while_measuring_and_deleted_at_the_end(tmp_path: Path) -> None:
+    for name in ("n12", "hugo-n12"):
+        (tmp_path / name / "site").mkdir(parents=True)
+        (tmp_path / name / "site" / "page.html").write_text("old", encoding="utf-8")
+    trash.set_aside(tmp_path / "n12", tmp_path)
+    trash.set_aside(tmp_path / "hugo-n12", tmp_path)
+    trash.set_aside(tmp_path / "missing", tmp_path)
+    assert not (tmp_path / "n12").exists()
+    kept = sorted(p.name for p in (tmp_path / trash.FOLDER).iterdir())
+    assert kept == ["0-n12", "1-hugo-n12"]
+    assert (tmp_path / trash.FOLDER / "0-n12" / "site" / "page.html").read_text(encoding="utf-8") == "old"
+    trash.empty(tmp_path)
+    assert not (tmp_path / trash.FOLDER).exists() and (tmp_path / trash.EMPTIED).is_file()
+
+
+def test_a_run_waits_out_a_deletion_made_less_than_six_minutes_ago(tmp_path: Path, monkeypatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(trash.time, "sleep", waits.append)
+    monkeypatch.setattr(trash.time, "time", lambda: 10_000.0)
+    trash.settle(tmp_path)  # nothing deleted before: no wait
+    (tmp_path / trash.EMPTIED).write_text("9900\n", encoding="utf-8")
+    trash.settle(tmp_path)
+    (tmp_path / trash.EMPTIED).write_text("9000\n", encoding="utf-8")
+    trash.settle(tmp_path)
+    assert waits == [trash.SETTLE_SECONDS - 100]
