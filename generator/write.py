@@ -70,12 +70,23 @@ def _write_atomic(target: Path, data: bytes) -> None:
 
 
 def _write_if_changed(target: str, data: bytes) -> bool:
-    """Plain os calls, no Path objects: this runs once per file of the site (100,000s of them)."""
+    """Plain os calls, no Path objects: this runs once per file of the site (100,000s of them).
+
+    A new file is written in place (a rename per file is a tenth of a full build's writing; a file
+    cut short by a crash differs in size, so the next build writes it again). A file that exists
+    is replaced by a rename, so a reader of the site never sees half of it."""
     try:
         if os.stat(target).st_size == len(data):
             with open(target, "rb") as handle:
                 if handle.read() == data:
                     return False
+    except FileNotFoundError:
+        try:
+            with open(target, "xb") as handle:
+                handle.write(data)
+            return True
+        except FileExistsError:
+            pass  # created meanwhile: replace it
     except OSError:
         pass
     temporary = f"{os.path.dirname(target)}/.{os.path.basename(target)}.tmp"

@@ -240,6 +240,17 @@ def test_second_write_writes_nothing(tmp_path: Path):
     assert (tmp_path / "index.html").read_bytes() == b"<p>new"
 
 
+def test_a_file_cut_short_is_written_again_and_no_temporary_file_is_left(tmp_path: Path):
+    files = {"index.html": b"<p>whole page</p>", "data/a.csv": b"1,2"}
+    write_outputs(tmp_path, files)
+    (tmp_path / "index.html").write_bytes(b"<p>who")  # what a crash in the middle of a write leaves
+    (tmp_path / "data/a.csv").write_bytes(b"9,9")  # the same size, other bytes
+    again = write_outputs(tmp_path, files)
+    assert again.written_paths == ("data/a.csv", "index.html")
+    assert all((tmp_path / path).read_bytes() == data for path, data in files.items())
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.csv", "data", "index.html"]
+
+
 def test_prune_removes_only_stale_outputs(tmp_path: Path):
     (tmp_path / "kept-by-someone-else.txt").write_bytes(b"x")
     write_outputs(tmp_path, {"a.txt": b"a", "b/c.txt": b"c"}, prune=True)
