@@ -58,3 +58,22 @@ def test_issue_forms(name: str) -> None:
     assert all(item["attributes"]["label"] for item in fields)
     ids = [item["id"] for item in fields]
     assert len(ids) == len(set(ids))
+
+
+def _steps_using(job: dict, action: str) -> list[dict]:
+    return [step for step in job["steps"] if step.get("uses", "").startswith(action + "@")]
+
+
+def test_site_builds_start_from_the_build_cache_and_only_main_saves_it() -> None:
+    build = workflow("pages.yml")["jobs"]["build"]
+    (saved,) = _steps_using(build, "actions/cache")
+    names = [step.get("run") or step.get("uses", "") for step in build["steps"]]
+    assert names.index(saved["uses"]) < names.index("make site")
+    assert saved["with"]["path"] == ".cache" and saved["with"]["restore-keys"] == "build-cache-"
+    assert saved["with"]["key"].startswith("build-cache-")
+    preview = workflow("ci.yml")["jobs"]["reports"]
+    (restored,) = _steps_using(preview, "actions/cache/restore")
+    assert not _steps_using(preview, "actions/cache")  # a pull request never writes a cache
+    assert restored["with"]["path"] == ".cache" and restored["with"]["restore-keys"] == "build-cache-"
+    steps = preview["steps"]
+    assert steps.index(restored) < next(i for i, s in enumerate(steps) if s.get("run") == "make site")
