@@ -299,7 +299,9 @@ def _run_build(
         state.extra, state.agency_keys, state.units, state.problems = extra, agency_keys, records, problems
         state.validation = dict(validation)
         save_state(state_file, state, previous)  # only what changed: nothing for an unchanged corpus
-        if keep and (fresh or len(previous.parsed) != len(state.parsed)):
+        if keep and previous.parsed:  # only the entries the last build used and this one does not
+            report_cache.remove(key for key in previous.parsed if key not in state.parsed)
+        elif keep and fresh:  # no state (first build, new generator): sweep the whole folder
             report_cache.prune(e.key for e in entries.values())
     add(work, take())
     stats = BuildStats(

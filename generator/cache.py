@@ -134,6 +134,12 @@ class ReportCache:
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
+    def remove(self, keys: Iterable[str]) -> None:
+        """Remove these entries (a rebuild knows which ones it stopped using: no folder walk)."""
+        if self.folder is not None:
+            for key in keys:
+                self._path(key).unlink(missing_ok=True)
+
     def prune(self, used: Iterable[str]) -> int:
         """Remove the entries this build did not use; return how many."""
         if self.folder is None or not self.folder.is_dir():

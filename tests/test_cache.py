@@ -63,6 +63,12 @@ def test_entries_not_used_any_more_are_removed(project: Path) -> None:
     (project / "content" / "reports" / "2020-dehui-zhengfu-bangongshi.txt").unlink()
     build(project / "content", project / "site")
     assert len(entries()) == 4
+    changed = project / "content" / "reports" / "2020-dingzhou-zhengfu-bangongshi.txt"
+    before = set(entries())
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    build(project / "content", project / "site")
+    after = set(entries())
+    assert len(after) == 4 and len(before - after) == 1 and len(after - before) == 1
 
 
 def test_key_depends_on_bytes_path_and_generator_version() -> None:
