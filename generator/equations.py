@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from generator.model import Cell, Number, Report
 from generator.parse.text import is_blank
@@ -25,9 +26,9 @@ SHORT_ROW_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Term:
-    """One cell of an equation: its reference, how a message names it, and the cell."""
+class Term(NamedTuple):
+    """One cell of an equation: its reference, how a message names it, and the cell. A named tuple:
+    the checks make some 500 of them per report, twice as fast as a frozen dataclass."""
 
     ref: str
     name: str
