@@ -6,8 +6,8 @@ Each report's text becomes one Markdown page of the same size (its non-blank lin
 title and year in the front matter), under a minimal layout: a base template, a page template and a
 list template. Nothing is themed, nothing is minified, no taxonomies: the least a static site
 generator does with 10,000 pages of that size. `hugo` is run twice from scratch (into a fresh
-folder; the previous one is set aside, not deleted, see `trash.py`); the faster run counts. Skipped, with a note, when `hugo` is not installed (Debian: `apt
-install hugo`).
+folder; the previous one is set aside, not deleted: see `trash.py`); the faster run counts.
+Skipped, with a note, when `hugo` is not installed (Debian: `apt install hugo`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Folders the benchmark no longer needs are set aside while it measures and deleted at the end.
 
-Why not delete them at once: on an ext4 file system without a journal (this project's standard
-benchmark machine has one), the kernel will not reuse an inode freed less than one to six minutes
+Why not delete them at once: on an ext4 file system without a journal (such as the one of this
+project's standard benchmark machine), the kernel will not reuse an inode freed less than one to six minutes
 ago, and every new file scans past those inodes first. Right after a tree of 100,000 files is
 deleted, creating a file costs some 700 µs instead of 50 µs, which added half a minute to a full
 build of 10,000 reports (and less to Hugo's, which writes a tenth of the files). A rename frees
