@@ -118,7 +118,7 @@ def site_pages(
         yield pages_corpus.compare_index_page(pages_corpus.compare_groups(corpus))
     yield from pages_corpus.markdown_pages(corpus)
     yield pages_corpus.not_found_page()
-    # Last: it lists the size of the corpus zip, which a thread is still compressing meanwhile.
+    # Last: it lists the size of the corpus zip, which another process may still be compressing.
     yield pages_corpus.data_page(corpus, files)
 
 

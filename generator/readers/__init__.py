@@ -5,6 +5,7 @@ A new format is a new module plus one line in READERS.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from generator.model import Source
@@ -13,30 +14,22 @@ from generator.read import decode_source
 Reader = Callable[[bytes, str], Source]
 
 
-# The format libraries (python-docx, pdfplumber, lxml) take a tenth of a second to import: a build
-# that reads only text files, such as a one-report rebuild, never imports them.
-def read_html(data: bytes, name: str) -> Source:
-    from generator.readers.html import read_html
+def _imported_when_used(module: str) -> Reader:
+    """The reader `read_<format>` of `generator.readers.<format>`, imported at its first file: the
+    format libraries (python-docx, pdfplumber, lxml) take a tenth of a second to import, and a build
+    that reads only text files, such as a one-report rebuild, never needs them."""
 
-    return read_html(data, name)
+    def read(data: bytes, name: str) -> Source:
+        reader: Reader = getattr(importlib.import_module(f"generator.readers.{module}"), f"read_{module}")
+        return reader(data, name)
 
-
-def read_docx(data: bytes, name: str) -> Source:
-    from generator.readers.docx import read_docx
-
-    return read_docx(data, name)
-
-
-def read_pdf(data: bytes, name: str) -> Source:
-    from generator.readers.pdf import read_pdf
-
-    return read_pdf(data, name)
+    return read
 
 
 READERS: dict[str, Reader] = {
     ".txt": decode_source,
-    ".html": read_html,
-    ".htm": read_html,
-    ".docx": read_docx,
-    ".pdf": read_pdf,
+    ".html": _imported_when_used("html"),
+    ".htm": _imported_when_used("html"),
+    ".docx": _imported_when_used("docx"),
+    ".pdf": _imported_when_used("pdf"),
 }
