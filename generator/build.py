@@ -288,7 +288,8 @@ def _run_build(
         context, previous, version, jobs, wall, validation, helpers.validator
     )
     records.update(corpus_records)
-    written += corpus_written
+    records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
+    written += corpus_written + static_written
     for line in problems:
         print(line)
     with _phase(wall, "write"), stage("write"):
@@ -509,9 +510,9 @@ def build_corpus_unit(
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
-    province quality pages and static/ are units of their own. The rows without a kept result are
-    checked by the `validator` process and the zip compressed in another while this one makes the
-    pages."""
+    province quality pages are units of their own (static/ is made after). The rows without a kept
+    result are checked by the `validator` process and the zip compressed in another while this one
+    makes the pages."""
     from generator.datafiles import CORPUS_ZIP, corpus_descriptor_bytes, corpus_files, corpus_zip
     from generator.package import sort_reports
     from generator.validate import finish_validation, plan_validation
@@ -522,8 +523,7 @@ def build_corpus_unit(
     if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
         records, written = _side_units(context, previous, version, jobs, wall)
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
-        records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
-        return records, previous.problems, written + static_written
+        return records, previous.problems, written
     ordered = sort_reports(corpus.reports)
     bodies = {report_id(r): context.bodies[report_id(r)] for r in ordered}
     with _phase(wall, "package"), stage("package"):
@@ -556,8 +556,7 @@ def build_corpus_unit(
         gone = [p for p in record.outputs if p not in outputs and p not in owned] if record else []
         remove_files(context.out, gone)
     records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
-    records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
-    return records, tuple(str(problem) for problem in found), written + result.written + static_written
+    return records, tuple(str(problem) for problem in found), written + result.written
 
 
 def _check_rows(

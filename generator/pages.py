@@ -28,6 +28,7 @@ from generator.site_figures import (
     add,
     applicant_values,
     change,
+    corpus_total,
     result_group_values,
     review_matrix,
     timeliness,
@@ -148,7 +149,7 @@ def _corpus_counts(corpus: Corpus) -> dict[str, int]:
 def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
     # Column by column over one pass of the reports (the home page sums the whole corpus each build).
     columns = zip(*([h.get(r) for h in HEADLINES] for r in reports), strict=True)
-    totals = [(add(column), sum(v is None for v in column)) for column in columns]
+    totals = [corpus_total(column) for column in columns]
     return {
         "year": year,
         "reports": len(reports),

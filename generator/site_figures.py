@@ -103,9 +103,8 @@ def headline_values(report: Report) -> dict[str, Number | None]:
     return {h.id: h.get(report) for h in HEADLINES}
 
 
-def corpus_total(reports: Sequence[Report], get: Getter) -> tuple[Number | None, int]:
-    """Sum over reports, and how many reports left this figure blank."""
-    values = [get(r) for r in reports]
+def corpus_total(values: Sequence[Number | None]) -> tuple[Number | None, int]:
+    """One figure summed over reports, and how many reports left it blank."""
     return add(values), sum(v is None for v in values)
 
 
