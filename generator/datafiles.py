@@ -137,7 +137,9 @@ def report_bodies(report: Report) -> ReportBodies:
 
 def report_package(report: Report, bodies: ReportBodies) -> dict[str, bytes]:
     """data/reports/<report_id>/: the report's package and its JSON document."""
-    own = package_files(compact_descriptor_bytes(report_descriptor(report)), merge_bodies([bodies]))
+    own = package_files(
+        compact_descriptor_bytes(report_descriptor(report, resources=False)), merge_bodies([bodies])
+    )
     own["report.json"] = json_bytes(report_to_json(report), compact=True)
     return {f"{DATA_DIR}/reports/{report.meta.report_id}/{name}": data for name, data in own.items()}
 
@@ -146,7 +148,9 @@ def agency_package(
     agency_id: str, reports: Sequence[Report], bodies: Sequence[ReportBodies]
 ) -> dict[str, bytes]:
     """data/agencies/<agency_id>/: every year of one agency (`reports` in report_id order)."""
-    own = package_files(compact_descriptor_bytes(agency_descriptor(reports)), merge_bodies(bodies))
+    own = package_files(
+        compact_descriptor_bytes(agency_descriptor(reports, resources=False)), merge_bodies(bodies)
+    )
     return {f"{DATA_DIR}/agencies/{agency_id}/{name}": data for name, data in own.items()}
 
 

@@ -308,7 +308,17 @@ def package_name(text: str) -> str:
     return name.strip("-") or "unknown"
 
 
-def _package(name: str, title: str, description: str, reports: Sequence[Report], sources: list[Any]) -> dict:
+def _package(
+    name: str,
+    title: str,
+    description: str,
+    reports: Sequence[Report],
+    sources: list[Any],
+    resources: bool = True,
+) -> dict:
+    """A package descriptor; without its resources when the caller adds them already serialised
+    (the per-report and per-agency packages: parsing the five schemas for each was a fifth of
+    packaging a report)."""
     descriptor: dict[str, Any] = {
         "name": package_name(name),
         "title": title,
@@ -322,7 +332,8 @@ def _package(name: str, title: str, description: str, reports: Sequence[Report],
     created = _created(reports)
     if created:
         descriptor["created"] = created
-    descriptor["resources"] = [resource_descriptor(n) for n in RESOURCES]
+    if resources:
+        descriptor["resources"] = [resource_descriptor(n) for n in RESOURCES]
     return descriptor
 
 
@@ -343,16 +354,16 @@ def corpus_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
     )
 
 
-def report_descriptor(report: Report) -> dict[str, Any]:
+def report_descriptor(report: Report, *, resources: bool = True) -> dict[str, Any]:
     """One report's package: the same five tables holding only its rows."""
     meta = report.meta
     agency, year = meta.agency or meta.agency_id or "", meta.year or "?"
     title = f"{agency}{year}年政府信息公开工作年度报告数据 / {year} annual report of {meta.agency_id}"
     description = f"{agency}{year}年政府信息公开工作年度报告的表格数据。{ZH_ABOUT}\n\n{EN_ABOUT}"
-    return _package(meta.report_id or "unknown", title, description, [report], [_source(report)])
+    return _package(meta.report_id or "unknown", title, description, [report], [_source(report)], resources)
 
 
-def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
+def agency_descriptor(reports: Sequence[Report], *, resources: bool = True) -> dict[str, Any]:
     """One agency's package: every year of it."""
     ordered = sort_reports(reports)
     latest = max(ordered, key=lambda r: r.meta.year or 0)
@@ -360,7 +371,7 @@ def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
     years = _years(ordered)
     title = f"{agency}政府信息公开工作年度报告数据（{years}）/ Annual reports of {agency_id} ({years})"
     description = f"{agency}历年政府信息公开工作年度报告的表格数据。{ZH_ABOUT}\n\n{EN_ABOUT}"
-    return _package(agency_id, title, description, ordered, [_source(r) for r in ordered])
+    return _package(agency_id, title, description, ordered, [_source(r) for r in ordered], resources)
 
 
 def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:

@@ -2,11 +2,11 @@
 
 The corpus tables are the per-report tables one after another, under one header. So the rows are
 validated in buckets of reports (a stable hash of `report_id` picks the bucket): each bucket is a
-package of the five tables with the corpus schemas, validated on its own, in parallel, and its result
-is cached by its bytes. Primary keys start with `report_id` and foreign keys point into the same
-report, so a bucket holds every row a key can involve: validating the buckets validates the corpus
-tables, and also every per-report and per-agency package (the same schemas over subsets of the rows).
-After a one-report change only that report's bucket is validated again.
+package of the five tables with the corpus schemas, validated on its own, in parallel. Primary keys
+start with `report_id` and foreign keys point into the same report, so a bucket holds every row a key
+can involve: validating the buckets validates the corpus tables, and also every per-report and
+per-agency package (the same schemas over subsets of the rows). Results are kept per report, so after
+a one-report change only that report is validated again.
 
 A frictionless error becomes a `ValidationProblem` naming the report, the table, the row in that
 report's own CSV and the line of the cell in the report text; `to_finding()` makes it an
@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -35,10 +36,12 @@ if TYPE_CHECKING:
     from frictionless import Package
 
 MAX_ERRORS = 1000  # per table; a systematic bug would otherwise list every row
-# Each validation costs about 0.2 s of frictionless set-up, so buckets hold a few hundred reports.
-# The count is a power of two that changes only when the corpus doubles: a report stays in its
-# bucket from build to build (and the other buckets stay cached).
-REPORTS_PER_BUCKET = 300
+# Each package validated costs about 0.1 s of frictionless set-up (copying and checking the
+# descriptors) besides about 1.1 ms per report: buckets of up to a thousand reports spend a tenth of
+# their time on it, and hold about 80 MB. At least one bucket per worker, unless that would make
+# buckets of fewer than a hundred reports.
+REPORTS_PER_BUCKET = 1000
+MIN_REPORTS_PER_BUCKET = 100
 MAX_BUCKETS = 64
 BOM = "\ufeff".encode()
 
@@ -234,7 +237,7 @@ def check_rows(descriptor_bytes: bytes, todo: Bodies, *, jobs: int = 1, metadata
     if problems:
         return problems, {}
     resources = descriptor["resources"]
-    buckets = make_buckets(todo, [spec["name"] for spec in resources])
+    buckets = make_buckets(todo, [spec["name"] for spec in resources], _workers(jobs))
     errors: dict[str, list[RawError]] = {}
     for bucket, found in zip(buckets, _run(resources, buckets, jobs), strict=True):
         errors.update(_per_report(bucket, todo, found))
@@ -308,23 +311,26 @@ def _bucket_errors(
     return errors, take()
 
 
-def bucket_count(reports: int) -> int:
-    count = 1
-    while count < MAX_BUCKETS and count * 2 * REPORTS_PER_BUCKET <= reports:
-        count *= 2
-    return count
+def bucket_count(reports: int, workers: int = 1) -> int:
+    needed = -(-reports // REPORTS_PER_BUCKET)  # ceiling
+    shared = min(workers, reports // MIN_REPORTS_PER_BUCKET)
+    return max(1, min(MAX_BUCKETS, max(needed, shared)))
 
 
 def bucket_of(report_id: str, count: int) -> int:
     return zlib.crc32(report_id.encode("utf-8")) % count
 
 
-def make_buckets(bodies: Bodies, names: Sequence[str]) -> list[Bucket]:
+def _workers(jobs: int) -> int:
+    return jobs or os.cpu_count() or 1
+
+
+def make_buckets(bodies: Bodies, names: Sequence[str], workers: int = 1) -> list[Bucket]:
     """The non-empty buckets, each one package of its reports' rows under the corpus headers."""
     from generator.datafiles import csv_header
 
     ids = sorted(bodies)
-    count = bucket_count(len(ids))
+    count = bucket_count(len(ids), workers)
     members: dict[int, list[str]] = {}
     for rid in ids:
         members.setdefault(bucket_of(rid, count), []).append(rid)

@@ -245,9 +245,9 @@ def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
     validated: list[tuple[str, ...]] = []
     real = validate.make_buckets
 
-    def spy(todo, names):
+    def spy(todo, names, workers=1):
         validated.append(tuple(sorted(todo)))
-        return real(todo, names)
+        return real(todo, names, workers)
 
     monkeypatch.setattr(validate, "make_buckets", spy)
     again = validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=digests)
@@ -259,7 +259,9 @@ def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
     assert validated[-1] == (bad.meta.report_id,)
 
 
-def test_bucket_count_doubles_with_the_corpus():
+def test_buckets_hold_up_to_a_thousand_reports_and_share_the_workers():
     from generator.validate import bucket_count
 
-    assert [bucket_count(n) for n in (1, 599, 600, 1200, 10_000, 1_000_000)] == [1, 1, 2, 4, 32, 64]
+    assert [bucket_count(n) for n in (0, 1, 1000, 1001, 10_000, 1_000_000)] == [1, 1, 1, 2, 10, 64]
+    # With two workers, two buckets as soon as each holds a hundred reports.
+    assert [bucket_count(n, 2) for n in (1, 199, 200, 1000, 10_000)] == [1, 1, 2, 2, 10]
