@@ -7,7 +7,7 @@ of the source file it came from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -80,6 +80,12 @@ class Source:
         if self.line_map is not None and 0 <= index < len(self.line_map):
             return self.line_map[index]
         return self.first_line + index
+
+    def line_numbers(self) -> Sequence[int]:
+        """`line_no` of every line, in order."""
+        if self.line_map is not None and len(self.line_map) >= len(self.lines):
+            return self.line_map[: len(self.lines)]
+        return [self.line_no(index) for index in range(len(self.lines))]
 
 
 @dataclass(frozen=True)
