@@ -29,7 +29,7 @@ from generator.equations import (
     row_name,
     template_of,
 )
-from generator.model import Finding, Report
+from generator.model import Cell, Finding, Report
 from generator.rules import finding
 from generator.spec import (
     APPLICANT_IDS,
@@ -123,6 +123,10 @@ def check_review_totals(report: Report) -> list[Finding]:
 # --- non-negative counts (V6) ------------------------------------------------------------------------
 
 
+def _any_negative(cells: Iterable[Cell]) -> bool:
+    return any(c.value is not None and c.value < 0 for c in cells)
+
+
 def _negatives(terms: Iterable[Term]) -> list[Term]:
     return [t for t in terms if t.cell.value is not None and t.cell.value < 0]
 
@@ -137,6 +141,8 @@ def check_negative_counts(report: Report) -> list[Finding]:
     """V6: every count and amount is ≥ 0, except the signed 本年增/减 of the 2019 template."""
     found = []
     for row in application_rows(template_of(report)):
+        if not _any_negative(report.applications.rows.get(row.id, ())):
+            continue  # the usual case, without making a term per cell
         negatives = _negatives(app_term(report, row.id, c) for c in APPLICANT_IDS)
         if negatives:
             found.append(_negative_finding(f"“{row_name(row.id)}”", negatives, row_line(report, row.id)))
@@ -152,6 +158,8 @@ def _proactive_negatives(report: Report) -> list[Finding]:
     signed = {m.id for b in proactive_blocks(template_of(report)) for m in b.measures if m.kind == "signed"}
     found = []
     for row in report.proactive:
+        if not _any_negative(cell for measure, cell in row.cells.items() if measure not in signed):
+            continue
         terms = [
             Term(f"proactive.{row.item}.{measure}", f"{row.label} · {_measure_label(report, measure)}", cell)
             for measure, cell in row.cells.items()

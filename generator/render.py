@@ -59,6 +59,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,
+        auto_reload=False,  # a build never sees a template change: no stat of it for every page
     )
     env.filters.update(
         num=format_number,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from generator.model import Number
 
 
+@lru_cache(maxsize=4096, typed=True)  # every cell of every table: mostly the same few hundred values
 def format_number(value: Number | None) -> str:
     """ "" for a blank cell; integers with thousands separators; decimals as published."""
     if value is None:

@@ -167,7 +167,8 @@ def _blank_rows(template: str) -> tuple[ProactiveRow, ...]:
 def parse_total_line(source: Source) -> Cell | None:
     """The provincial line `20XX年本行政区域（或本部门）政府信息公开发布总数量（…）：N` (blank N allowed)."""
     for index, line in enumerate(source.lines):
-        match = _TOTAL_LINE.search(line.replace("\t", ""))
+        text = line.replace("\t", "") if "\t" in line else line
+        match = _TOTAL_LINE.search(text) if "发布总数量" in text else None  # the words first: far faster
         if match:
             raw = clean(match["value"])
             number = read_number(raw)
