@@ -46,6 +46,26 @@ def test_2021_rows_keep_their_source_lines() -> None:
         assert lines[row_lines[0] - 1].split("\t")[1:] == [str(v) for v in doc["applications"][row]]
 
 
+@pytest.mark.parametrize(
+    ("review_row", "first_five"),
+    [
+        ("\t\t\t1\t1", [None, None, None, 1, 1]),  # the first three outcomes published blank
+        ("\t0\t0\t1\t1", [None, 0, 0, 1, 1]),
+    ],
+)
+def test_tab_rows_keep_their_leading_blank_cells(tmp_path, review_row: str, first_five: list) -> None:
+    """A line of several tabs is one table row: a tab at its start is an empty first cell, not a
+    Word export's indent (which stands before a single cell)."""
+    lines = (PARSE / "2021-tabs.txt").read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("1\t0\t0\t1\t2"))
+    lines[index] = review_row + "\t0\t0\t0\t1\t1\t0\t0\t0\t0\t0"
+    path = tmp_path / "2021-tabs.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = parse_json(path)
+    assert [doc["review_litigation"][c] for c in REVIEW_CELLS[:5]] == first_five
+    assert doc["findings"] == []
+
+
 def test_seed_word_export_and_padding() -> None:
     doc = parse_json(SEEDS / "2020-dingzhou-zhengfu-bangongshi.txt")
     assert doc["applications"]["new_received"] == [19, 0, 0, 0, 0, 0, 19]

@@ -47,6 +47,10 @@ class Token(NamedTuple):
 def split_cells(line: str) -> list[str] | None:
     """The cells of a line that carries several (tab or pipe separated), else None."""
     body = line[1:] if line.startswith("\t") else line
+    if "\t" in body and "|" not in body:
+        # Several tabs: one table row per line, and a leading tab is an empty first cell (a Word
+        # export's indenting tab comes before a single cell).
+        return line.split("\t")
     if "|" in body and body.count("|") >= 2:
         parts = body.split("|")
         if parts and clean(parts[0]) == "":
