@@ -54,8 +54,8 @@ def test_2021_rows_keep_their_source_lines() -> None:
     ],
 )
 def test_tab_rows_keep_their_leading_blank_cells(tmp_path, review_row: str, first_five: list) -> None:
-    """A line of several tabs is one table row: a tab at its start is an empty first cell, not a
-    Word export's indent (which stands before a single cell)."""
+    """In a file whose rows of tab-separated cells do not all start with a tab, a tab at the start
+    of one is an empty first cell, not an indent."""
     lines = (PARSE / "2021-tabs.txt").read_text(encoding="utf-8").split("\n")
     index = next(i for i, line in enumerate(lines) if line.startswith("1\t0\t0\t1\t2"))
     lines[index] = review_row + "\t0\t0\t0\t1\t1\t0\t0\t0\t0\t0"
@@ -64,6 +64,16 @@ def test_tab_rows_keep_their_leading_blank_cells(tmp_path, review_row: str, firs
     doc = parse_json(path)
     assert [doc["review_litigation"][c] for c in REVIEW_CELLS[:5]] == first_five
     assert doc["findings"] == []
+
+
+def test_a_tab_before_every_row_is_an_indent(tmp_path) -> None:
+    """Some files start every row of tab-separated cells with a tab: there it is not a cell."""
+    lines = (PARSE / "2021-tabs.txt").read_text(encoding="utf-8").split("\n")
+    indented = [f"\t{line}" if "\t" in line else line for line in lines]
+    path = tmp_path / "2021-tabs.txt"
+    path.write_text("\n".join(indented), encoding="utf-8")
+    assert parse_json(path)["review_litigation"] == parse_json(PARSE / "2021-tabs.txt")["review_litigation"]
+    assert parse_json(path)["applications"] == _expected_2021_applications()
 
 
 def test_seed_word_export_and_padding() -> None:

@@ -13,6 +13,7 @@ before a row label (rowspan leftovers) are not mistaken for values of the row ab
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from generator.model import Source
@@ -44,12 +45,11 @@ class Token(NamedTuple):
         return is_blank(self.text)
 
 
-def split_cells(line: str) -> list[str] | None:
-    """The cells of a line that carries several (tab or pipe separated), else None."""
+def split_cells(line: str, tabs_indent: bool = True) -> list[str] | None:
+    """The cells of a line that carries several (tab or pipe separated), else None. With
+    `tabs_indent` False, a tab that starts a row of tab-separated cells is an empty first cell."""
     body = line[1:] if line.startswith("\t") else line
-    if "\t" in body and "|" not in body:
-        # Several tabs: one table row per line, and a leading tab is an empty first cell (a Word
-        # export's indenting tab comes before a single cell).
+    if not tabs_indent and "\t" in body and "|" not in body:
         return line.split("\t")
     if "|" in body and body.count("|") >= 2:
         parts = body.split("|")
@@ -61,6 +61,14 @@ def split_cells(line: str) -> list[str] | None:
     if "\t" in body:
         return body.split("\t")
     return [body] if line.startswith("\t") else None
+
+
+def tabs_indent_rows(lines: Sequence[str]) -> bool:
+    """Whether the file starts every row of tab-separated cells with a tab (an indent, as Word does
+    before each cell of its export). Otherwise a row that starts with a tab starts with an empty
+    cell (e.g. 行政复议 outcomes published blank), and dropping it would shift the row."""
+    rows = [line for line in lines if "\t" in line[1:] and "|" not in line]
+    return all(line.startswith("\t") for line in rows)
 
 
 def _continues(previous: Token | None, text: str, previous_line_blank: bool) -> bool:
@@ -77,6 +85,7 @@ def tokenize(source: Source) -> list[Token]:
     row = 0
     previous_blank = True
     line_numbers = source.line_numbers()
+    tabs_indent = tabs_indent_rows(source.lines)
     for raw_line, line_no in zip(source.lines, line_numbers, strict=True):
         line = BOOKMARK.sub("", raw_line) if "[bookmark:" in raw_line else raw_line
         in_cell = line.startswith("\t")
@@ -85,7 +94,7 @@ def tokenize(source: Source) -> list[Token]:
                 row += 1
             previous_blank = True
             continue
-        cells = split_cells(line)
+        cells = split_cells(line, tabs_indent)
         if cells is not None and (in_cell or len(cells) > 1):
             if len(cells) > 1:
                 row += 1  # a row per line: the line is the row
