@@ -369,7 +369,7 @@ def scan_and_parse(
             key = entry_key(shown, data if data is not None else repr(signature).encode(), version)
             entries[shown] = FileEntry(signature, key)
             if key not in previous.parsed:
-                tasks.append(ParseTask(path, str(root), key, data))
+                tasks.append(ParseTask(path, str(root), key, data, shown))
     parsed.update({e.key: previous.parsed[e.key] for e in entries.values() if e.key in previous.parsed})
     if tasks and parser is not None and not pooled(len(tasks), jobs):
         results = parser(partial(parse_files, report_cache, tasks))()

@@ -72,12 +72,12 @@ def compare(label: str, left: Sequence[Term], right: Sequence[Term]) -> Mismatch
     terms = (*left, *right)
     if not all(readable(t.cell) for t in terms) or all(t.is_blank for t in terms):
         return None
-    if _same(sum(t.value for t in left), sum(t.value for t in right)):
+    if same_number(sum(t.value for t in left), sum(t.value for t in right)):
         return None  # most equations hold: no Mismatch made for them
     return Mismatch(label, tuple(left), tuple(right))
 
 
-def _same(a: Number, b: Number) -> bool:
+def same_number(a: Number, b: Number) -> bool:
     return abs(a - b) < 1e-9  # money cells are decimals
 
 
@@ -144,6 +144,10 @@ def row_line(report: Report, row_id: str) -> int | None:
     return next((c.line for c in table.rows.get(row_id, ()) if c.line is not None), None)
 
 
+def _column_sum(report: Report, rows: Sequence[str], column: str) -> Number:
+    return sum(report.applications.cell(r, column).value or 0 for r in rows)
+
+
 def column_label(column: str) -> str:
     return f"{APPLICANT_LABELS[column]}列"
 
@@ -152,6 +156,8 @@ def column_mismatches(report: Report, left_rows: Sequence[str], right_rows: Sequ
     """Per applicant column, the failed equations `sum(left rows) = sum(right rows)`."""
     found = []
     for column in APPLICANT_IDS:
+        if same_number(_column_sum(report, left_rows, column), _column_sum(report, right_rows, column)):
+            continue  # holds (what `compare` would find): no terms made
         left = [app_term(report, r, column) for r in left_rows]
         right = [app_term(report, r, column) for r in right_rows]
         mismatch = compare(column_label(column), left, right)

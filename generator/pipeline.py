@@ -22,10 +22,11 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_report(path: Path, root: Path, data: bytes | None = None) -> Report:
-    """Read (unless its bytes are given), parse and cross-check one file. Raises NotAReport."""
+def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | None = None) -> Report:
+    """Read (unless its bytes are given), parse and cross-check one file. Raises NotAReport.
+    `shown`: the path as messages name it, when the caller knows it (resolving costs system calls)."""
     with stage("read"):
-        source = read_source(path, display_path(path, root), data)
+        source = read_source(path, shown if shown is not None else display_path(path, root), data)
     with stage("parse"):
         report = parse_report(source)
     with stage("check"):

@@ -91,6 +91,7 @@ class ParseTask:
     root: str
     key: str
     data: bytes | None  # None when the file is too large to read
+    shown: str  # the path relative to root, as messages name it
 
 
 _interner = Interner()
@@ -100,7 +101,7 @@ def parse_one(cache: ReportCache, task: ParseTask) -> tuple[Parsed, dict[str, fl
     """Parse one file; keep the whole report in the cache (report units read it back) and return
     its brief."""
     try:
-        report = load_report(Path(task.path), Path(task.root), task.data)
+        report = load_report(Path(task.path), Path(task.root), task.data, task.shown)
     except NotAReport as exc:
         return Parsed(None, exc.problem), take()
     except OSError as exc:

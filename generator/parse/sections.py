@@ -20,6 +20,11 @@ _KEYWORDS: dict[int, tuple[str, ...]] = {
     6: ("其他需要报告", "其他事项"),
 }
 _HEADING_MAX = 48
+# What a heading line starts with once bookmarks and `clean`'s whitespace are gone: a cheap test run
+# on every line before `_heading_number` (most lines are not headings).
+_MAY_BE_HEADING = re.compile(
+    r"(?:[ \t\n\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]|\[bookmark:[^\]]*\])*[一二三四五六1-6]"
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,11 @@ def find_headings(source: Source) -> list[Heading]:
 
     A heading numbered 一、 wins over one numbered 1、 (which may be a sub-item such as “2.主动公开”).
     """
-    candidates = [(i, found) for i, line in enumerate(source.lines) if (found := _heading_number(line))]
+    candidates = [
+        (i, found)
+        for i, line in enumerate(source.lines)
+        if _MAY_BE_HEADING.match(line) and (found := _heading_number(line))
+    ]
     headings: list[Heading] = []
     last_index = -1
     for number in range(1, 7):
