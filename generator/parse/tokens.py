@@ -4,7 +4,9 @@ Layouts read:
 - Word export: one cell per line, indented with a tab; a blank line ends a table row; a lone tab is an
   empty cell; a following line without a tab continues the cell (header words broken across lines).
 - Web copy: one cell per line, cells separated by blank lines; consecutive lines form one cell.
-- One table row per line, cells separated by tabs or by `|` (pipe-flattened CMS tables).
+- One table row per line, cells separated by tabs or by `|` (pipe-flattened CMS tables). A tab at
+  the start of such a row is an empty first cell, unless every row of the file starts with one (an
+  indent).
 
 Each token remembers its source line and its physical row, so that empty spacer cells that stand
 before a row label (rowspan leftovers) are not mistaken for values of the row above.
