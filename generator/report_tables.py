@@ -24,7 +24,7 @@ from generator.spec import (
     proactive_blocks,
     result_rows,
 )
-from generator.textfmt import format_number
+from generator.textfmt import format_change, format_number
 
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
@@ -88,8 +88,11 @@ class _Marks:
         numbers = self._marks.get(ref)
         return tuple(sorted(set(numbers))) if numbers else ()
 
-    def cell(self, ref: str, cell: Cell, colspan: int = 1, unit: bool = False) -> ValueCell:
-        text = format_number(cell.value)
+    def cell(
+        self, ref: str, cell: Cell, colspan: int = 1, unit: bool = False, signed: bool = False
+    ) -> ValueCell:
+        # A change (本年增/减) keeps its sign, as printed: +170, −5 (a blank stays blank).
+        text = format_change(cell.value) if signed and cell.value is not None else format_number(cell.value)
         if unit and text and cell.unit:
             text = f"{text} {cell.unit}"
         return ValueCell(ref, text, self.of(ref), colspan, ref in self._linked)
@@ -129,7 +132,11 @@ def _proactive(
         for item in block.items:
             cells = tuple(
                 marks.cell(
-                    f"proactive.{item.id}.{m.id}", report.proactive_cell(item.id, m.id), s, m.kind == "money"
+                    f"proactive.{item.id}.{m.id}",
+                    report.proactive_cell(item.id, m.id),
+                    s,
+                    unit=m.kind == "money",
+                    signed=m.kind == "signed",
                 )
                 for m, s in zip(block.measures, spans, strict=True)
             )

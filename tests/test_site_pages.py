@@ -10,7 +10,7 @@ import pytest
 from generator.render import render_site
 from generator.site_model import report_id, report_title
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows, proactive_blocks
-from generator.textfmt import format_number
+from generator.textfmt import format_change, format_number
 from tests.site_factories import make_corpus, seed_reports
 from tests.site_html import built_site, cell_value, text
 
@@ -88,8 +88,12 @@ def test_review_and_proactive_cells_equal_the_model(report) -> None:
     for block in proactive_blocks(report.meta.template):
         for item in block.items:
             tds = page.xpath(f"//tr[@id='proactive.{item.id}']/td")
-            expected = [format_number(report.proactive_cell(item.id, m.id).value) for m in block.measures]
+            expected = [_shown(report.proactive_cell(item.id, m.id).value, m.kind) for m in block.measures]
             assert [cell_value(td).split(" ")[0] for td in tds] == expected, item.id
+
+
+def _shown(value, kind: str) -> str:
+    return format_change(value) if kind == "signed" and value is not None else format_number(value)
 
 
 def test_money_cells_show_their_unit() -> None:

@@ -58,3 +58,12 @@ def test_seed_with_inconsistent_totals_shows_its_findings_beside_the_cells() -> 
 def test_seed_report_pages_stay_small(path: str) -> None:
     # 30,000 reports in GitHub Pages' 1 GB, beside the data; the seed with 21 findings is the largest.
     assert len(seed_site().pages[path]) < 40_000
+
+
+def test_a_change_keeps_its_sign() -> None:
+    """本年增/减 as seed 东昌区 prints it: +170 and −5, not 170 and -5."""
+    page = seed_site().html("reports/tong-hua-shi-dong-chang-qu-ren-min-zheng-fu-2020/index.html")
+    licensing = page.xpath("//tr[@id='proactive.administrative_licensing']/td")
+    fees = page.xpath("//tr[@id='proactive.administrative_fees']/td")
+    assert cell_value(licensing[1]) == "+170"
+    assert cell_value(fees[1]) == "−5"
