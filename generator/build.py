@@ -14,8 +14,8 @@ import resource
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
@@ -117,7 +117,7 @@ def first_of_each_id(reports: Sequence[Report]) -> tuple[list[Report], list[Repo
     return list(kept.values()), dropped
 
 
-def print_findings(unreadable: Iterable[tuple[str, str]], reports: Sequence[Report]) -> None:
+def print_findings(unreadable: Iterable[tuple[str, str | None]], reports: Sequence[Report]) -> None:
     """Files that are not reports (path, why), then every finding of every report."""
     for path, problem in unreadable:
         print(f"{path}:1: error[not-a-report] {problem}")
@@ -247,7 +247,7 @@ def _run_build(
     started = time.perf_counter()
     _listings.clear()
     wall: dict[str, float] = {}
-    work: Counter[str] = Counter()
+    work: defaultdict[str, float] = defaultdict(float)
     root = content.resolve().parent
     version = site_version()
     state_file = state_path(cache_root, out) if keep else None
@@ -355,7 +355,7 @@ def scan_and_parse(
     previous: BuildState,
     report_cache: ReportCache,
     jobs: int,
-    work: Counter[str],
+    work: MutableMapping[str, float],
     parser: Parser | None = None,
 ) -> tuple[dict[str, FileEntry], dict[str, Parsed], int]:
     """Every report file's cache key (re-read only when its size, time or inode changed since the
@@ -554,15 +554,15 @@ def build_corpus_unit(
     # the group pages can still be made in forked workers when many. At the build's priority, not
     # the validation's: the data page, which gives the zip's size, waits for it.
     with in_background(partial(corpus_zip, files), jobs, nice=False) as zipped:
-        files = _Pending(files, {CORPUS_ZIP: zipped})
+        pending = _Pending(files, {CORPUS_ZIP: zipped})
         records, written = _side_units(context, previous, version, jobs, wall)
-        pages = _corpus_pages(context, files, wall)
+        pages = _corpus_pages(context, pending, wall)
         with _phase(wall, "validate"), stage("validate"):
             found = finish_validation(
                 plan, checked(), validation, ordered, lambda summary: full_report(context, summary)
             )
         with _phase(wall, "package"), stage("package"):
-            outputs = {**files, **pages}
+            outputs = {**pending, **pages}
     with _phase(wall, "write"), stage("write"):
         result = write_outputs(context.out, outputs)
         record = previous.units.get(CORPUS_UNIT)

@@ -75,8 +75,8 @@ def run_check(paths: list[Path], fmt: str = "text") -> int:
     reports = _with_schema_findings(reports)
     for report in reports:
         for item in report.findings:
-            path = report.meta.source_file
-            print(github_annotation(path, item) if fmt == "github" else text_line(path, item))
+            source = report.meta.source_file
+            print(github_annotation(source, item) if fmt == "github" else text_line(source, item))
     errors = sum(len(r.errors) for r in reports) + unreadable
     warnings = sum(len(r.warnings) for r in reports)
     print(

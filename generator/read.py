@@ -43,7 +43,7 @@ def discover_names(content_dir: Path) -> list[str]:
     reports = content_dir / "reports"
     if not reports.is_dir():
         return []
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(reports):  # one directory listing per folder, no stat per file
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(f"{folder}/{f}" for f in files if not f.startswith(".") and f != "README.md")
@@ -208,11 +208,11 @@ def _clean_field(key: str, value: Any) -> tuple[str | None, Any]:
 
 def _clean_acknowledge(value: Any) -> tuple[str | None, Any]:
     items = value if isinstance(value, list) else [value]
-    clean = []
+    clean: list[dict[str, Any]] = []
     for item in items:
         if not isinstance(item, dict) or not item.get("rule") or not item.get("reason"):
             return "should be a list of {rule: …, reason: …}", None
-        entry = {"rule": str(item["rule"]), "reason": str(item["reason"])}
+        entry: dict[str, Any] = {"rule": str(item["rule"]), "reason": str(item["reason"])}
         if "line" in item:
             if not isinstance(item["line"], int):
                 return f"line should be a line number, got {item['line']!r}", None

@@ -16,6 +16,7 @@ def make_server(site: Path, port: int) -> http.server.ThreadingHTTPServer:
 def serve(site: Path, port: int) -> int:
     server = make_server(site, port)
     host, bound = server.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else host  # typed str | bytes; a str for IPv4
     print(f"serving {site} at http://{host}:{bound}/ (Ctrl+C to stop)", file=sys.stderr)
     try:
         server.serve_forever()

@@ -8,8 +8,8 @@ shows the work done (seconds summed over processes), and `wall` shows how long t
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
@@ -19,7 +19,9 @@ STAGES = ("read", "parse", "check", "package", "validate", "charts", "render", "
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_spent: Counter[str] = Counter()  # this process's seconds per stage since the last `take()`
+_spent: defaultdict[str, float] = defaultdict(
+    float
+)  # this process's seconds per stage since the last `take()`
 _active: list[str] = []  # stages being timed, innermost last: a nested stage is not counted twice
 
 
@@ -58,7 +60,7 @@ def take() -> dict[str, float]:
     return out
 
 
-def add(total: Counter[str], part: Mapping[str, float]) -> None:
+def add(total: MutableMapping[str, float], part: Mapping[str, float]) -> None:
     for name, seconds in part.items():
         total[name] += seconds
 

@@ -203,7 +203,7 @@ def build_group_unit(context: Context, group: GroupPage) -> UnitResult:
 
 
 def _finish(
-    context: Context, unit: str, files: dict[str, bytes], bodies: dict[str, str] | None
+    context: Context, unit: str, files: dict[str, bytes], bodies: dict[str, bytes] | None
 ) -> UnitResult:
     with stage("write"):
         written = write_files(context.out, files)

@@ -121,7 +121,7 @@ def metadata_problems(descriptor: Mapping[str, Any]) -> list[ValidationProblem]:
 
     return [
         ValidationProblem("datapackage", f"datapackage.json: {error.message}")
-        for error in Package.metadata_validate(descriptor)
+        for error in Package.metadata_validate(dict(descriptor))
     ]
 
 

@@ -180,6 +180,12 @@ def slug(text: str) -> str:
     return known
 
 
+def _one_part_per_char(chars: str) -> list[str]:
+    """Characters pypinyin cannot spell (digits, Latin letters…) each become a part of their own.
+    pypinyin accepts a list from its `errors` callback, though its type hints say a string."""
+    return list(chars)
+
+
 def _spell(text: str) -> str:
     from pypinyin import lazy_pinyin  # 0.2 s of dictionaries: loaded only when a name is new
 
@@ -188,6 +194,6 @@ def _spell(text: str) -> str:
     for index, piece in enumerate(_SPELLED.split(text)):
         if index:
             parts.extend(_SPELLINGS[names[index - 1]])
-        parts.extend(lazy_pinyin(piece, errors=lambda chars: list(chars)))
+        parts.extend(lazy_pinyin(piece, errors=_one_part_per_char))  # type: ignore[arg-type]
     words = [re.sub(r"[^a-z0-9]", "", p.lower()) for p in parts]
     return "-".join(w for w in words if w) or "unknown"
