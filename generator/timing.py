@@ -19,9 +19,8 @@ STAGES = ("read", "parse", "check", "package", "validate", "charts", "render", "
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_spent: defaultdict[str, float] = defaultdict(
-    float
-)  # this process's seconds per stage since the last `take()`
+# This process's seconds per stage since the last `take()`.
+_spent: defaultdict[str, float] = defaultdict(float)
 _active: list[str] = []  # stages being timed, innermost last: a nested stage is not counted twice
 
 
