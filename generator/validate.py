@@ -116,12 +116,12 @@ def _raw(table: str, error: Any) -> RawError:
     }
 
 
-def metadata_problems(descriptor: Mapping[str, Any]) -> list[ValidationProblem]:
+def metadata_problems(descriptor: dict[str, Any]) -> list[ValidationProblem]:
     from frictionless import Package
 
     return [
         ValidationProblem("datapackage", f"datapackage.json: {error.message}")
-        for error in Package.metadata_validate(dict(descriptor))
+        for error in Package.metadata_validate(descriptor)
     ]
 
 
