@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from generator.cache import ReportCache, entry_key, gc_paused, generator_version, site_version
 from generator.check import text_line
@@ -55,7 +55,6 @@ from generator.units import (
     build_report_unit,
     digest,
     full_report,
-    in_background,
     parse_files,
     parse_one,
     pooled,
@@ -65,10 +64,13 @@ from generator.units import (
     standby,
     unit_digests,
 )
-from generator.write import write_outputs
+from generator.write import write_files, write_outputs
 
 if TYPE_CHECKING:
+    from generator.datafiles import ReportBodies
     from generator.validate import Checked
+
+R = TypeVar("R")
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -192,11 +194,14 @@ def run_build(
     # Forked first, while this process is small: it imports frictionless while the state loads and
     # the reports are read, and later checks the rows the corpus unit sends it.
     # A second one imports what parsing needs, for the few files a rebuild parses.
+    # A third writes the bulk files and zips them, beside the corpus pages: forked now, not then, as
+    # a fork of the loaded build would make this process copy every page it touches afterwards.
     with (
         standby(_prepare_validation, jobs) as validator,
         standby(prepare_parsing, jobs, nice=False) as parser,
+        standby(_prepare_nothing, jobs, nice=False) as zipper,
     ):
-        helpers = Helpers(validator, parser)
+        helpers = Helpers(validator, parser, zipper)
         if cache:
             return _run_build(
                 content, out, root / ".cache", strict, jobs, True, stats_path, helpers, free_objects
@@ -211,6 +216,7 @@ def run_build(
 Validator = Callable[[Callable[[], "Checked"]], Callable[[], "Checked"]]
 Parsing = list[tuple[Parsed, dict[str, float]]]
 Parser = Callable[[Callable[[], Parsing]], Callable[[], Parsing]]
+Zipper = Callable[[Callable[[], "Zipped"]], Callable[[], "Zipped"]]
 
 
 @dataclass(frozen=True)
@@ -219,6 +225,11 @@ class Helpers:
 
     validator: Validator
     parser: Parser
+    zipper: Zipper
+
+
+def _prepare_nothing() -> None:
+    """The zipper has everything it needs: the build's modules were imported before it was forked."""
 
 
 def _prepare_validation() -> None:
@@ -293,7 +304,7 @@ def _run_build(
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
     validation = MemoryResults(previous.validation)
     corpus_records, problems, corpus_written = build_corpus_unit(
-        context, previous, version, jobs, wall, validation, helpers.validator
+        context, previous, version, jobs, wall, validation, helpers
     )
     records.update(corpus_records)
     records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
@@ -521,14 +532,14 @@ def build_corpus_unit(
     jobs: int,
     wall: dict[str, float],
     validation: MemoryResults,
-    validator: Validator,
+    helpers: Helpers,
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
     changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
     province quality pages are units of their own (static/ is made after). The rows without a kept
-    result are checked by the `validator` process and the zip compressed in another while this one
-    makes the pages."""
-    from generator.datafiles import CORPUS_ZIP, corpus_descriptor_bytes, corpus_files, corpus_zip
+    result are checked by the validator process, and the bulk files zipped by the zipper, while
+    this one makes the pages. A bulk CSV whose lines did not change is not made again."""
+    from generator.datafiles import CORPUS_ZIP, corpus_descriptor_bytes, corpus_files
     from generator.package import sort_reports
     from generator.validate import finish_validation, plan_validation
 
@@ -547,31 +558,32 @@ def build_corpus_unit(
         # A report unit's digest covers everything its rows are made from.
         row_digests = {rid: context.digests[f"report:{rid}"] for rid in bodies}
         plan = plan_validation(descriptor, bodies, validation, row_digests)
-        checked = validator(partial(_check_rows, descriptor, plan.todo, jobs, plan.metadata is None))
+        checked = helpers.validator(partial(_check_rows, descriptor, plan.todo, jobs, plan.metadata is None))
     with _phase(wall, "package"), stage("package"):
-        files = corpus_files(ordered, list(bodies.values()), descriptor)
-    # The zip is made in a forked process while this one makes the pages. No thread runs here, so
-    # the group pages can still be made in forked workers when many. At the build's priority, not
-    # the validation's: the data page, which gives the zip's size, waits for it.
-    with in_background(partial(corpus_zip, files), jobs, nice=False) as zipped:
-        pending = _Pending(files, {CORPUS_ZIP: zipped})
-        records, written = _side_units(context, previous, version, jobs, wall)
-        pages = _corpus_pages(context, pending, wall)
-        with _phase(wall, "validate"), stage("validate"):
-            found = finish_validation(
-                plan, checked(), validation, ordered, lambda summary: full_report(context, summary)
-            )
-        with _phase(wall, "package"), stage("package"):
-            outputs = {**pending, **pages}
+        kept = _unchanged_bulk_files(context.out, previous, bodies)
+        files = corpus_files(ordered, list(bodies.values()), descriptor, unchanged=kept)
     with _phase(wall, "write"), stage("write"):
-        result = write_outputs(context.out, outputs)
+        # Written here and read back by the zipper: sending tens of MB down a pipe costs more.
+        written = write_files(context.out, files)
+    sizes = {**{path: len(data) for path, data in files.items()}, **kept}
+    zipped = _once(helpers.zipper(partial(_zip_bulk_files, context.out, sorted(sizes))))
+    records, side_written = _side_units(context, previous, version, jobs, wall)
+    pages = _corpus_pages(context, files, _Sizes(sizes, CORPUS_ZIP, lambda: zipped().size), wall)
+    with _phase(wall, "validate"), stage("validate"):
+        found = finish_validation(
+            plan, checked(), validation, ordered, lambda summary: full_report(context, summary)
+        )
+    with _phase(wall, "write"), stage("write"):
+        result = write_outputs(context.out, pages)
+        outputs = {**sizes, CORPUS_ZIP: zipped().size, **{path: len(data) for path, data in pages.items()}}
         record = previous.units.get(CORPUS_UNIT)
         # Not the files another unit makes now (a page that became a unit of its own).
         owned = {path for unit in records.values() for path in unit.outputs}
         gone = [p for p in record.outputs if p not in outputs and p not in owned] if record else []
         remove_files(context.out, gone)
-    records[CORPUS_UNIT] = UnitRecord(unit_digest, {path: len(data) for path, data in outputs.items()})
-    return records, tuple(str(problem) for problem in found), written + result.written
+    records[CORPUS_UNIT] = UnitRecord(unit_digest, outputs)
+    written += side_written + result.written + zipped().written
+    return records, tuple(str(problem) for problem in found), written
 
 
 def _check_rows(
@@ -582,6 +594,64 @@ def _check_rows(
 
     with stage("validate"):
         return check_rows(descriptor, todo, jobs=jobs, metadata=metadata)
+
+
+def _unchanged_bulk_files(
+    out: Path, previous: BuildState, bodies: Mapping[str, ReportBodies]
+) -> dict[str, int]:
+    """The bulk CSVs the last build wrote from the same lines, by path, with their size: the same
+    reports, and each report's lines of that table the same (an unchanged report's are the very
+    bytes the state kept), and the file still there at that size. Those are not made again, and the
+    zipper reads them from the disk: most edits change one or two of the five tables."""
+    from generator.datafiles import bulk_csv_path
+    from generator.package import RESOURCES
+
+    record = previous.units.get(CORPUS_UNIT)
+    if record is None or len(bodies) != sum(unit.startswith("report:") for unit in previous.units):
+        return {}
+    same = set(RESOURCES)
+    for rid, lines in bodies.items():
+        before = previous.units.get(f"report:{rid}")
+        if before is None or before.bodies is None:
+            return {}
+        if before.bodies is not lines:
+            same = {name for name in same if before.bodies.get(name) == lines.get(name)}
+    kept = {}
+    for name in sorted(same):
+        path = bulk_csv_path(name)
+        size = record.outputs.get(path)
+        if size is not None and _file_size(out / path) == size:
+            kept[path] = size
+    return kept
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+class Zipped(NamedTuple):
+    size: int
+    written: int
+
+
+def _zip_bulk_files(out: Path, paths: Sequence[str]) -> Zipped:
+    """The zipper's work (sent to it pickled): zip the bulk files, as written in `out`."""
+    from generator.datafiles import CORPUS_ZIP, corpus_zip
+
+    with stage("write"):
+        files = {path: (out / path).read_bytes() for path in paths}
+    with stage("package"):
+        archive = corpus_zip(files)
+    with stage("write"):
+        return Zipped(len(archive), write_files(out, {CORPUS_ZIP: archive}))
+
+
+def _once(result: Callable[[], R]) -> Callable[[], R]:
+    """`result()` asked for once, its answer kept (a standby of `--jobs 1` does the work each time)."""
+    return cache(result)
 
 
 def _side_units(
@@ -621,7 +691,9 @@ def _static_unit(
     return UnitRecord(version, {path: len(data) for path, data in assets.items()}), written
 
 
-def _corpus_pages(context: Context, files: Mapping[str, bytes], wall: dict[str, float]) -> dict[str, bytes]:
+def _corpus_pages(
+    context: Context, files: Mapping[str, bytes], sizes: Mapping[str, int], wall: dict[str, float]
+) -> dict[str, bytes]:
     """Home, data page, the national quality and comparison pages, Markdown pages, 404."""
     from generator.render import site_pages
 
@@ -629,22 +701,20 @@ def _corpus_pages(context: Context, files: Mapping[str, bytes], wall: dict[str, 
     with _phase(wall, "render"), stage("render"):
         return {
             page.path: render_page(page, corpus.config)
-            for page in site_pages(corpus, Files(files), per_item=False, per_group=False)
+            for page in site_pages(corpus, Files(files, sizes), per_item=False, per_group=False)
         }
 
 
-class _Pending(Mapping[str, bytes]):
-    """Files, some still being made: their paths are known at once, and the bytes of a pending one
-    are waited for when first read."""
+class _Sizes(Mapping[str, int]):
+    """The sizes of the bulk files, one of them (the zip) still being made: its path is known at
+    once, and its size waited for when a page first shows it."""
 
-    def __init__(self, ready: Mapping[str, bytes], pending: Mapping[str, Callable[[], bytes]]) -> None:
-        self._ready, self._pending = ready, pending
-        self._paths = [*ready, *pending]
+    def __init__(self, ready: Mapping[str, int], pending: str, size: Callable[[], int]) -> None:
+        self._ready, self._pending, self._size = ready, pending, size
+        self._paths = [*ready, pending]
 
-    def __getitem__(self, path: str) -> bytes:
-        if path in self._ready:
-            return self._ready[path]
-        return self._pending[path]()
+    def __getitem__(self, path: str) -> int:
+        return self._size() if path == self._pending else self._ready[path]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)

@@ -107,14 +107,14 @@ Bodies = dict[str, list[bytes]]  # table name -> CSV data lines (UTF-8), one chu
 
 
 def package_files(descriptor: bytes, bodies: Bodies) -> dict[str, bytes]:
-    """`datapackage.json` and the five CSVs of one package, by file name."""
+    """`datapackage.json` and the CSVs of one package (those of `bodies`), by file name."""
     files = {"datapackage.json": descriptor}
-    files.update({f"{name}.csv": csv_bytes(name, bodies[name]) for name in RESOURCES})
+    files.update({f"{name}.csv": csv_bytes(name, lines) for name, lines in bodies.items()})
     return files
 
 
-def merge_bodies(parts: Sequence[Mapping[str, bytes]]) -> Bodies:
-    return {name: [part[name] for part in parts] for name in RESOURCES}
+def merge_bodies(parts: Sequence[Mapping[str, bytes]], tables: Iterable[str] = RESOURCES) -> Bodies:
+    return {name: [part[name] for part in parts] for name in tables}
 
 
 def check_unique_ids(reports: Sequence[Report]) -> None:
@@ -171,11 +171,21 @@ def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
 
 
 def corpus_files(
-    reports: Sequence[Report], bodies: Sequence[ReportBodies], descriptor: bytes | None = None
+    reports: Sequence[Report],
+    bodies: Sequence[ReportBodies],
+    descriptor: bytes | None = None,
+    unchanged: Iterable[str] = (),
 ) -> dict[str, bytes]:
-    """data/datapackage.json (`descriptor`, when already made) and the bulk CSVs."""
-    files = package_files(descriptor or corpus_descriptor_bytes(reports), merge_bodies(bodies))
+    """data/datapackage.json (`descriptor`, when already made) and the bulk CSVs, but for the
+    `unchanged` tables (their files are already on disk)."""
+    skipped = set(unchanged)
+    tables = [name for name in RESOURCES if name not in skipped]
+    files = package_files(descriptor or corpus_descriptor_bytes(reports), merge_bodies(bodies, tables))
     return {f"{DATA_DIR}/{name}": data for name, data in files.items()}
+
+
+def bulk_csv_path(table: str) -> str:
+    return f"{DATA_DIR}/{table}.csv"
 
 
 def corpus_zip(files: Mapping[str, bytes]) -> bytes:

@@ -84,10 +84,13 @@ def _download_order(download: Download) -> tuple[int, str]:
 class Files:
     """The data files (and source copies) other stages produce, indexed by folder for download lists."""
 
-    def __init__(self, data_files: Mapping[str, bytes]) -> None:
+    def __init__(self, data_files: Mapping[str, bytes], sizes: Mapping[str, int] | None = None) -> None:
+        """`sizes`: files made elsewhere (the corpus's bulk files, written by another process), known
+        here only by their size, which is looked up when a page lists them."""
         self._files = data_files
+        self._sizes: Mapping[str, int] = sizes or {}
         self._by_dir: dict[str, list[str]] = {}
-        for path in sorted(data_files):
+        for path in sorted({*data_files, *self._sizes}):
             folder, _, _ = path.rpartition("/")
             self._by_dir.setdefault(folder, []).append(path)
 
@@ -105,7 +108,8 @@ class Files:
         stem, suffix = name.split(".", 1)[0], PurePosixPath(name).suffix
         label = FILE_LABELS.get(stem) or BUNDLE_LABELS.get(suffix, stem)
         fmt = FORMAT_LABELS.get(suffix, suffix.lstrip(".").upper())
-        return Download(path, name, f"{label}（{fmt}）", format_size(len(self._files[path])))
+        size = self._sizes[path] if path in self._sizes else len(self._files[path])
+        return Download(path, name, f"{label}（{fmt}）", format_size(size))
 
 
 # --- home -----------------------------------------------------------------------------------------

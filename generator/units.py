@@ -286,31 +286,6 @@ class _Child:
 
 
 @contextlib.contextmanager
-def in_background(work: Callable[[], R], jobs: int, *, nice: bool = True) -> Iterator[Callable[[], R]]:
-    """Start `work()` in a forked process while the caller goes on; the yielded function waits for
-    its result. The process inherits everything, so only the result is pickled. A bare fork, not a
-    pool: a pool runs threads in this process, and the caller may fork workers of its own meanwhile
-    (a fork copies no other thread, nor the locks they hold). The process runs at a lower priority
-    unless `nice` is false (work the caller will soon wait for). With `jobs == 1` (one process) the
-    work is done when the result is asked for."""
-    if jobs == 1:
-        yield work
-        return
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(reader)
-        _lower_priority(nice)
-        _run_in_child(work, writer)
-    os.close(writer)
-    child = _Child(pid, reader)
-    try:
-        yield child.result
-    finally:
-        child.discard()
-
-
-@contextlib.contextmanager
 def standby(
     prepare: Callable[[], object], jobs: int, *, nice: bool = True
 ) -> Iterator[Callable[[Callable[[], R]], Callable[[], R]]]:
@@ -352,7 +327,7 @@ def standby(
 
 
 def _serve(prepare: Callable[[], object], job_reader: int, writer: int, nice: bool) -> NoReturn:
-    """The standby process: prepare, wait for the work, then answer as `in_background` does."""
+    """The standby process: prepare, wait for the work, run it and send its answer up the pipe."""
     try:
         _lower_priority(nice)
         prepare()

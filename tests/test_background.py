@@ -1,4 +1,5 @@
-"""`units.in_background`: work done in a forked process while the build goes on."""
+"""`units.standby`: a process forked when the build starts, given its work later, which it does while
+the build goes on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 import pytest
 
 from generator.timing import stage, take
-from generator.units import BACKGROUND_NICENESS, in_background, standby
+from generator.units import BACKGROUND_NICENESS, standby
 
 
 def work() -> tuple[int, int]:
@@ -18,62 +19,20 @@ def work() -> tuple[int, int]:
     return os.getpid(), 42
 
 
-def test_the_work_runs_in_another_process_and_its_result_and_time_come_back() -> None:
-    take()
-    with in_background(work, jobs=2) as result:
-        pid, answer = result()
-        assert result() == (pid, answer)  # asked twice, answered from the one outcome
-    assert pid != os.getpid()
-    assert answer == 42
-    assert take().get("validate", 0) >= 0.01  # the child's time is counted as this process's
-
-
-def test_with_one_job_the_work_runs_here_when_asked_for() -> None:
-    with in_background(work, jobs=1) as result:
-        assert result() == (os.getpid(), 42)
-
-
 def failing() -> None:
     raise ValueError("bad bucket")
-
-
-def test_an_exception_in_the_work_is_raised_where_the_result_is_asked_for() -> None:
-    with in_background(failing, jobs=2) as result, pytest.raises(ValueError, match="bad bucket"):
-        result()
 
 
 def dying() -> None:
     os._exit(3)
 
 
-def test_a_child_that_dies_without_answering_is_an_error_not_a_hang() -> None:
-    with in_background(dying, jobs=2) as result, pytest.raises(RuntimeError, match="without a result"):
-        result()
-
-
 def slow() -> None:
     time.sleep(60)
 
 
-def test_when_the_caller_fails_first_the_child_is_stopped_and_reaped() -> None:
-    started = time.perf_counter()
-    with pytest.raises(KeyError), in_background(slow, jobs=2):
-        raise KeyError("the pages failed")
-    assert time.perf_counter() - started < 10
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
-
-
 def niceness() -> int:
     return os.nice(0)
-
-
-def test_the_background_work_yields_to_the_build() -> None:
-    with in_background(niceness, jobs=2) as result:
-        assert result() == min(os.nice(0) + BACKGROUND_NICENESS, 19)
-
-
-# --- standby: forked first, given its work later ---------------------------------------------------
 
 
 def prepare() -> None:
@@ -129,6 +88,27 @@ def test_standby_answers_while_a_later_fork_holds_its_pipe() -> None:
             os.waitpid(holder, 0)
 
 
+def test_the_work_runs_in_another_process_and_its_result_and_time_come_back() -> None:
+    take()
+    with standby(prepare, jobs=2) as submit:
+        result = submit(work)
+        pid, answer = result()
+        assert result() == (pid, answer)  # asked twice, answered from the one outcome
+    assert pid != os.getpid()
+    assert answer == 42
+    assert take().get("validate", 0) >= 0.01  # the child's time is counted as this process's
+
+
+def test_a_child_that_dies_without_answering_is_an_error_not_a_hang() -> None:
+    with standby(prepare, jobs=2) as submit, pytest.raises(RuntimeError, match="without a result"):
+        submit(dying)()
+
+
+def test_the_standby_work_yields_to_the_build() -> None:
+    with standby(prepare, jobs=2) as submit:
+        assert submit(niceness)() == min(os.nice(0) + BACKGROUND_NICENESS, 19)
+
+
 def test_work_the_caller_will_wait_for_can_keep_its_priority() -> None:
-    with in_background(niceness, jobs=2, nice=False) as result:
-        assert result() == os.nice(0)
+    with standby(prepare, jobs=2, nice=False) as submit:
+        assert submit(niceness)() == os.nice(0)

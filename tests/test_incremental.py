@@ -117,6 +117,33 @@ def test_after_adding_changing_and_deleting_the_site_equals_a_clean_build(
     assert again.stdout == clean.stdout  # the same findings, in the same order
 
 
+def test_bulk_files_whose_lines_did_not_change_are_kept_and_still_zipped(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """An edit to one report's narrative changes its line of reports.csv (the file's checksum), not
+    its rows of the other tables: those bulk CSVs are left as they are on disk, and the zipper reads
+    them from there. One deleted by hand is written again."""
+    project = tmp_path / "project"
+    shutil.copytree(synthetic / "content", project / "content")
+    build(project / "content", project / "site")
+    data = project / "site" / "data"
+    before = {p.name: p.stat().st_mtime_ns for p in data.glob("*.csv")}
+    edited = next(p for p in sorted((project / "content" / "reports").glob("*.txt")) if _plain_utf8(p))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n附：本报告有更正。\n", encoding="utf-8")
+    (data / "proactive.csv").unlink()
+    again = build(project / "content", project / "site")
+    assert again.returncode in (0, 1), again.stderr
+    after = {p.name: p.stat().st_mtime_ns for p in data.glob("*.csv")}
+    assert after["reports.csv"] != before["reports.csv"]
+    assert after["applications.csv"] == before["applications.csv"]
+    assert after["review_litigation.csv"] == before["review_litigation.csv"]
+    assert "proactive.csv" in after
+
+    clean = build(project / "content", tmp_path / "clean", "--no-cache", "--jobs", "1")
+    assert clean.returncode == again.returncode
+    assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
+
+
 def test_a_deleted_output_folder_is_built_again(synthetic: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(synthetic / "content", project / "content")
