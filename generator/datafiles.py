@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import cache
 from operator import itemgetter
 from typing import Any
@@ -174,12 +174,11 @@ def corpus_files(
     reports: Sequence[Report],
     bodies: Sequence[ReportBodies],
     descriptor: bytes | None = None,
-    unchanged: Iterable[str] = (),
+    unchanged: Collection[str] = (),
 ) -> dict[str, bytes]:
-    """data/datapackage.json (`descriptor`, when already made) and the bulk CSVs, but for the
-    `unchanged` tables (their files are already on disk)."""
-    skipped = set(unchanged)
-    tables = [name for name in RESOURCES if name not in skipped]
+    """data/datapackage.json (`descriptor`, when already made) and the bulk CSVs, but for those
+    whose paths are `unchanged` (already on disk)."""
+    tables = [name for name in RESOURCES if bulk_csv_path(name) not in unchanged]
     files = package_files(descriptor or corpus_descriptor_bytes(reports), merge_bodies(bodies, tables))
     return {f"{DATA_DIR}/{name}": data for name, data in files.items()}
 

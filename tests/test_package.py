@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.datafiles import CORPUS_NAME, data_files
+from generator.datafiles import CORPUS_NAME, corpus_files, data_files, report_bodies
 from generator.model import report_to_json
 from generator.package import (
     RESOURCES,
@@ -20,6 +20,7 @@ from generator.package import (
     field_names,
     report_descriptor,
     report_tables,
+    sort_reports,
 )
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
 from generator.write import OutputClash, check_paths, write_outputs
@@ -218,6 +219,15 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
     assert names == sorted(names) == sorted(["datapackage.json", *(f"{n}.csv" for n in RESOURCES)])
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert all(archive.read(n) == files[f"data/{n}"] for n in names)
+
+
+def test_corpus_files_leave_out_the_bulk_csvs_already_on_disk():
+    reports = sort_reports([VARIED, LATER])
+    bodies = [report_bodies(r) for r in reports]
+    every = corpus_files(reports, bodies)
+    some = corpus_files(reports, bodies, unchanged={"data/applications.csv", "data/proactive.csv"})
+    assert set(every) - set(some) == {"data/applications.csv", "data/proactive.csv"}
+    assert all(some[path] == every[path] for path in some)
 
 
 def test_duplicate_report_ids_are_refused():
