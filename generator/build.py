@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import cache, partial
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -560,13 +561,17 @@ def build_corpus_unit(
         plan = plan_validation(descriptor, bodies, validation, row_digests)
         checked = helpers.validator(partial(_check_rows, descriptor, plan.todo, jobs, plan.metadata is None))
     with _phase(wall, "package"), stage("package"):
-        kept = _unchanged_bulk_files(context.out, previous, bodies)
-        files = corpus_files(ordered, list(bodies.values()), descriptor, unchanged=kept)
+        bulk = _bulk_plan(context.out, previous, bodies)
+        files = corpus_files(
+            ordered, list(bodies.values()), descriptor, unchanged=[*bulk.kept, *bulk.spliced]
+        )
     with _phase(wall, "write"), stage("write"):
         # Written here and read back by the zipper: sending tens of MB down a pipe costs more.
         written = write_files(context.out, files)
-    sizes = {**{path: len(data) for path, data in files.items()}, **kept}
-    zipped = _once(helpers.zipper(partial(_zip_bulk_files, context.out, sorted(sizes))))
+    sizes = {**{path: len(data) for path, data in files.items()}, **bulk.kept}
+    sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
+    on_disk = sorted([*files, *bulk.kept])
+    zipped = _once(helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced)))
     records, side_written = _side_units(context, previous, version, jobs, wall)
     pages = _corpus_pages(context, files, _Sizes(sizes, CORPUS_ZIP, lambda: zipped().size), wall)
     with _phase(wall, "validate"), stage("validate"):
@@ -581,7 +586,7 @@ def build_corpus_unit(
         owned = {path for unit in records.values() for path in unit.outputs}
         gone = [p for p in record.outputs if p not in outputs and p not in owned] if record else []
         remove_files(context.out, gone)
-    records[CORPUS_UNIT] = UnitRecord(unit_digest, outputs)
+    records[CORPUS_UNIT] = UnitRecord(unit_digest, outputs, order=tuple(bodies))
     written += side_written + result.written + zipped().written
     return records, tuple(str(problem) for problem in found), written
 
@@ -596,33 +601,117 @@ def _check_rows(
         return check_rows(descriptor, todo, jobs=jobs, metadata=metadata)
 
 
-def _unchanged_bulk_files(
-    out: Path, previous: BuildState, bodies: Mapping[str, ReportBodies]
-) -> dict[str, int]:
-    """The bulk CSVs the last build wrote from the same lines, by path, with their size: the same
-    reports, and each report's lines of that table the same (an unchanged report's are the very
-    bytes the state kept), and the file still there at that size. Those are not made again, and the
-    zipper reads them from the disk: most edits change one or two of the five tables."""
+Piece = tuple[int, int] | bytes  # (offset, length) in the last build's file, or new lines
+
+
+class Splice(NamedTuple):
+    """A bulk CSV made from the last build's file and the lines that changed."""
+
+    pieces: tuple[Piece, ...]
+    size: int  # of the file it makes
+
+
+class BulkPlan(NamedTuple):
+    kept: dict[str, int]  # bulk CSVs the last build wrote from the same lines, by path: their size
+    spliced: dict[str, Splice]  # bulk CSVs that differ from the last build's in a few reports' lines
+
+
+def _bulk_plan(out: Path, previous: BuildState, bodies: Mapping[str, ReportBodies]) -> BulkPlan:
+    """Which bulk CSVs can be left as they are on the disk, and which made from the last build's
+    file and the lines of the reports that changed (`bodies`, in the files' order), so that this
+    process neither joins nor writes tens of MB after an edit. An unchanged report's lines are the
+    very bytes the state kept. The others are made whole (the first build, or a file not as the
+    last build left it)."""
     from generator.datafiles import bulk_csv_path
     from generator.package import RESOURCES
 
+    plan = BulkPlan({}, {})
     record = previous.units.get(CORPUS_UNIT)
-    if record is None or len(bodies) != sum(unit.startswith("report:") for unit in previous.units):
-        return {}
-    same = set(RESOURCES)
-    for rid, lines in bodies.items():
-        before = previous.units.get(f"report:{rid}")
-        if before is None or before.bodies is None:
-            return {}
-        if before.bodies is not lines:
-            same = {name for name in same if before.bodies.get(name) == lines.get(name)}
-    kept = {}
-    for name in sorted(same):
+    if record is None or record.order is None:
+        return plan
+    before = {rid: previous.units.get(f"report:{rid}") for rid in record.order}
+    old = {rid: unit.bodies for rid, unit in before.items() if unit is not None and unit.bodies is not None}
+    if len(old) != len(before):
+        return plan
+    edits = _Edits(record.order, old, list(bodies), bodies)
+    for name in RESOURCES:
         path = bulk_csv_path(name)
         size = record.outputs.get(path)
-        if size is not None and _file_size(out / path) == size:
-            kept[path] = size
-    return kept
+        if size is None or _file_size(out / path) != size:
+            continue
+        if edits.same_lines(name):
+            plan.kept[path] = size
+        elif (splice := edits.splice(name, size)) is not None:
+            plan.spliced[path] = splice
+    return plan
+
+
+class _Edits:
+    """The reports of the last build's bulk files (`before`, in order, with their lines `old`) and
+    of this build's (`after`, with `bodies`); the positions in `after` of the reports whose lines
+    are not the very bytes kept (changed or new) are the only ones looked at one by one."""
+
+    def __init__(
+        self,
+        before: Sequence[str],
+        old: Mapping[str, Mapping[str, bytes]],
+        after: Sequence[str],
+        bodies: Mapping[str, ReportBodies],
+    ) -> None:
+        self.before, self.old, self.after, self.bodies = before, old, after, bodies
+        self.index = {rid: i for i, rid in enumerate(before)}
+        self.edited = [i for i, rid in enumerate(after) if old.get(rid) is not bodies[rid]]
+        self.same_reports = len(before) == len(after) and all(rid in self.index for rid in after)
+
+    def same_lines(self, name: str) -> bool:
+        return self.same_reports and all(
+            self.old[rid][name] == self.bodies[rid][name] for rid in (self.after[i] for i in self.edited)
+        )
+
+    def splice(self, name: str, size: int) -> Splice | None:
+        """Table `name`'s new bulk file as pieces: runs of the old file's bytes where reports' lines
+        did not change, new lines where they did. None if the old file is not the size its lines
+        add up to."""
+        from generator.datafiles import csv_head
+
+        head = len(csv_head(name))
+        starts = list(accumulate((len(self.old[rid][name]) for rid in self.before), initial=head))
+        if starts[-1] != size:
+            return None
+        pieces: list[Piece] = [(0, head)]
+        done = 0
+        for edited in [*self.edited, len(self.after)]:
+            self._unchanged_run(pieces, starts, done, edited)
+            if edited < len(self.after):
+                rid = self.after[edited]
+                new = self.bodies[rid][name]
+                if rid in self.index and self.old[rid][name] == new:
+                    _add_range(pieces, starts[self.index[rid]], len(new))
+                else:
+                    pieces.append(new)
+            done = edited + 1
+        return Splice(tuple(pieces), sum(p[1] if isinstance(p, tuple) else len(p) for p in pieces))
+
+    def _unchanged_run(self, pieces: list[Piece], starts: Sequence[int], first: int, end: int) -> None:
+        """Reports after[first:end], whose lines are the last build's: one range of the old file
+        unless a deleted report lay between them."""
+        if first >= end:
+            return
+        a, b = self.index[self.after[first]], self.index[self.after[end - 1]]
+        if b - a == end - 1 - first:
+            _add_range(pieces, starts[a], starts[b + 1] - starts[a])
+            return
+        for rid in self.after[first:end]:
+            i = self.index[rid]
+            _add_range(pieces, starts[i], starts[i + 1] - starts[i])
+
+
+def _add_range(pieces: list[Piece], start: int, length: int) -> None:
+    last = pieces[-1]
+    if isinstance(last, tuple) and last[0] + last[1] == start:
+        pieces[-1] = (last[0], last[1] + length)
+    else:
+        pieces.append((start, length))
 
 
 def _file_size(path: Path) -> int | None:
@@ -637,16 +726,27 @@ class Zipped(NamedTuple):
     written: int
 
 
-def _zip_bulk_files(out: Path, paths: Sequence[str]) -> Zipped:
-    """The zipper's work (sent to it pickled): zip the bulk files, as written in `out`."""
+def _zip_bulk_files(out: Path, on_disk: Sequence[str], spliced: Mapping[str, Splice]) -> Zipped:
+    """The zipper's work (sent to it pickled): make the `spliced` bulk files from the ones on the
+    disk, write them, and zip them with those `on_disk`."""
     from generator.datafiles import CORPUS_ZIP, corpus_zip
 
     with stage("write"):
-        files = {path: (out / path).read_bytes() for path in paths}
+        files = {path: (out / path).read_bytes() for path in on_disk}
+        made = {path: _spliced((out / path).read_bytes(), splice) for path, splice in spliced.items()}
+        written = write_files(out, made)
     with stage("package"):
-        archive = corpus_zip(files)
+        archive = corpus_zip({**files, **made})
     with stage("write"):
-        return Zipped(len(archive), write_files(out, {CORPUS_ZIP: archive}))
+        return Zipped(len(archive), written + write_files(out, {CORPUS_ZIP: archive}))
+
+
+def _spliced(before: bytes, splice: Splice) -> bytes:
+    view = memoryview(before)
+    data = b"".join(view[p[0] : p[0] + p[1]] if isinstance(p, tuple) else p for p in splice.pieces)
+    if len(data) != splice.size:  # never: the pieces were measured against this very file
+        raise RuntimeError(f"a bulk file made from its last version has {len(data)} bytes, not {splice.size}")
+    return data
 
 
 def _once(result: Callable[[], R]) -> Callable[[], R]:

@@ -73,11 +73,15 @@ def csv_body(name: str, rows: Sequence[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def csv_head(name: str) -> bytes:
+    """What a CSV file starts with: the BOM and the header line."""
+    return (BOM + csv_header(name)).encode("utf-8")
+
+
 def csv_bytes(name: str, bodies: Iterable[str | bytes]) -> bytes:
     """A CSV file: BOM, header, then the data lines (text, or already UTF-8), joined in one copy
     (the corpus CSVs are tens of MB)."""
-    head = (BOM + csv_header(name)).encode("utf-8")
-    return b"".join([head, *(b.encode("utf-8") if isinstance(b, str) else b for b in bodies)])
+    return b"".join([csv_head(name), *(b.encode("utf-8") if isinstance(b, str) else b for b in bodies)])
 
 
 def json_bytes(document: Any, *, compact: bool = False) -> bytes:

@@ -59,6 +59,7 @@ class UnitRecord(NamedTuple):
     digest: str  # of everything the unit's files depend on
     outputs: dict[str, int]  # path under the output folder -> size in bytes
     bodies: dict[str, bytes] | None = None  # a report unit's CSV lines, for the agency and corpus files
+    order: tuple[str, ...] | None = None  # the corpus unit's: report ids in the bulk CSVs' order
 
 
 @dataclass

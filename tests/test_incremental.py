@@ -144,6 +144,33 @@ def test_bulk_files_whose_lines_did_not_change_are_kept_and_still_zipped(
     assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
 
 
+def test_a_bulk_csv_is_made_from_its_last_version_and_the_lines_that_changed() -> None:
+    """After an edit, the zipper makes a bulk CSV from the last build's file: runs of its bytes where
+    a report's lines are the same, new lines where they changed; the result is the file made whole."""
+    from generator.build import _Edits, _spliced
+    from generator.datafiles import csv_bytes
+
+    old = {rid: {"findings": f"{rid},line\r\n".encode()} for rid in ["a", "b", "c", "d", "e", "f"]}
+    last = csv_bytes("findings", [old[rid]["findings"] for rid in old])
+    now = {
+        "a": old["a"],
+        "b": {"findings": b"b,changed\r\n"},
+        "bb": {"findings": b"bb,new\r\n"},
+        "c": old["c"],
+        "e": old["e"],  # d deleted
+        "f": {"findings": old["f"]["findings"]},  # made again, the same
+    }
+    edits = _Edits(list(old), old, list(now), now)
+    assert not edits.same_lines("findings")
+    splice = edits.splice("findings", len(last))
+    assert splice is not None
+    assert _spliced(last, splice) == csv_bytes("findings", [now[rid]["findings"] for rid in now])
+    assert [p for p in splice.pieces if isinstance(p, bytes)] == [b"b,changed\r\n", b"bb,new\r\n"]
+    assert edits.splice("findings", len(last) + 1) is None  # not the file it was
+    again = {**old, "f": {"findings": old["f"]["findings"]}}
+    assert _Edits(list(old), old, list(again), again).same_lines("findings")
+
+
 def test_a_deleted_output_folder_is_built_again(synthetic: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(synthetic / "content", project / "content")
