@@ -23,7 +23,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from generator.cache import ReportCache, entry_key, gc_paused, generator_version, site_version
+from generator.cache import ReportCache, entry_key, gc_paused, gc_relaxed, generator_version, site_version
 from generator.check import text_line
 from generator.datafiles import check_unique_ids
 from generator.model import Finding, Report
@@ -198,6 +198,7 @@ def run_build(
     # A third writes the bulk files and zips them, beside the corpus pages: forked now, not then, as
     # a fork of the loaded build would make this process copy every page it touches afterwards.
     with (
+        gc_relaxed(),
         standby(_prepare_validation, jobs) as validator,
         standby(prepare_parsing, jobs, nice=False) as parser,
         standby(_prepare_nothing, jobs, nice=False) as zipper,
