@@ -7,7 +7,6 @@ from pathlib import Path
 
 from generator.errors import NotAReport
 from generator.model import Finding, Report
-from generator.pipeline import display_path, load_report
 from generator.read import discover
 
 
@@ -60,6 +59,8 @@ def _with_schema_findings(reports: list[Report]) -> list[Report]:
 
 
 def run_check(paths: list[Path], fmt: str = "text") -> int:
+    from generator.pipeline import display_path, load_report  # the build imports this module, not the parser
+
     root = Path.cwd()
     reports: list[Report] = []
     unreadable = 0

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from generator.errors import NotAReport
 from generator.model import report_to_json
-from generator.pipeline import load_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_A_REPORT = 0, 1, 2
 
@@ -76,6 +75,8 @@ def main(argv: Sequence[str] | None = None, *, exits_after: bool = False) -> int
 
 
 def cmd_parse(files: list[Path]) -> int:
+    from generator.pipeline import load_report  # the parser: not imported by the other commands
+
     status = EXIT_OK
     for path in files:
         try:

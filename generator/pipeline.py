@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.checks import check_report
 from generator.model import Finding, Report
-from generator.parse import parse_report
+from generator.parse.report import parse_report
 from generator.read import read_source
 from generator.timing import stage
 

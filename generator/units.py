@@ -32,7 +32,6 @@ from generator.datafiles import agency_package, report_bodies, report_package
 from generator.errors import NotAReport
 from generator.model import Report
 from generator.pages import Files, Page, agency_page, report_page, source_copy_path
-from generator.pipeline import load_report
 from generator.render import render_page
 from generator.site_model import Agency, Corpus, report_id
 from generator.state import Interner, Parsed, UnitRecord, brief
@@ -100,6 +99,8 @@ _interner = Interner()
 def parse_one(cache: ReportCache, task: ParseTask) -> tuple[Parsed, dict[str, float]]:
     """Parse one file; keep the whole report in the cache (report units read it back) and return
     its brief."""
+    from generator.pipeline import load_report  # imported ahead by `prepare_parsing`
+
     try:
         report = load_report(Path(task.path), Path(task.root), task.data, task.shown)
     except NotAReport as exc:
@@ -111,9 +112,12 @@ def parse_one(cache: ReportCache, task: ParseTask) -> tuple[Parsed, dict[str, fl
 
 
 def prepare_parsing() -> None:
-    """What parsing a file imports, loaded ahead in a standby process: pypinyin's dictionaries alone
-    take a fifth of a second, and a new agency's name needs them."""
+    """What parsing a file imports, loaded ahead in a standby process: the parser (which the build
+    process does not import) and pypinyin's dictionaries, which alone take a fifth of a second, and
+    a new agency's name needs them."""
     import pypinyin  # noqa: F401
+
+    import generator.pipeline  # noqa: F401
 
 
 def parse_files(cache: ReportCache, tasks: Sequence[ParseTask]) -> list[tuple[Parsed, dict[str, float]]]:
@@ -151,6 +155,8 @@ def full_report(context: Context, summary: Report) -> Report:
     key = context.keys[report_id(summary)]
     report = context.cache.get(key)
     if report is None:  # the cache entry went missing: parse the file again
+        from generator.pipeline import load_report
+
         report = load_report(context.root / summary.meta.source_file, context.root)
         context.cache.put(key, report)
     return replace(report, findings=summary.findings)

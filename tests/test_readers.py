@@ -27,7 +27,7 @@ from docx.text.paragraph import Paragraph
 from generator import cli
 from generator.errors import NotAReport
 from generator.model import Source, report_to_json
-from generator.parse import parse_report
+from generator.parse.report import parse_report
 from generator.readers import READERS
 from generator.readers.docx import MAX_MEMBERS, MAX_UNPACKED, read_docx
 from generator.readers.html import read_html
