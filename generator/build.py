@@ -195,8 +195,9 @@ def run_build(
     # Forked first, while this process is small: it imports frictionless while the state loads and
     # the reports are read, and later checks the rows the corpus unit sends it.
     # A second one imports what parsing needs, for the few files a rebuild parses.
-    # A third writes the bulk files and zips them, beside the corpus pages: forked now, not then, as
-    # a fork of the loaded build would make this process copy every page it touches afterwards.
+    # A third makes the bulk CSVs that changed and zips them all, beside the corpus pages: forked
+    # now, not then, as a fork of the loaded build would make this process copy every memory page
+    # it writes to afterwards.
     with (
         gc_relaxed(),
         standby(_prepare_validation, jobs) as validator,
