@@ -97,15 +97,20 @@ def _edit(content: Path) -> None:
     (content / "reports" / "2023-added-agency.txt").write_text(front + template.read_text("utf-8"), "utf-8")
 
 
+@pytest.mark.parametrize("jobs", ["0", "1"])  # 1: the zipper's work (splicing the bulk CSVs) done in-process
 def test_after_adding_changing_and_deleting_the_site_equals_a_clean_build(
-    synthetic: Path, tmp_path: Path
+    synthetic: Path, tmp_path: Path, jobs: str
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(synthetic / "content", project / "content")
-    first = build(project / "content", project / "site", "--stats", str(tmp_path / "first.json"))
+    first = build(
+        project / "content", project / "site", "--jobs", jobs, "--stats", str(tmp_path / "first.json")
+    )
     assert first.returncode in (0, 1), first.stderr
     _edit(project / "content")
-    again = build(project / "content", project / "site", "--stats", str(tmp_path / "again.json"))
+    again = build(
+        project / "content", project / "site", "--jobs", jobs, "--stats", str(tmp_path / "again.json")
+    )
     assert again.returncode in (0, 1), again.stderr
     figures = stats(tmp_path / "again.json")
     assert figures["parsed"] == 2  # the added and the changed file; the others come from the cache
