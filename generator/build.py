@@ -18,10 +18,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from functools import cache, partial
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.cache import ReportCache, entry_key, gc_paused, gc_relaxed, generator_version, site_version
 from generator.check import text_line
@@ -71,7 +71,6 @@ if TYPE_CHECKING:
     from generator.datafiles import ReportBodies
     from generator.validate import Checked
 
-R = TypeVar("R")
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -573,7 +572,7 @@ def build_corpus_unit(
     sizes = {**{path: len(data) for path, data in files.items()}, **bulk.kept}
     sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
     on_disk = sorted([*files, *bulk.kept])
-    zipped = _once(helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced)))
+    zipped = helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced))
     records, side_written = _side_units(context, previous, version, jobs, wall)
     pages = _corpus_pages(context, files, _Sizes(sizes, CORPUS_ZIP, lambda: zipped().size), wall)
     with _phase(wall, "validate"), stage("validate"):
@@ -749,11 +748,6 @@ def _spliced(before: bytes, splice: Splice) -> bytes:
     if len(data) != splice.size:  # never: the pieces were measured against this very file
         raise RuntimeError(f"a bulk file made from its last version has {len(data)} bytes, not {splice.size}")
     return data
-
-
-def _once(result: Callable[[], R]) -> Callable[[], R]:
-    """`result()` asked for once, its answer kept (a standby of `--jobs 1` does the work each time)."""
-    return cache(result)
 
 
 def _side_units(

@@ -24,6 +24,7 @@ import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -299,9 +300,9 @@ def standby(
     waits for one piece of work; the yielded `submit(work)` sends it (pickled: the process was forked
     before the data existed) and returns the function that waits for its result. Work that is never
     submitted costs nothing: the process is stopped. It runs at a lower priority unless `nice` is
-    false. With `jobs == 1` the work is done when its result is asked for, in this process."""
+    false. With `jobs == 1` the work is done when its result is first asked for, in this process."""
     if jobs == 1:
-        yield lambda work: work
+        yield cache  # `work` itself, done once, when its result is first asked for
         return
     job_reader, job_writer = os.pipe()
     reader, writer = os.pipe()
