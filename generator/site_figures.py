@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.model import Number, Report
-from generator.spec import APPLICANT_COLUMNS, APPLICANT_IDS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
+from generator.spec import APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
 
 Getter = Callable[[Report], Number | None]
 
@@ -22,14 +22,9 @@ def add(values: Iterable[Number | None]) -> Number | None:
     return sum(known) if known else None
 
 
-_TOTAL = APPLICANT_IDS.index("total")
-
-
 def app_total(report: Report, row: str) -> Number | None:
-    """A row's 总计 cell in the applications table (the home page asks this of every report, each
-    build: `ApplicationsTable.cell`, inlined)."""
-    cells = report.applications.rows.get(row)
-    return cells[_TOTAL].value if cells else None
+    """A row's 总计 cell in the applications table."""
+    return report.applications.cell(row, "total").value
 
 
 def _short_label(label: str) -> str:
