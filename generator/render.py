@@ -17,7 +17,6 @@ import multiprocessing
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
@@ -205,7 +204,9 @@ BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaL
 def vega_bundle(cache_dir: Path | None = None) -> bytes:
     """vega + vega-lite + vega-embed as one script (vl_convert builds it; it takes a few seconds,
     so it is cached by vl-convert version when a cache folder is given)."""
-    import altair as alt  # both are slow to import and needed only when static/ is made
+    from importlib import metadata  # these are slow to import and needed only when static/ is made
+
+    import altair as alt
     import vl_convert
 
     vl_version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])  # the version Altair writes

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import ReportCache, entry_key
+from generator.cache import _PARSE_PACKAGES, _SITE_PACKAGES, ReportCache, entry_key, package_version
 from tests.parse_helpers import ROOT, SEEDS
 from tests.test_build import build, tree_digest
 
@@ -77,6 +77,18 @@ def test_key_depends_on_bytes_path_and_generator_version() -> None:
     assert base != entry_key("content/reports/a.txt", b"y", "v1")
     assert base != entry_key("content/reports/b.txt", b"x", "v1")
     assert base != entry_key("content/reports/a.txt", b"x", "v2")
+
+
+@pytest.mark.parametrize("name", [*_SITE_PACKAGES, *_PARSE_PACKAGES, "Jinja2", "markdown_it_py"])
+def test_package_versions_are_the_installed_ones(name: str) -> None:
+    # Read from the .dist-info folders' names, and so the same as importlib.metadata's.
+    from importlib import metadata
+
+    assert package_version(name) == metadata.version(name)
+
+
+def test_a_package_not_installed_has_no_version() -> None:
+    assert package_version("no-such-package-here") is None
 
 
 def test_a_broken_entry_is_parsed_again(tmp_path: Path) -> None:
