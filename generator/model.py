@@ -7,13 +7,15 @@ of the source file it came from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS
 
 _COLUMN_INDEX = {column: index for index, column in enumerate(APPLICANT_IDS)}
+
+T = TypeVar("T")
 
 Severity = Literal["error", "warning"]
 Number = int | float
@@ -181,6 +183,12 @@ class Report:
     def with_findings(self, extra: tuple[Finding, ...]) -> Report:
         return replace(self, findings=self.findings + extra)
 
+    def derived(self, name: str, make: Callable[[Report], T]) -> T:
+        """A value computed from the report once and kept on it: pickled with it too, so that a
+        brief kept in the build's state brings its figures (the corpus pages sum them every build).
+        A report `replace`d into another computes them again."""
+        return derived(self, name, make)
+
     def proactive_cell(self, item: str, measure: str) -> Cell:
         for row in self.proactive:
             if row.item == item:
@@ -239,3 +247,15 @@ def report_to_json(report: Report, *, with_file: bool = False) -> dict[str, Any]
         }
     )
     return out
+
+
+def derived(instance: Any, name: str, make: Callable[[Any], T]) -> T:
+    """`make(instance)`, computed once and kept on the frozen instance (object.__setattr__ is the
+    frozen-safe way), in a `_derived` dict that equality, hashing and repr do not see."""
+    values = instance.__dict__.get("_derived")
+    if values is None:
+        values = {}
+        object.__setattr__(instance, "_derived", values)
+    if name not in values:
+        values[name] = make(instance)
+    return values[name]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -23,14 +23,17 @@ from generator.markdown import render_narrative
 from generator.model import Number, Report
 from generator.report_tables import OfficialTable, official_tables
 from generator.site_figures import (
+    APPLICANT_LABELS,
     HEADLINES,
     OUTCOME_LABELS,
+    RESULT_GROUPS,
     add,
     applicant_values,
     change,
     corpus_total,
     result_group_values,
     review_matrix,
+    summed_figures,
     timeliness,
 )
 from generator.site_findings import FindingView, finding_views, template_of
@@ -152,7 +155,7 @@ def _corpus_counts(corpus: Corpus) -> dict[str, int]:
 
 def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
     # Column by column over one pass of the reports (the home page sums the whole corpus each build).
-    columns = zip(*([h.get(r) for h in HEADLINES] for r in reports), strict=True)
+    columns = zip(*(summed_figures(r).headlines for r in reports), strict=True)
     totals = [corpus_total(column) for column in columns]
     return {
         "year": year,
@@ -162,15 +165,16 @@ def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
 
 
 def _column_totals(
-    labelled: Sequence[Sequence[tuple[str, Number | None]]],
+    labels: Sequence[str], rows: Iterable[Sequence[Number | None]]
 ) -> list[tuple[str, Number | None]]:
-    """(label, sum) for each position of same-shaped (label, value) lists, one list per report."""
-    return [(column[0][0], add(v for _, v in column)) for column in zip(*labelled, strict=True)]
+    """(label, sum) for each column of same-shaped rows of values, one row per report."""
+    return [(label, add(column)) for label, column in zip(labels, zip(*rows, strict=True), strict=True)]
 
 
 def _corpus_figures(reports: Sequence[Report], year: int | None) -> list[ChartFigure]:
-    results = _column_totals([result_group_values(r) for r in reports])
-    applicants = _column_totals([applicant_values(r) for r in reports])
+    figures = [summed_figures(r) for r in reports]
+    results = _column_totals([label for label, _ in RESULT_GROUPS], (f.result_groups for f in figures))
+    applicants = _column_totals(APPLICANT_LABELS, (f.applicants for f in figures))
     return [
         bar_figure(
             "fig-results", f"{year}年度：全部报告的申请办理结果合计（“总计”列，件）", results, "办理结果"

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from generator.model import Number, Report
 from generator.spec import APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
@@ -101,6 +102,30 @@ HEADLINES: tuple[Headline, ...] = (
 
 def headline_values(report: Report) -> dict[str, Number | None]:
     return {h.id: h.get(report) for h in HEADLINES}
+
+
+class SummedFigures(NamedTuple):
+    """What the corpus pages sum of every report, computed once per report: a brief in the build's
+    state keeps them (`Report.derived`), as the home page sums the whole corpus on every build."""
+
+    headlines: tuple[Number | None, ...]  # in HEADLINES order
+    result_groups: tuple[Number | None, ...]  # in RESULT_GROUPS order
+    applicants: tuple[Number | None, ...]  # in APPLICANT_LABELS order
+
+
+APPLICANT_LABELS = tuple(label for cid, label in APPLICANT_COLUMNS if cid != "total")
+
+
+def summed_figures(report: Report) -> SummedFigures:
+    return report.derived("summed_figures", _summed_figures)
+
+
+def _summed_figures(report: Report) -> SummedFigures:
+    return SummedFigures(
+        tuple(h.get(report) for h in HEADLINES),
+        tuple(value for _, value in result_group_values(report)),
+        tuple(value for _, value in applicant_values(report)),
+    )
 
 
 def corpus_total(values: Sequence[Number | None]) -> tuple[Number | None, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.history import NO_HISTORY, History
-from generator.model import Region, Report
+from generator.model import Region, Report, derived
 
 T = TypeVar("T")
 
@@ -87,14 +87,8 @@ class Corpus:
 
     def derived(self, name: str, make: Callable[[Corpus], T]) -> T:
         """A value computed from the corpus once and kept on it (several pages group the reports
-        the same way). Cached on the frozen instance: object.__setattr__ is the frozen-safe way."""
-        values = self.__dict__.get("_derived")
-        if values is None:
-            values = {}
-            object.__setattr__(self, "_derived", values)
-        if name not in values:
-            values[name] = make(self)
-        return values[name]
+        the same way)."""
+        return derived(self, name, make)
 
 
 def _agencies_by_id(corpus: Corpus) -> dict[str, Agency]:

@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 from generator.cache import gc_paused, load_pickle
 from generator.equations import row_line
 from generator.model import ApplicationsTable, Cell, Finding, Region, Report
+from generator.site_figures import summed_figures
 
 STATE_FORMAT = 6  # bump when the shape of BuildState changes
 
@@ -254,7 +255,7 @@ def brief(report: Report, intern: Interner) -> Report:
     meta = report.meta
     applications = report.applications
     carried_over = row_line(report, "carried_over")
-    return Report(
+    short = Report(
         # Of the front matter, only an `id` is kept: it says the agency id is not the name's slug.
         meta=replace(meta, region=intern.region(meta.region), front_matter=_id_only(meta.front_matter)),
         proactive=(),
@@ -270,3 +271,5 @@ def brief(report: Report, intern: Interner) -> Report:
         sections=(),
         findings=report.findings,
     )
+    summed_figures(short)  # kept on the brief, and so in the state: the corpus pages sum them
+    return short

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import pickle
 import shutil
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from generator.parse import metadata
 from generator.pipeline import load_report
 from generator.read import discover
 from generator.render import render_site
+from generator.site_figures import summed_figures
 from generator.site_model import build_corpus, read_pages
 from generator.state import BuildState, Interner, Parsed, brief, known_slugs, load_state, state_path
 from tests.test_build import build, tree_digest
@@ -58,6 +61,18 @@ def test_corpus_checks_on_briefs_find_what_they_find_on_whole_reports(synthetic:
     on_full = check_corpus(reports)
     assert on_full, "the synthetic corpus plants carry-over mismatches"
     assert check_corpus(briefs) == on_full
+
+
+def test_a_brief_keeps_its_summed_figures_through_the_state(synthetic: Path) -> None:
+    """The corpus pages sum every report's figures on every build: a brief brings them from the
+    state already made, and they are those of the whole report, to the type (0 is not 0.0)."""
+    for report in full_reports(synthetic / "content")[:10]:
+        kept = pickle.loads(pickle.dumps(brief(report, Interner())))
+        assert "summed_figures" in kept.__dict__["_derived"]
+        figures = summed_figures(kept)
+        assert figures == summed_figures(report)
+        assert [type(v) for v in chain(*figures)] == [type(v) for v in chain(*summed_figures(report))]
+        assert "_derived" not in replace(kept, findings=()).__dict__  # another report: made again
 
 
 def test_the_built_site_equals_pages_rendered_from_whole_reports(synthetic: Path, tmp_path: Path) -> None:
