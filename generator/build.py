@@ -286,27 +286,28 @@ def _run_build(
     corpus = _corpus(kept, content, root)
     keys = {report_id(r): entries[r.meta.source_file].key for r in kept}
     digests = unit_digests(corpus, keys, version)
-    context = Context(corpus, root, out, report_cache, keys, digests, previous.units, {})
+    context = Context(corpus, root, out, report_cache, keys, digests.units, previous.units, {})
     records: dict[str, UnitRecord] = {}
     written = 0
     with _phase(wall, "reports"):
-        todo = [r for r in corpus.reports if _stale(out, previous, f"report:{report_id(r)}", digests)]
+        units = {f"report:{report_id(r)}": r for r in corpus.reports}
+        todo = [r for unit, r in units.items() if _stale(out, previous, unit, digests.units)]
         progress = Progress(len(todo), "报告页面和数据")
         for result in run_units(context, todo, build_report_unit, jobs, progress.step):
             records[result.unit] = result.record
             written += result.written
-    _keep_previous(records, previous, [f"report:{report_id(r)}" for r in corpus.reports])
+    _keep_previous(records, previous, list(units))
     bodies = {uid.removeprefix("report:"): rec.bodies or {} for uid, rec in records.items()}
     context = replace(context, bodies=bodies)
     with _phase(wall, "agencies"):
-        todo_agencies = [a for a in corpus.agencies if _stale(out, previous, f"agency:{a.id}", digests)]
+        todo_agencies = [a for a in corpus.agencies if _stale(out, previous, f"agency:{a.id}", digests.units)]
         for result in run_units(context, todo_agencies, build_agency_unit, jobs):
             records[result.unit] = result.record
             written += result.written
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
     validation = MemoryResults(previous.validation)
     corpus_records, problems, corpus_written = build_corpus_unit(
-        context, previous, version, jobs, wall, validation, helpers
+        context, digests.of_report, previous, version, jobs, wall, validation, helpers
     )
     records.update(corpus_records)
     records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
@@ -497,7 +498,7 @@ def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
 
 
 def group_pages(
-    corpus: Corpus, digests: Mapping[str, str], version: str
+    corpus: Corpus, digests: Mapping[str, str], of_report: Mapping[int, str], version: str
 ) -> dict[str, tuple[str, Callable[[], Page]]]:
     """The pages of one region's reports of a year (comparison) or one province's (quality), and the
     list of agencies, each a unit of its own: page unit id -> (digest of its inputs, how to make
@@ -506,7 +507,7 @@ def group_pages(
     from generator.pages_quality import province_groups, province_page
 
     def reports_digest(*key: object, reports: Iterable[Report]) -> str:
-        return digest(version, corpus.config, key, tuple(digests[f"report:{report_id(r)}"] for r in reports))
+        return digest(version, corpus.config, key, tuple(of_report[id(r)] for r in reports))
 
     out: dict[str, tuple[str, Callable[[], Page]]] = {
         AGENCIES_PAGE: (digests[AGENCIES_PAGE], partial(pages_corpus.agencies_page, corpus))
@@ -529,6 +530,7 @@ def group_pages(
 
 def build_corpus_unit(
     context: Context,
+    of_report: Mapping[int, str],
     previous: BuildState,
     version: str,
     jobs: int,
@@ -546,14 +548,15 @@ def build_corpus_unit(
     from generator.validate import finish_validation, plan_validation
 
     corpus = context.corpus
-    own = tuple(sorted((u, d) for u, d in context.digests.items() if u.startswith("report:")))
-    unit_digest = digest(version, corpus.config, corpus.pages, own)
+    # Every agency unit's digest covers its reports' (and the agency list is in a stable order).
+    agencies = tuple(context.digests[f"agency:{agency.id}"] for agency in corpus.agencies)
+    unit_digest = digest(version, corpus.config, corpus.pages, agencies)
     if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
-        records, written = _side_units(context, previous, version, jobs, wall)
+        records, written = _side_units(context, of_report, previous, version, jobs, wall)
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         return records, previous.problems, written
     ordered = sort_reports(corpus.reports)
-    bodies = {report_id(r): context.bodies[report_id(r)] for r in ordered}
+    bodies = {rid: context.bodies[rid] for rid in map(report_id, ordered)}
     with _phase(wall, "package"), stage("package"):
         descriptor = corpus_descriptor_bytes(ordered)
     with _phase(wall, "validate"), stage("validate"):
@@ -573,7 +576,7 @@ def build_corpus_unit(
     sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
     on_disk = sorted([*files, *bulk.kept])
     zipped = helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced))
-    records, side_written = _side_units(context, previous, version, jobs, wall)
+    records, side_written = _side_units(context, of_report, previous, version, jobs, wall)
     pages = _corpus_pages(context, files, _Sizes(sizes, CORPUS_ZIP, lambda: zipped().size), wall)
     with _phase(wall, "validate"), stage("validate"):
         found = finish_validation(
@@ -751,11 +754,16 @@ def _spliced(before: bytes, splice: Splice) -> bytes:
 
 
 def _side_units(
-    context: Context, previous: BuildState, version: str, jobs: int, wall: dict[str, float]
+    context: Context,
+    of_report: Mapping[int, str],
+    previous: BuildState,
+    version: str,
+    jobs: int,
+    wall: dict[str, float],
 ) -> tuple[dict[str, UnitRecord], int]:
     """The comparison and province quality pages whose reports changed, and the list of agencies when
     an agency changed (`group_pages`), in workers when many."""
-    groups = group_pages(context.corpus, context.digests, version)
+    groups = group_pages(context.corpus, context.digests, of_report, version)
     todo = [
         GroupPage(unit, group_digest, make)
         for unit, (group_digest, make) in groups.items()

@@ -200,11 +200,20 @@ class Report:
 
     @property
     def errors(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "error" and not f.acknowledged)
+        # Most reports have no findings, and the corpus pages count every report's.
+        return (
+            tuple(f for f in self.findings if f.severity == "error" and not f.acknowledged)
+            if self.findings
+            else ()
+        )
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "warning" and not f.acknowledged)
+        return (
+            tuple(f for f in self.findings if f.severity == "warning" and not f.acknowledged)
+            if self.findings
+            else ()
+        )
 
 
 def cell_json(cell: Cell) -> dict[str, Any]:

@@ -257,10 +257,10 @@ def test_the_list_of_agencies_is_made_again_only_when_an_agency_changes(syntheti
 
     reports = full_reports(synthetic / "content")
     keys = {r.meta.report_id: f"key-{r.meta.report_id}" for r in reports}
-    before = unit_digests(build_corpus(reports), keys, "v")
+    before = unit_digests(build_corpus(reports), keys, "v").units
     edited = {**keys, reports[0].meta.report_id: "another file"}  # one report's content changed
-    after = unit_digests(build_corpus(reports), edited, "v")
+    after = unit_digests(build_corpus(reports), edited, "v").units
     assert after[f"report:{reports[0].meta.report_id}"] != before[f"report:{reports[0].meta.report_id}"]
     assert after[AGENCIES_PAGE] == before[AGENCIES_PAGE]
-    fewer = unit_digests(build_corpus(reports[1:]), keys, "v")  # a year of an agency gone
+    fewer = unit_digests(build_corpus(reports[1:]), keys, "v").units  # a year of an agency gone
     assert fewer[AGENCIES_PAGE] != before[AGENCIES_PAGE]
