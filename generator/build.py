@@ -287,6 +287,7 @@ def _run_build(
     keys = {report_id(r): entries[r.meta.source_file].key for r in kept}
     digests = unit_digests(corpus, keys, version)
     context = Context(corpus, root, out, report_cache, keys, digests.units, previous.units, {})
+    corpus_plan = plan_corpus_unit(context, previous, version, wall)
     records: dict[str, UnitRecord] = {}
     written = 0
     with _phase(wall, "reports"):
@@ -299,6 +300,8 @@ def _run_build(
     _keep_previous(records, previous, list(units))
     bodies = {uid.removeprefix("report:"): rec.bodies or {} for uid, rec in records.items()}
     context = replace(context, bodies=bodies)
+    # Before the agency units: the zipper's work is the longest that follows.
+    bulk = start_bulk_files(context, previous, corpus_plan, helpers, wall) if corpus_plan else None
     with _phase(wall, "agencies"):
         todo_agencies = [a for a in corpus.agencies if _stale(out, previous, f"agency:{a.id}", digests.units)]
         for result in run_units(context, todo_agencies, build_agency_unit, jobs):
@@ -307,7 +310,7 @@ def _run_build(
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
     validation = MemoryResults(previous.validation)
     corpus_records, problems, corpus_written = build_corpus_unit(
-        context, digests.of_report, previous, version, jobs, wall, validation, helpers
+        context, digests.of_report, previous, version, jobs, wall, validation, helpers, corpus_plan, bulk
     )
     records.update(corpus_records)
     records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
@@ -528,6 +531,67 @@ def group_pages(
     return out
 
 
+class CorpusPlan(NamedTuple):
+    """The corpus unit, when it is to be made again: decided (and its descriptor made) before the
+    report units, so that the zipper can start on the bulk files as soon as their lines are known."""
+
+    digest: str
+    ordered: list[Report]  # in the bulk files' order
+    descriptor: bytes  # data/datapackage.json
+
+
+def plan_corpus_unit(
+    context: Context, previous: BuildState, version: str, wall: dict[str, float]
+) -> CorpusPlan | None:
+    """None when the corpus unit is as the last build left it (no report changed)."""
+    from generator.datafiles import corpus_descriptor_bytes
+    from generator.package import sort_reports
+
+    corpus = context.corpus
+    # Every agency unit's digest covers its reports' (and the agency list is in a stable order).
+    agencies = tuple(context.digests[f"agency:{agency.id}"] for agency in corpus.agencies)
+    unit_digest = digest(version, corpus.config, corpus.pages, agencies)
+    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
+        return None
+    ordered = sort_reports(corpus.reports)
+    with _phase(wall, "package"), stage("package"):
+        return CorpusPlan(unit_digest, ordered, corpus_descriptor_bytes(ordered))
+
+
+class BulkFiles(NamedTuple):
+    """The bulk downloads, on their way: the files this process made, every file's size, and the
+    zipper's answer (the bulk files it made from their last version, and the zip)."""
+
+    bodies: dict[str, ReportBodies]  # report id -> CSV lines, in the bulk files' order
+    files: dict[str, bytes]
+    sizes: dict[str, int]
+    zipped: Callable[[], Zipped]
+    written: int
+
+
+def start_bulk_files(
+    context: Context, previous: BuildState, plan: CorpusPlan, helpers: Helpers, wall: dict[str, float]
+) -> BulkFiles:
+    """Write the bulk files that are made whole, and hand the rest to the zipper: a bulk CSV whose
+    lines did not change is not made again, a changed one the zipper makes from its last version."""
+    from generator.datafiles import corpus_files
+
+    bodies = {rid: context.bodies[rid] for rid in map(report_id, plan.ordered)}
+    with _phase(wall, "package"), stage("package"):
+        bulk = _bulk_plan(context.out, previous, bodies)
+        files = corpus_files(
+            plan.ordered, list(bodies.values()), plan.descriptor, unchanged=[*bulk.kept, *bulk.spliced]
+        )
+    with _phase(wall, "write"), stage("write"):
+        # Written here and read back by the zipper: sending tens of MB down a pipe costs more.
+        written = write_files(context.out, files)
+    sizes = {**{path: len(data) for path, data in files.items()}, **bulk.kept}
+    sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
+    on_disk = sorted([*files, *bulk.kept])
+    zipped = helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced))
+    return BulkFiles(bodies, files, sizes, zipped, written)
+
+
 def build_corpus_unit(
     context: Context,
     of_report: Mapping[int, str],
@@ -537,61 +601,49 @@ def build_corpus_unit(
     wall: dict[str, float],
     validation: MemoryResults,
     helpers: Helpers,
+    plan: CorpusPlan | None,
+    bulk: BulkFiles | None,
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
-    changed (they look at every report), from briefs and the reports' CSV lines. The comparison and
-    province quality pages are units of their own (static/ is made after). The rows without a kept
-    result are checked by the validator process, and the bulk files zipped by the zipper, while
-    this one makes the pages. A bulk CSV whose lines did not change is not made again."""
-    from generator.datafiles import CORPUS_ZIP, corpus_descriptor_bytes, corpus_files
-    from generator.package import sort_reports
+    changed (`plan`: they look at every report), from briefs and the reports' CSV lines (`bulk`,
+    started). The comparison and province quality pages are units of their own (static/ is made
+    after). The rows without a kept result are checked by the validator process, and the bulk
+    files zipped by the zipper, while this one makes the pages."""
+    from generator.datafiles import CORPUS_ZIP
     from generator.validate import finish_validation, plan_validation
 
-    corpus = context.corpus
-    # Every agency unit's digest covers its reports' (and the agency list is in a stable order).
-    agencies = tuple(context.digests[f"agency:{agency.id}"] for agency in corpus.agencies)
-    unit_digest = digest(version, corpus.config, corpus.pages, agencies)
-    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
+    if plan is None or bulk is None:
         records, written = _side_units(context, of_report, previous, version, jobs, wall)
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         return records, previous.problems, written
-    ordered = sort_reports(corpus.reports)
-    bodies = {rid: context.bodies[rid] for rid in map(report_id, ordered)}
-    with _phase(wall, "package"), stage("package"):
-        descriptor = corpus_descriptor_bytes(ordered)
     with _phase(wall, "validate"), stage("validate"):
         # A report unit's digest covers everything its rows are made from.
-        row_digests = {rid: context.digests[f"report:{rid}"] for rid in bodies}
-        plan = plan_validation(descriptor, bodies, validation, row_digests)
-        checked = helpers.validator(partial(_check_rows, descriptor, plan.todo, jobs, plan.metadata is None))
-    with _phase(wall, "package"), stage("package"):
-        bulk = _bulk_plan(context.out, previous, bodies)
-        files = corpus_files(
-            ordered, list(bodies.values()), descriptor, unchanged=[*bulk.kept, *bulk.spliced]
+        row_digests = {rid: context.digests[f"report:{rid}"] for rid in bulk.bodies}
+        checking = plan_validation(plan.descriptor, bulk.bodies, validation, row_digests)
+        checked = helpers.validator(
+            partial(_check_rows, plan.descriptor, checking.todo, jobs, checking.metadata is None)
         )
-    with _phase(wall, "write"), stage("write"):
-        # Written here and read back by the zipper: sending tens of MB down a pipe costs more.
-        written = write_files(context.out, files)
-    sizes = {**{path: len(data) for path, data in files.items()}, **bulk.kept}
-    sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
-    on_disk = sorted([*files, *bulk.kept])
-    zipped = helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced))
     records, side_written = _side_units(context, of_report, previous, version, jobs, wall)
-    pages = _corpus_pages(context, files, _Sizes(sizes, CORPUS_ZIP, lambda: zipped().size), wall)
     with _phase(wall, "validate"), stage("validate"):
         found = finish_validation(
-            plan, checked(), validation, ordered, lambda summary: full_report(context, summary)
+            checking, checked(), validation, plan.ordered, lambda summary: full_report(context, summary)
         )
+    zip_size = _Sizes(bulk.sizes, CORPUS_ZIP, lambda: bulk.zipped().size)
+    pages = _corpus_pages(context, bulk.files, zip_size, wall)  # the data page, last, waits for the zip
     with _phase(wall, "write"), stage("write"):
         result = write_outputs(context.out, pages)
-        outputs = {**sizes, CORPUS_ZIP: zipped().size, **{path: len(data) for path, data in pages.items()}}
+        outputs = {
+            **bulk.sizes,
+            CORPUS_ZIP: bulk.zipped().size,
+            **{path: len(data) for path, data in pages.items()},
+        }
         record = previous.units.get(CORPUS_UNIT)
         # Not the files another unit makes now (a page that became a unit of its own).
         owned = {path for unit in records.values() for path in unit.outputs}
         gone = [p for p in record.outputs if p not in outputs and p not in owned] if record else []
         remove_files(context.out, gone)
-    records[CORPUS_UNIT] = UnitRecord(unit_digest, outputs, order=tuple(bodies))
-    written += side_written + result.written + zipped().written
+    records[CORPUS_UNIT] = UnitRecord(plan.digest, outputs, order=tuple(bulk.bodies))
+    written = bulk.written + side_written + result.written + bulk.zipped().written
     return records, tuple(str(problem) for problem in found), written
 
 
