@@ -51,11 +51,13 @@ from generator.units import (
     Context,
     GroupPage,
     ParseTask,
+    ReportLines,
     build_agency_unit,
     build_group_unit,
     build_report_unit,
     digest,
     full_report,
+    lines_made_again,
     parse_files,
     parse_one,
     pooled,
@@ -289,6 +291,7 @@ def _run_build(
     context = Context(corpus, root, out, report_cache, keys, digests.units, previous.units, {})
     corpus_plan = plan_corpus_unit(context, previous, version, wall)
     records: dict[str, UnitRecord] = {}
+    made: dict[str, ReportBodies] = {}  # the CSV lines of the reports made in this build
     written = 0
     with _phase(wall, "reports"):
         units = {f"report:{report_id(r)}": r for r in corpus.reports}
@@ -297,11 +300,13 @@ def _run_build(
         for result in run_units(context, todo, build_report_unit, jobs, progress.step):
             records[result.unit] = result.record
             written += result.written
+            if result.bodies is not None:
+                made[result.unit.removeprefix("report:")] = result.bodies
     _keep_previous(records, previous, list(units))
-    bodies = {uid.removeprefix("report:"): rec.bodies or {} for uid, rec in records.items()}
-    context = replace(context, bodies=bodies)
+    ids = [unit.removeprefix("report:") for unit in units]
+    context = replace(context, bodies=ReportLines(ids, made, lines_made_again(context)))
     # Before the agency units: the zipper's work is the longest that follows.
-    bulk = start_bulk_files(context, previous, corpus_plan, helpers, wall) if corpus_plan else None
+    bulk = start_bulk_files(context, previous, records, corpus_plan, helpers, wall) if corpus_plan else None
     with _phase(wall, "agencies"):
         todo_agencies = [a for a in corpus.agencies if _stale(out, previous, f"agency:{a.id}", digests.units)]
         for result in run_units(context, todo_agencies, build_agency_unit, jobs):
@@ -562,7 +567,7 @@ class BulkFiles(NamedTuple):
     """The bulk downloads, on their way: the files this process made, every file's size, and the
     zipper's answer (the bulk files it made from their last version, and the zip)."""
 
-    bodies: dict[str, ReportBodies]  # report id -> CSV lines, in the bulk files' order
+    ids: tuple[str, ...]  # report ids, in the bulk files' order
     files: dict[str, bytes]
     sizes: dict[str, int]
     zipped: Callable[[], Zipped]
@@ -570,18 +575,26 @@ class BulkFiles(NamedTuple):
 
 
 def start_bulk_files(
-    context: Context, previous: BuildState, plan: CorpusPlan, helpers: Helpers, wall: dict[str, float]
+    context: Context,
+    previous: BuildState,
+    records: Mapping[str, UnitRecord],
+    plan: CorpusPlan,
+    helpers: Helpers,
+    wall: dict[str, float],
 ) -> BulkFiles:
     """Write the bulk files that are made whole, and hand the rest to the zipper: a bulk CSV whose
     lines did not change is not made again, a changed one the zipper makes from its last version."""
     from generator.datafiles import corpus_files
+    from generator.package import RESOURCES
 
-    bodies = {rid: context.bodies[rid] for rid in map(report_id, plan.ordered)}
+    ids = tuple(map(report_id, plan.ordered))
     with _phase(wall, "package"), stage("package"):
-        bulk = _bulk_plan(context.out, previous, bodies)
-        files = corpus_files(
-            plan.ordered, list(bodies.values()), plan.descriptor, unchanged=[*bulk.kept, *bulk.spliced]
-        )
+        bulk = _bulk_plan(context.out, previous, records, ids, context.bodies)
+        unchanged = [*bulk.kept, *bulk.spliced]
+        # Every report's lines only for a table made whole (the first build, or a file not as the
+        # last build left it): the lines of the reports not made in this build are made again.
+        every = [context.bodies[rid] for rid in ids] if len(unchanged) < len(RESOURCES) else []
+        files = corpus_files(plan.ordered, every, plan.descriptor, unchanged=unchanged)
     with _phase(wall, "write"), stage("write"):
         # Written here and read back by the zipper: sending tens of MB down a pipe costs more.
         written = write_files(context.out, files)
@@ -589,7 +602,7 @@ def start_bulk_files(
     sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
     on_disk = sorted([*files, *bulk.kept])
     zipped = helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced))
-    return BulkFiles(bodies, files, sizes, zipped, written)
+    return BulkFiles(ids, files, sizes, zipped, written)
 
 
 def build_corpus_unit(
@@ -618,8 +631,8 @@ def build_corpus_unit(
         return records, previous.problems, written
     with _phase(wall, "validate"), stage("validate"):
         # A report unit's digest covers everything its rows are made from.
-        row_digests = {rid: context.digests[f"report:{rid}"] for rid in bulk.bodies}
-        checking = plan_validation(plan.descriptor, bulk.bodies, validation, row_digests)
+        row_digests = {rid: context.digests[f"report:{rid}"] for rid in bulk.ids}
+        checking = plan_validation(plan.descriptor, context.bodies, validation, row_digests)
         checked = helpers.validator(
             partial(_check_rows, plan.descriptor, checking.todo, jobs, checking.metadata is None)
         )
@@ -642,7 +655,7 @@ def build_corpus_unit(
         owned = {path for unit in records.values() for path in unit.outputs}
         gone = [p for p in record.outputs if p not in outputs and p not in owned] if record else []
         remove_files(context.out, gone)
-    records[CORPUS_UNIT] = UnitRecord(plan.digest, outputs, order=tuple(bulk.bodies))
+    records[CORPUS_UNIT] = UnitRecord(plan.digest, outputs, order=bulk.ids)
     written = bulk.written + side_written + result.written + bulk.zipped().written
     return records, tuple(str(problem) for problem in found), written
 
@@ -672,12 +685,18 @@ class BulkPlan(NamedTuple):
     spliced: dict[str, Splice]  # bulk CSVs that differ from the last build's in a few reports' lines
 
 
-def _bulk_plan(out: Path, previous: BuildState, bodies: Mapping[str, ReportBodies]) -> BulkPlan:
+def _bulk_plan(
+    out: Path,
+    previous: BuildState,
+    records: Mapping[str, UnitRecord],
+    ids: Sequence[str],
+    bodies: Mapping[str, ReportBodies],
+) -> BulkPlan:
     """Which bulk CSVs can be left as they are on the disk, and which made from the last build's
-    file and the lines of the reports that changed (`bodies`, in the files' order), so that this
-    process neither joins nor writes tens of MB after an edit. An unchanged report's lines are the
-    very bytes the state kept. The others are made whole (the first build, or a file not as the
-    last build left it)."""
+    file and the lines of the reports that changed (`ids`: this build's reports in the files'
+    order), so that this process neither joins nor writes tens of MB after an edit. The report
+    units' records say where each report's lines lie in the last build's files and whether they
+    changed. The others are made whole (the first build, or a file not as the last build left it)."""
     from generator.datafiles import bulk_csv_path
     from generator.package import RESOURCES
 
@@ -686,10 +705,12 @@ def _bulk_plan(out: Path, previous: BuildState, bodies: Mapping[str, ReportBodie
     if record is None or record.order is None:
         return plan
     before = {rid: previous.units.get(f"report:{rid}") for rid in record.order}
-    old = {rid: unit.bodies for rid, unit in before.items() if unit is not None and unit.bodies is not None}
+    old = {rid: unit.lines for rid, unit in before.items() if unit is not None and unit.lines is not None}
     if len(old) != len(before):
         return plan
-    edits = _Edits(record.order, old, list(bodies), bodies)
+    # The reports made in this build (the others' lines are the last build's, unchanged).
+    made = {rid: marks for rid in ids if (marks := _made_marks(records, previous, rid)) is not None}
+    edits = _Edits(record.order, old, ids, made, bodies)
     for name in RESOURCES:
         path = bulk_csv_path(name)
         size = record.outputs.get(path)
@@ -702,36 +723,55 @@ def _bulk_plan(out: Path, previous: BuildState, bodies: Mapping[str, ReportBodie
     return plan
 
 
+def _made_marks(records: Mapping[str, UnitRecord], previous: BuildState, rid: str) -> bytes | None:
+    """The line marks of a report made in this build (its record is not the last build's)."""
+    record = records[f"report:{rid}"]
+    return record.lines if record is not previous.units.get(f"report:{rid}") else None
+
+
 class _Edits:
-    """The reports of the last build's bulk files (`before`, in order, with their lines `old`) and
-    of this build's (`after`, with `bodies`); the positions in `after` of the reports whose lines
-    are not the very bytes kept (changed or new) are the only ones looked at one by one."""
+    """The reports of the last build's bulk files (`before`, in order, with the marks of their lines
+    `old`) and of this build's (`after`); the positions in `after` of the reports made in this build
+    (`made`, with their marks) or new are the only ones looked at one by one, and only their lines
+    (`bodies`) are read."""
 
     def __init__(
         self,
         before: Sequence[str],
-        old: Mapping[str, Mapping[str, bytes]],
+        old: Mapping[str, bytes],
         after: Sequence[str],
+        made: Mapping[str, bytes],
         bodies: Mapping[str, ReportBodies],
     ) -> None:
-        self.before, self.old, self.after, self.bodies = before, old, after, bodies
+        self.before, self.old, self.after, self.made, self.bodies = before, old, after, made, bodies
         self.index = {rid: i for i, rid in enumerate(before)}
-        self.edited = [i for i, rid in enumerate(after) if old.get(rid) is not bodies[rid]]
+        self.edited = [i for i, rid in enumerate(after) if rid in made or rid not in old]
         self.same_reports = len(before) == len(after) and all(rid in self.index for rid in after)
+
+    def _same(self, rid: str, name: str) -> bool:
+        """Whether a report's lines in table `name` are those of the last build (same length and
+        digest)."""
+        from generator.datafiles import line_mark
+
+        return (
+            rid in self.old
+            and rid in self.made
+            and line_mark(self.old[rid], name) == line_mark(self.made[rid], name)
+        )
 
     def same_lines(self, name: str) -> bool:
         return self.same_reports and all(
-            self.old[rid][name] == self.bodies[rid][name] for rid in (self.after[i] for i in self.edited)
+            self._same(rid, name) for rid in (self.after[i] for i in self.edited)
         )
 
     def splice(self, name: str, size: int) -> Splice | None:
         """Table `name`'s new bulk file as pieces: runs of the old file's bytes where reports' lines
         did not change, new lines where they did. None if the old file is not the size its lines
         add up to."""
-        from generator.datafiles import csv_head
+        from generator.datafiles import csv_head, line_mark
 
         head = len(csv_head(name))
-        starts = list(accumulate((len(self.old[rid][name]) for rid in self.before), initial=head))
+        starts = list(accumulate((line_mark(self.old[rid], name)[0] for rid in self.before), initial=head))
         if starts[-1] != size:
             return None
         pieces: list[Piece] = [(0, head)]
@@ -740,11 +780,10 @@ class _Edits:
             self._unchanged_run(pieces, starts, done, edited)
             if edited < len(self.after):
                 rid = self.after[edited]
-                new = self.bodies[rid][name]
-                if rid in self.index and self.old[rid][name] == new:
-                    _add_range(pieces, starts[self.index[rid]], len(new))
+                if rid in self.index and self._same(rid, name):
+                    _add_range(pieces, starts[self.index[rid]], line_mark(self.old[rid], name)[0])
                 else:
-                    pieces.append(new)
+                    pieces.append(self.bodies[rid][name])
             done = edited + 1
         return Splice(tuple(pieces), sum(p[1] if isinstance(p, tuple) else len(p) for p in pieces))
 

@@ -13,8 +13,10 @@ Every byte is a function of the reports: sorted rows and zip entries, fixed time
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import struct
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import cache
@@ -115,6 +117,24 @@ def package_files(descriptor: bytes, bodies: Bodies) -> dict[str, bytes]:
     files = {"datapackage.json": descriptor}
     files.update({f"{name}.csv": csv_bytes(name, lines) for name, lines in bodies.items()})
     return files
+
+
+_MARK = struct.Struct("<Q8s")  # a table's lines: their length, and 8 bytes of their BLAKE2b digest
+
+
+def line_marks(bodies: ReportBodies) -> bytes:
+    """What the build keeps of a report's lines, for each bulk CSV (in RESOURCES order): enough to
+    find them in the last build's file and to tell whether they changed."""
+    return b"".join(
+        _MARK.pack(len(lines), hashlib.blake2b(lines, digest_size=8).digest())
+        for lines in (bodies[name] for name in RESOURCES)
+    )
+
+
+def line_mark(marks: bytes, table: str) -> tuple[int, bytes]:
+    """(length, digest) of one table's lines in `line_marks`."""
+    size, digest = _MARK.unpack_from(marks, RESOURCES.index(table) * _MARK.size)
+    return size, digest
 
 
 def merge_bodies(parts: Sequence[Mapping[str, bytes]], tables: Iterable[str] = RESOURCES) -> Bodies:

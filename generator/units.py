@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from generator.cache import ReportCache
-from generator.datafiles import agency_package, report_bodies, report_package
+from generator.datafiles import ReportBodies, agency_package, line_marks, report_bodies, report_package
 from generator.errors import NotAReport
 from generator.model import Report
 from generator.pages import Files, Page, agency_page, report_page, source_copy_path
@@ -143,6 +143,7 @@ class UnitResult:
     record: UnitRecord
     written: int
     removed: int
+    bodies: ReportBodies | None = None  # a report unit's CSV lines (the state keeps only their marks)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,48 @@ class Context:
     keys: Mapping[str, str]  # report id -> cache key of its file
     digests: Mapping[str, str]  # unit id -> digest
     previous: Mapping[str, UnitRecord]  # unit id -> record of the last build
-    bodies: Mapping[str, dict[str, bytes]]  # report id -> CSV lines (agency units read them)
+    bodies: Mapping[str, ReportBodies]  # report id -> CSV lines (agency units read them)
+
+
+class ReportLines(Mapping[str, ReportBodies]):
+    """Every report's CSV lines, by report id (`ids`): those of the reports made in this build
+    (`fresh`), and the others' made again from their parsed report (`make`) when asked for, which
+    only an agency unit or a bulk CSV made whole does. The state keeps no lines, only their marks."""
+
+    def __init__(
+        self, ids: Sequence[str], fresh: Mapping[str, ReportBodies], make: Callable[[str], ReportBodies]
+    ) -> None:
+        self._ids, self._known, self._fresh, self._make = ids, frozenset(ids), fresh, make
+        self._made: dict[str, ReportBodies] = {}
+
+    def __getitem__(self, rid: str) -> ReportBodies:
+        found = self._fresh.get(rid) or self._made.get(rid)
+        if found is None:
+            if rid not in self._known:
+                raise KeyError(rid)
+            found = self._made[rid] = self._make(rid)
+        return found
+
+    def __contains__(self, rid: object) -> bool:
+        return rid in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def lines_made_again(context: Context) -> Callable[[str], ReportBodies]:
+    """A report's lines as its report unit made them, from the parsed report and its brief."""
+    by_id: dict[str, Report] = {}
+
+    def make(rid: str) -> ReportBodies:
+        if not by_id:
+            by_id.update((report_id(r), r) for r in context.corpus.reports)
+        return report_bodies(full_report(context, by_id[rid]))
+
+    return make
 
 
 def full_report(context: Context, summary: Report) -> Report:
@@ -217,16 +259,15 @@ def build_group_unit(context: Context, group: GroupPage) -> UnitResult:
     return UnitResult(group.unit, UnitRecord(group.digest, {page.path: len(data)}), written, 0)
 
 
-def _finish(
-    context: Context, unit: str, files: dict[str, bytes], bodies: dict[str, bytes] | None
-) -> UnitResult:
+def _finish(context: Context, unit: str, files: dict[str, bytes], bodies: ReportBodies | None) -> UnitResult:
     with stage("write"):
         written = write_files(context.out, files)
         previous = context.previous.get(unit)
         stale = [p for p in previous.outputs if p not in files] if previous else []
         remove_files(context.out, stale)
-    record = UnitRecord(context.digests[unit], {p: len(b) for p, b in files.items()}, bodies)
-    return UnitResult(unit, record, written, len(stale))
+    marks = line_marks(bodies) if bodies is not None else None
+    record = UnitRecord(context.digests[unit], {p: len(b) for p, b in files.items()}, marks)
+    return UnitResult(unit, record, written, len(stale), bodies)
 
 
 def remove_files(out: Path, paths: Sequence[str]) -> None:

@@ -166,29 +166,41 @@ def test_bulk_files_whose_lines_did_not_change_are_kept_and_still_zipped(
 
 def test_a_bulk_csv_is_made_from_its_last_version_and_the_lines_that_changed() -> None:
     """After an edit, the zipper makes a bulk CSV from the last build's file: runs of its bytes where
-    a report's lines are the same, new lines where they changed; the result is the file made whole."""
+    a report's lines are the same, new lines where they changed; the result is the file made whole.
+    The state keeps only the marks of each report's lines, and only the new lines are read."""
     from generator.build import _Edits, _spliced
-    from generator.datafiles import csv_bytes
+    from generator.datafiles import csv_bytes, line_marks
+    from generator.package import RESOURCES
 
-    old = {rid: {"findings": f"{rid},line\r\n".encode()} for rid in ["a", "b", "c", "d", "e", "f"]}
+    def lines(findings: bytes) -> dict[str, bytes]:
+        return {**dict.fromkeys(RESOURCES, b""), "findings": findings}
+
+    old = {rid: lines(f"{rid},line\r\n".encode()) for rid in ["a", "b", "c", "d", "e", "f"]}
+    marks = {rid: line_marks(body) for rid, body in old.items()}
     last = csv_bytes("findings", [old[rid]["findings"] for rid in old])
-    now = {
-        "a": old["a"],
-        "b": {"findings": b"b,changed\r\n"},
-        "bb": {"findings": b"bb,new\r\n"},
-        "c": old["c"],
-        "e": old["e"],  # d deleted
-        "f": {"findings": old["f"]["findings"]},  # made again, the same
-    }
-    edits = _Edits(list(old), old, list(now), now)
+    made = {"b": lines(b"b,changed\r\n"), "bb": lines(b"bb,new\r\n"), "f": lines(b"f,line\r\n")}
+    now = ["a", "b", "bb", "c", "e", "f"]  # d deleted; f made again, the same
+    read: list[str] = []
+
+    class Lines(dict):
+        def __getitem__(self, rid: str) -> dict[str, bytes]:
+            read.append(rid)
+            return made[rid]
+
+    made_marks = {rid: line_marks(body) for rid, body in made.items()}
+    edits = _Edits(list(old), marks, now, made_marks, Lines())
     assert not edits.same_lines("findings")
     splice = edits.splice("findings", len(last))
     assert splice is not None
-    assert _spliced(last, splice) == csv_bytes("findings", [now[rid]["findings"] for rid in now])
+    expected = [made[rid]["findings"] if rid in made else old[rid]["findings"] for rid in now]
+    assert _spliced(last, splice) == csv_bytes("findings", expected)
     assert [p for p in splice.pieces if isinstance(p, bytes)] == [b"b,changed\r\n", b"bb,new\r\n"]
+    assert sorted(set(read)) == ["b", "bb"]  # the unchanged reports' lines are never asked for
     assert edits.splice("findings", len(last) + 1) is None  # not the file it was
-    again = {**old, "f": {"findings": old["f"]["findings"]}}
-    assert _Edits(list(old), old, list(again), again).same_lines("findings")
+    again = _Edits(list(old), marks, list(old), {"f": made_marks["f"]}, Lines())
+    assert again.same_lines("findings")
+    whole = again.splice("findings", len(last))
+    assert whole is not None and _spliced(last, whole) == last
 
 
 def test_a_deleted_output_folder_is_built_again(synthetic: Path, tmp_path: Path) -> None:
