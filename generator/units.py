@@ -127,6 +127,9 @@ def prepare_parsing() -> None:
     import pypinyin  # noqa: F401
 
     import generator.pipeline  # noqa: F401
+    from generator.parse.text import norm
+
+    norm("臺")  # loads OpenCC's dictionaries, which a label in traditional characters needs
 
 
 def parse_files(cache: ReportCache, tasks: Sequence[ParseTask]) -> list[tuple[Parsed, dict[str, float]]]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
-import opencc
-
-_T2S = opencc.OpenCC("t2s")
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -27,8 +25,18 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _SPACE.sub("", text).translate(_QUOTES)
     if not text.isascii():
-        text = _T2S.convert(text)
+        text = _traditional_to_simplified().convert(text)
     return text
+
+
+@cache
+def _traditional_to_simplified() -> Any:
+    """OpenCC's converter, made when a label is first compared: loading its dictionaries costs a
+    hundredth of a second of every process that imports this module (the build's own, for blank
+    cells)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 # Placeholders that mean "no value" (never zero): blank, dashes, slashes, 无.
