@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -171,6 +169,9 @@ def _add(out: dict[str, bytes], path: str, data: bytes) -> None:
 def _render_in_workers(
     corpus: Corpus, files: Files, tasks: list[Task], jobs: int
 ) -> Iterator[tuple[str, bytes]]:
+    import multiprocessing  # here: most builds need no pool
+    from concurrent.futures import ProcessPoolExecutor
+
     global _shared
     _shared = (corpus, files)
     chunks = [tasks[i : i + _CHUNK] for i in range(0, len(tasks), _CHUNK)]

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 import os
 import pickle
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -307,6 +305,9 @@ def pooled(count: int, jobs: int) -> bool:
 def _in_workers(
     context: Any, items: Sequence[T], work: Callable[[Any, T], R], jobs: int, progress: Callable[[R], R]
 ) -> Iterator[R]:
+    import multiprocessing  # here: the few units of a rebuild need no pool
+    from concurrent.futures import ProcessPoolExecutor
+
     global _context
     _context = (context, work, items)
     spans = [(start, min(start + _CHUNK, len(items))) for start in range(0, len(items), _CHUNK)]

@@ -22,7 +22,6 @@ import json
 import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -294,6 +293,8 @@ def _run(
 ) -> list[list[RawError]]:
     if jobs == 1 or len(buckets) < 2:
         return [table_errors(resources, b.tables) for b in buckets]
+    from concurrent.futures import ProcessPoolExecutor  # here: the build process plans, others check
+
     with ProcessPoolExecutor(max_workers=jobs or None) as pool:
         found = []
         for errors, seconds in pool.map(_bucket_errors, [(resources, b.tables) for b in buckets]):
