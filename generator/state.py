@@ -228,6 +228,11 @@ class Interner:
         key = ("row", *(id(c) for c in cells))  # the cells are interned: same ids, same values
         return self._once(key, lambda: cells)
 
+    def mapping(self, values: Mapping[str, Hashable]) -> Mapping[str, Any]:
+        """Equal small mappings of plain values become one object too (most are empty)."""
+        key = ("mapping", *((k, type(v), v) for k, v in values.items()))
+        return self._once(key, lambda: dict(values))
+
     def region(self, region: Region | None) -> Region | None:
         return None if region is None else self._once(("region", region), lambda: region)
 
@@ -259,14 +264,18 @@ def brief(report: Report, intern: Interner) -> Report:
     carried_over = row_line(report, "carried_over")
     short = Report(
         # Of the front matter, only an `id` is kept: it says the agency id is not the name's slug.
-        meta=replace(meta, region=intern.region(meta.region), front_matter=_id_only(meta.front_matter)),
+        meta=replace(
+            meta, region=intern.region(meta.region), front_matter=intern.mapping(_id_only(meta.front_matter))
+        ),
         proactive=(),
         applications=ApplicationsTable(
             rows={
                 intern.text(row): intern.row(tuple(intern.cell(c) for c in cells))
                 for row, cells in applications.rows.items()
             },
-            lines={"carried_over": carried_over} if carried_over is not None else {},
+            labels=intern.mapping({}),
+            lines=intern.mapping({"carried_over": carried_over} if carried_over is not None else {}),
+            unassigned=intern.mapping({}),
         ),
         review_litigation={intern.text(k): intern.cell(c) for k, c in report.review_litigation.items()},
         published_total=intern.cell(report.published_total) if report.published_total else None,
