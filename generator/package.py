@@ -277,8 +277,9 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def latest_published(reports: Iterable[Report]) -> str | None:
     """The latest ISO publication date of the content (others are schema errors of their report)."""
-    dates = [r.meta.published for r in reports if r.meta.published and ISO_DATE.match(r.meta.published)]
-    return max(dates) if dates else None
+    # The latest first, then the check: a rebuild looks at every report's date.
+    dates = sorted({r.meta.published for r in reports if r.meta.published}, reverse=True)
+    return next((date for date in dates if ISO_DATE.match(date)), None)
 
 
 def _created(reports: Sequence[Report]) -> str | None:
@@ -340,8 +341,9 @@ def _package(
 def corpus_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
     """The corpus package: every report. Sources point to `reports.source_url` (one per report)."""
     agencies = len({r.meta.agency_id for r in reports})
-    scope_zh = f"共 {len(reports)} 份报告，{agencies} 个机关，{_years(reports)} 年度。"
-    scope_en = f"{len(reports)} reports from {agencies} agencies, years {_years(reports)}."
+    years = _years(reports)
+    scope_zh = f"共 {len(reports)} 份报告，{agencies} 个机关，{years} 年度。"
+    scope_en = f"{len(reports)} reports from {agencies} agencies, years {years}."
     sources = [
         {
             "title": "各行政机关在其网站发布的政府信息公开工作年度报告（每份报告的原文网址见 reports.csv 的 source_url 列）"
