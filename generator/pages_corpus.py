@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,22 +29,19 @@ from generator.site_model import (
     Corpus,
     agency_url,
     report_url,
+    root_for,
 )
+from generator.table_html import escaped
 from generator.textfmt import format_or_dash, format_percent
 
 # --- agencies index ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AgencyEntry:
-    agency: Agency
-    url: str
-    search: str  # what the filter box matches: the name and the region's name
-    years: tuple[tuple[int | None, str], ...]  # (year, report url)
+AGENCIES_PATH = "agencies/index.html"
 
 
 def agencies_page(corpus: Corpus) -> Page:
-    provinces: dict[tuple[str, str], dict[tuple[int, int], list[AgencyEntry]]] = {}
+    provinces: dict[tuple[str, str], dict[tuple[int, int], list[Agency]]] = {}
     for agency in corpus.agencies:
         region = agency.region
         province = (
@@ -53,15 +50,20 @@ def agencies_page(corpus: Corpus) -> Page:
             else ("~", "地区不详")
         )
         group = (LEVEL_ORDER.index(agency.level), 0 if agency.kind == "government" else 1)
-        provinces.setdefault(province, {}).setdefault(group, []).append(_entry(agency))
+        provinces.setdefault(province, {}).setdefault(group, []).append(agency)
+    root = root_for(AGENCIES_PATH)
     groups = [
-        (name, [(_group_label(level, kind), entries) for (level, kind), entries in sorted(levels.items())])
+        (
+            name,
+            [
+                (_group_label(level, kind), agency_items_html(agencies, root))
+                for (level, kind), agencies in sorted(levels.items())
+            ],
+        )
         for (_, name), levels in sorted(provinces.items())
     ]
     return Page(
-        "agencies/index.html",
-        "agencies.html",
-        {"title": "机关", "groups": groups, "total": len(corpus.agencies)},
+        AGENCIES_PATH, "agencies.html", {"title": "机关", "groups": groups, "total": len(corpus.agencies)}
     )
 
 
@@ -69,10 +71,24 @@ def _group_label(level: int, kind: int) -> str:
     return f"{LEVEL_LABELS[LEVEL_ORDER[level]]}{KIND_LABELS['government' if kind == 0 else 'department']}"
 
 
-def _entry(agency: Agency) -> AgencyEntry:
-    region = agency.region.name if agency.region else ""
-    years = tuple((r.meta.year, report_url(r)) for r in agency.reports)
-    return AgencyEntry(agency, agency_url(agency.id), f"{agency.name} {region}", years)
+def agency_items_html(agencies: Iterable[Agency], root: str) -> Markup:
+    """The list's items, one line each, written in Python rather than a Jinja loop: the list of every
+    agency is made again whenever one is added, and the loop over 3,000 of them took a tenth of a
+    second. Every text is escaped, as autoescaping would. `data-name` is what the filter matches:
+    the name and the region's name."""
+    lines = []
+    for agency in agencies:
+        region = escaped(agency.region.name) if agency.region else ""
+        name = escaped(agency.name)
+        years = "".join(
+            f'<a href="{root}{escaped(report_url(r))}">{r.meta.year or "年度不详"}</a>'
+            for r in agency.reports
+        )
+        lines.append(
+            f'<li data-name="{name} {region}"><a href="{root}{escaped(agency_url(agency.id))}">{name}</a>'
+            f' <span class="muted">{region}</span> <span class="yrs">{years}</span></li>\n'
+        )
+    return Markup("".join(lines))
 
 
 # --- data ---------------------------------------------------------------------------------------------

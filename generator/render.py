@@ -32,6 +32,7 @@ from generator.site_model import (
     report_id,
     report_title,
     report_url,
+    root_for,
 )
 from generator.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
 from generator.timing import absorb, stage, take
@@ -84,12 +85,6 @@ def json_script(value: object) -> Markup:
     escapes), with the characters that could end the element escaped."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def root_for(path: str) -> str:
-    """The relative prefix from a page to the site root: "./" for index.html, "../../" two folders down."""
-    depth = path.count("/")
-    return "../" * depth if depth else "./"
 
 
 def render_page(page: Page, config: SiteConfig) -> bytes:

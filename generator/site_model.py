@@ -95,6 +95,12 @@ def _agencies_by_id(corpus: Corpus) -> dict[str, Agency]:
     return {agency.id: agency for agency in corpus.agencies}
 
 
+def root_for(path: str) -> str:
+    """The relative prefix from a page to the site root: "./" for index.html, "../../" two folders down."""
+    depth = path.count("/")
+    return "../" * depth if depth else "./"
+
+
 def report_id(report: Report) -> str:
     """The report's URL id; falls back to the file name when the parser could not give one."""
     return report.meta.report_id or _safe_id(Path(report.meta.source_file).stem)
