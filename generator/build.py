@@ -637,12 +637,12 @@ def build_corpus_unit(
             partial(_check_rows, plan.descriptor, checking.todo, jobs, checking.metadata is None)
         )
     records, side_written = _side_units(context, of_report, previous, version, jobs, wall)
-    with _phase(wall, "validate"), stage("validate"):
+    zip_size = _Sizes(bulk.sizes, CORPUS_ZIP, lambda: bulk.zipped().size)
+    pages = _corpus_pages(context, bulk.files, zip_size, wall)  # the data page, last, waits for the zip
+    with _phase(wall, "validate"), stage("validate"):  # last: the validator gives way to the others
         found = finish_validation(
             checking, checked(), validation, plan.ordered, lambda summary: full_report(context, summary)
         )
-    zip_size = _Sizes(bulk.sizes, CORPUS_ZIP, lambda: bulk.zipped().size)
-    pages = _corpus_pages(context, bulk.files, zip_size, wall)  # the data page, last, waits for the zip
     with _phase(wall, "write"), stage("write"):
         result = write_outputs(context.out, pages)
         outputs = {
