@@ -48,6 +48,7 @@ from generator.state import (
 from generator.timing import STAGES, add, stage, take
 from generator.units import (
     AGENCIES_PAGE,
+    PARALLEL_FROM,
     Context,
     GroupPage,
     ParseTask,
@@ -71,7 +72,7 @@ from generator.write import write_files, write_outputs
 
 if TYPE_CHECKING:
     from generator.datafiles import ReportBodies
-    from generator.validate import Checked
+    from generator.validate import Checked, ValidationPlan
 
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
@@ -285,11 +286,18 @@ def _run_build(
     print_findings(unreadable, reports)
     kept, duplicates = first_of_each_id(reports)
     check_unique_ids(kept)
-    corpus = _corpus(kept, content, root)
     keys = {report_id(r): entries[r.meta.source_file].key for r in kept}
+    make_lines = lines_made_again(report_cache, keys, root, kept)
+    validation = MemoryResults(previous.validation)
+    # Started before the pages, which need the corpus and the units' digests first: the bulk files
+    # and the rows' validation are the longest work of a rebuild, done by other processes.
+    early = start_corpus_files_early(
+        out, kept, agency_keys, previous, make_lines, validation, helpers, jobs, wall
+    )
+    corpus = _corpus(kept, content, root)
     digests = unit_digests(corpus, keys, version)
     context = Context(corpus, root, out, report_cache, keys, digests.units, previous.units, {})
-    corpus_plan = plan_corpus_unit(context, previous, version, wall)
+    corpus_digest = corpus_unit_digest(context, previous, version)
     records: dict[str, UnitRecord] = {}
     made: dict[str, ReportBodies] = {}  # the CSV lines of the reports made in this build
     written = 0
@@ -304,18 +312,19 @@ def _run_build(
                 made[result.unit.removeprefix("report:")] = result.bodies
     _keep_previous(records, previous, list(units))
     ids = [unit.removeprefix("report:") for unit in units]
-    context = replace(context, bodies=ReportLines(ids, made, lines_made_again(context)))
-    # Before the agency units: the zipper's work is the longest that follows.
-    bulk = start_bulk_files(context, previous, records, corpus_plan, helpers, wall) if corpus_plan else None
+    context = replace(
+        context, bodies=ReportLines(ids, {**(early.lines if early else {}), **made}, make_lines)
+    )
+    if corpus_digest and not early:  # the corpus changed, but no report's lines: the pages, say
+        early = start_corpus_files_late(context, previous, records, validation, helpers, jobs, wall)
     with _phase(wall, "agencies"):
         todo_agencies = [a for a in corpus.agencies if _stale(out, previous, f"agency:{a.id}", digests.units)]
         for result in run_units(context, todo_agencies, build_agency_unit, jobs):
             records[result.unit] = result.record
             written += result.written
     _keep_previous(records, previous, [f"agency:{a.id}" for a in corpus.agencies])
-    validation = MemoryResults(previous.validation)
     corpus_records, problems, corpus_written = build_corpus_unit(
-        context, digests.of_report, previous, version, jobs, wall, validation, helpers, corpus_plan, bulk
+        context, digests.of_report, previous, version, jobs, wall, validation, corpus_digest, early
     )
     records.update(corpus_records)
     records[STATIC_UNIT], static_written = _static_unit(context, previous, version, wall)
@@ -536,31 +545,13 @@ def group_pages(
     return out
 
 
-class CorpusPlan(NamedTuple):
-    """The corpus unit, when it is to be made again: decided (and its descriptor made) before the
-    report units, so that the zipper can start on the bulk files as soon as their lines are known."""
-
-    digest: str
-    ordered: list[Report]  # in the bulk files' order
-    descriptor: bytes  # data/datapackage.json
-
-
-def plan_corpus_unit(
-    context: Context, previous: BuildState, version: str, wall: dict[str, float]
-) -> CorpusPlan | None:
-    """None when the corpus unit is as the last build left it (no report changed)."""
-    from generator.datafiles import corpus_descriptor_bytes
-    from generator.package import sort_reports
-
+def corpus_unit_digest(context: Context, previous: BuildState, version: str) -> str | None:
+    """The corpus unit's digest, or None when the unit is as the last build left it."""
     corpus = context.corpus
     # Every agency unit's digest covers its reports' (and the agency list is in a stable order).
     agencies = tuple(context.digests[f"agency:{agency.id}"] for agency in corpus.agencies)
     unit_digest = digest(version, corpus.config, corpus.pages, agencies)
-    if not _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}):
-        return None
-    ordered = sort_reports(corpus.reports)
-    with _phase(wall, "package"), stage("package"):
-        return CorpusPlan(unit_digest, ordered, corpus_descriptor_bytes(ordered))
+    return unit_digest if _stale(context.out, previous, CORPUS_UNIT, {CORPUS_UNIT: unit_digest}) else None
 
 
 class BulkFiles(NamedTuple):
@@ -574,11 +565,142 @@ class BulkFiles(NamedTuple):
     written: int
 
 
-def start_bulk_files(
+class CorpusFiles(NamedTuple):
+    """The corpus package on its way: the bulk files (the zipper's work) and the validation of its
+    rows (the validator's)."""
+
+    ordered: list[Report]  # in the bulk files' order
+    descriptor: bytes  # data/datapackage.json
+    lines: dict[str, ReportBodies]  # the lines made for it: of the reports whose lines may have changed
+    bulk: BulkFiles
+    checking: ValidationPlan
+    checked: Callable[[], Checked]
+
+
+def start_corpus_files_early(
+    out: Path,
+    kept: Sequence[Report],
+    agency_keys: Mapping[str, frozenset[str]],
+    previous: BuildState,
+    make_lines: Callable[[str], ReportBodies],
+    validation: MemoryResults,
+    helpers: Helpers,
+    jobs: int,
+    wall: dict[str, float],
+) -> CorpusFiles | None:
+    """The corpus files, started as soon as the reports are known, when some report's lines may
+    differ from the last build's: those of every agency whose files changed (their findings were
+    looked at again) or that the last build did not keep. None when there are none, or so many
+    that the report units had better make them in parallel (a first build)."""
+    from generator.datafiles import line_marks
+
+    changed = {agency for agency, keys in agency_keys.items() if previous.agency_keys.get(agency) != keys}
+    redone = [
+        rid
+        for rid, report in ((report_id(r), r) for r in kept)
+        if agency_id(report) in changed or _kept_marks(previous, rid) is None
+    ]
+    if not redone or len(redone) >= PARALLEL_FROM:
+        return None
+    lines = {rid: make_lines(rid) for rid in redone}
+    made = {rid: line_marks(body) for rid, body in lines.items()}
+
+    def marks(rid: str) -> bytes | None:
+        return made.get(rid) or _kept_marks(previous, rid)
+
+    return _start_corpus_files(
+        out, kept, previous, made, marks, lines, make_lines, validation, helpers, jobs, wall
+    )
+
+
+def start_corpus_files_late(
     context: Context,
     previous: BuildState,
     records: Mapping[str, UnitRecord],
-    plan: CorpusPlan,
+    validation: MemoryResults,
+    helpers: Helpers,
+    jobs: int,
+    wall: dict[str, float],
+) -> CorpusFiles:
+    """The corpus files, when the corpus changed but no report's lines did (its pages, say): after
+    the report units, from their records."""
+    made = {
+        unit.removeprefix("report:"): record.lines
+        for unit, record in records.items()
+        if unit.startswith("report:") and record.lines is not None and record is not previous.units.get(unit)
+    }
+
+    def marks(rid: str) -> bytes | None:
+        return records[f"report:{rid}"].lines
+
+    return _start_corpus_files(
+        context.out,
+        context.corpus.reports,
+        previous,
+        made,
+        marks,
+        {},
+        context.bodies.__getitem__,
+        validation,
+        helpers,
+        jobs,
+        wall,
+    )
+
+
+def _kept_marks(previous: BuildState, rid: str) -> bytes | None:
+    record = previous.units.get(f"report:{rid}")
+    return record.lines if record is not None else None
+
+
+def _start_corpus_files(
+    out: Path,
+    reports: Sequence[Report],
+    previous: BuildState,
+    made: Mapping[str, bytes],
+    marks: Callable[[str], bytes | None],
+    lines: dict[str, ReportBodies],
+    make_lines: Callable[[str], ReportBodies],
+    validation: MemoryResults,
+    helpers: Helpers,
+    jobs: int,
+    wall: dict[str, float],
+) -> CorpusFiles:
+    """Hand the bulk files to the zipper and the rows without a kept result to the validator.
+    `made`: the line marks of the reports whose lines were made in this build; `marks`: every
+    report's; `lines` the lines at hand, `make_lines` the others'."""
+    from generator.datafiles import corpus_descriptor_bytes
+    from generator.package import sort_reports
+    from generator.validate import plan_validation
+
+    ordered = sort_reports(reports)
+    ids = tuple(map(report_id, ordered))
+    bodies = ReportLines(ids, lines, make_lines)
+    with _phase(wall, "package"), stage("package"):
+        descriptor = corpus_descriptor_bytes(ordered)
+    bulk = _start_bulk_files(out, previous, ordered, ids, descriptor, made, bodies, helpers, wall)
+    with _phase(wall, "validate"), stage("validate"):
+        # The marks of a report's lines stand for them: no need to digest 60 MB of rows again.
+        row_digests = {rid: _hex(marks(rid)) for rid in ids}
+        checking = plan_validation(descriptor, bodies, validation, row_digests)
+        checked = helpers.validator(
+            partial(_check_rows, descriptor, checking.todo, jobs, checking.metadata is None)
+        )
+    return CorpusFiles(ordered, descriptor, lines, bulk, checking, checked)
+
+
+def _hex(marks: bytes | None) -> str:
+    return marks.hex() if marks is not None else "-"
+
+
+def _start_bulk_files(
+    out: Path,
+    previous: BuildState,
+    ordered: Sequence[Report],
+    ids: tuple[str, ...],
+    descriptor: bytes,
+    made: Mapping[str, bytes],
+    bodies: Mapping[str, ReportBodies],
     helpers: Helpers,
     wall: dict[str, float],
 ) -> BulkFiles:
@@ -587,21 +709,20 @@ def start_bulk_files(
     from generator.datafiles import corpus_files
     from generator.package import RESOURCES
 
-    ids = tuple(map(report_id, plan.ordered))
     with _phase(wall, "package"), stage("package"):
-        bulk = _bulk_plan(context.out, previous, records, ids, context.bodies)
+        bulk = _bulk_plan(out, previous, made, ids, bodies)
         unchanged = [*bulk.kept, *bulk.spliced]
         # Every report's lines only for a table made whole (the first build, or a file not as the
-        # last build left it): the lines of the reports not made in this build are made again.
-        every = [context.bodies[rid] for rid in ids] if len(unchanged) < len(RESOURCES) else []
-        files = corpus_files(plan.ordered, every, plan.descriptor, unchanged=unchanged)
+        # last build left it): the lines of the reports not at hand are made again.
+        every = [bodies[rid] for rid in ids] if len(unchanged) < len(RESOURCES) else []
+        files = corpus_files(ordered, every, descriptor, unchanged=unchanged)
     with _phase(wall, "write"), stage("write"):
         # Written here and read back by the zipper: sending tens of MB down a pipe costs more.
-        written = write_files(context.out, files)
+        written = write_files(out, files)
     sizes = {**{path: len(data) for path, data in files.items()}, **bulk.kept}
     sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
     on_disk = sorted([*files, *bulk.kept])
-    zipped = helpers.zipper(partial(_zip_bulk_files, context.out, on_disk, bulk.spliced))
+    zipped = helpers.zipper(partial(_zip_bulk_files, out, on_disk, bulk.spliced))
     return BulkFiles(ids, files, sizes, zipped, written)
 
 
@@ -613,35 +734,35 @@ def build_corpus_unit(
     jobs: int,
     wall: dict[str, float],
     validation: MemoryResults,
-    helpers: Helpers,
-    plan: CorpusPlan | None,
-    bulk: BulkFiles | None,
+    corpus_digest: str | None,
+    started: CorpusFiles | None,
 ) -> tuple[dict[str, UnitRecord], tuple[str, ...], int]:
     """The corpus pages, the bulk downloads and the corpus validation: redone whenever any report
-    changed (`plan`: they look at every report), from briefs and the reports' CSV lines (`bulk`,
-    started). The comparison and province quality pages are units of their own (static/ is made
-    after). The rows without a kept result are checked by the validator process, and the bulk
-    files zipped by the zipper, while this one makes the pages."""
+    changed (`corpus_digest`: they look at every report), from briefs and the reports' CSV lines.
+    The comparison and province quality pages are units of their own (static/ is made after).
+    The bulk files and the validation were `started` in other processes, which this one waits for
+    after making the pages."""
     from generator.datafiles import CORPUS_ZIP
-    from generator.validate import finish_validation, plan_validation
+    from generator.validate import finish_validation
 
-    if plan is None or bulk is None:
+    if corpus_digest is None or started is None:
+        if started is not None:  # begun for lines that changed, though the corpus did not: let it end
+            started.bulk.zipped()
+            started.checked()
         records, written = _side_units(context, of_report, previous, version, jobs, wall)
         records[CORPUS_UNIT] = previous.units[CORPUS_UNIT]
         return records, previous.problems, written
-    with _phase(wall, "validate"), stage("validate"):
-        # A report unit's digest covers everything its rows are made from.
-        row_digests = {rid: context.digests[f"report:{rid}"] for rid in bulk.ids}
-        checking = plan_validation(plan.descriptor, context.bodies, validation, row_digests)
-        checked = helpers.validator(
-            partial(_check_rows, plan.descriptor, checking.todo, jobs, checking.metadata is None)
-        )
+    bulk = started.bulk
     records, side_written = _side_units(context, of_report, previous, version, jobs, wall)
     zip_size = _Sizes(bulk.sizes, CORPUS_ZIP, lambda: bulk.zipped().size)
     pages = _corpus_pages(context, bulk.files, zip_size, wall)  # the data page, last, waits for the zip
     with _phase(wall, "validate"), stage("validate"):  # last: the validator gives way to the others
         found = finish_validation(
-            checking, checked(), validation, plan.ordered, lambda summary: full_report(context, summary)
+            started.checking,
+            started.checked(),
+            validation,
+            started.ordered,
+            lambda summary: full_report(context, summary),
         )
     with _phase(wall, "write"), stage("write"):
         result = write_outputs(context.out, pages)
@@ -655,7 +776,7 @@ def build_corpus_unit(
         owned = {path for unit in records.values() for path in unit.outputs}
         gone = [p for p in record.outputs if p not in outputs and p not in owned] if record else []
         remove_files(context.out, gone)
-    records[CORPUS_UNIT] = UnitRecord(plan.digest, outputs, order=bulk.ids)
+    records[CORPUS_UNIT] = UnitRecord(corpus_digest, outputs, order=bulk.ids)
     written = bulk.written + side_written + result.written + bulk.zipped().written
     return records, tuple(str(problem) for problem in found), written
 
@@ -688,15 +809,16 @@ class BulkPlan(NamedTuple):
 def _bulk_plan(
     out: Path,
     previous: BuildState,
-    records: Mapping[str, UnitRecord],
+    made: Mapping[str, bytes],
     ids: Sequence[str],
     bodies: Mapping[str, ReportBodies],
 ) -> BulkPlan:
     """Which bulk CSVs can be left as they are on the disk, and which made from the last build's
     file and the lines of the reports that changed (`ids`: this build's reports in the files'
-    order), so that this process neither joins nor writes tens of MB after an edit. The report
-    units' records say where each report's lines lie in the last build's files and whether they
-    changed. The others are made whole (the first build, or a file not as the last build left it)."""
+    order; `made`: the marks of the lines made in this build), so that this process neither joins
+    nor writes tens of MB after an edit. The last build's report records say where each report's
+    lines lie in its files. The others are made whole (the first build, or a file not as the last
+    build left it)."""
     from generator.datafiles import bulk_csv_path
     from generator.package import RESOURCES
 
@@ -708,8 +830,6 @@ def _bulk_plan(
     old = {rid: unit.lines for rid, unit in before.items() if unit is not None and unit.lines is not None}
     if len(old) != len(before):
         return plan
-    # The reports made in this build (the others' lines are the last build's, unchanged).
-    made = {rid: marks for rid in ids if (marks := _made_marks(records, previous, rid)) is not None}
     edits = _Edits(record.order, old, ids, made, bodies)
     for name in RESOURCES:
         path = bulk_csv_path(name)
@@ -721,12 +841,6 @@ def _bulk_plan(
         elif (splice := edits.splice(name, size)) is not None:
             plan.spliced[path] = splice
     return plan
-
-
-def _made_marks(records: Mapping[str, UnitRecord], previous: BuildState, rid: str) -> bytes | None:
-    """The line marks of a report made in this build (its record is not the last build's)."""
-    record = records[f"report:{rid}"]
-    return record.lines if record is not previous.units.get(f"report:{rid}") else None
 
 
 class _Edits:

@@ -190,27 +190,34 @@ class ReportLines(Mapping[str, ReportBodies]):
         return len(self._ids)
 
 
-def lines_made_again(context: Context) -> Callable[[str], ReportBodies]:
-    """A report's lines as its report unit made them, from the parsed report and its brief."""
+def lines_made_again(
+    cache: ReportCache, keys: Mapping[str, str], root: Path, reports: Sequence[Report]
+) -> Callable[[str], ReportBodies]:
+    """A report's lines as its report unit makes them, from the parsed report and its brief."""
     by_id: dict[str, Report] = {}
 
     def make(rid: str) -> ReportBodies:
         if not by_id:
-            by_id.update((report_id(r), r) for r in context.corpus.reports)
-        return report_bodies(full_report(context, by_id[rid]))
+            by_id.update((report_id(r), r) for r in reports)
+        return report_bodies(whole_report(cache, keys, root, by_id[rid]))
 
     return make
 
 
 def full_report(context: Context, summary: Report) -> Report:
     """The whole report behind a brief, with the brief's findings (which include the corpus's)."""
-    key = context.keys[report_id(summary)]
-    report = context.cache.get(key)
+    return whole_report(context.cache, context.keys, context.root, summary)
+
+
+def whole_report(cache: ReportCache, keys: Mapping[str, str], root: Path, summary: Report) -> Report:
+    """`full_report`, from the parsed reports' cache and the files' keys (`keys`: by report id)."""
+    key = keys[report_id(summary)]
+    report = cache.get(key)
     if report is None:  # the cache entry went missing: parse the file again
         from generator.pipeline import load_report
 
-        report = load_report(context.root / summary.meta.source_file, context.root)
-        context.cache.put(key, report)
+        report = load_report(root / summary.meta.source_file, root)
+        cache.put(key, report)
     return replace(report, findings=summary.findings)
 
 

@@ -164,6 +164,24 @@ def test_bulk_files_whose_lines_did_not_change_are_kept_and_still_zipped(
     assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
 
 
+def test_a_page_edited_with_no_report_changed_makes_the_corpus_again(synthetic: Path, tmp_path: Path) -> None:
+    """The corpus pages show the Markdown pages' links and titles: an edit to one of them makes the
+    corpus unit again though no report's lines changed (the bulk files are then started after the
+    report units, not before), and the site equals a clean build."""
+    project = tmp_path / "project"
+    shutil.copytree(synthetic / "content", project / "content")
+    first = build(project / "content", project / "site")
+    assert first.returncode in (0, 1), first.stderr
+    about = project / "content" / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n本页已更新。\n", encoding="utf-8")
+    again = build(project / "content", project / "site", "--stats", str(tmp_path / "again.json"))
+    assert again.returncode == first.returncode
+    assert stats(tmp_path / "again.json")["parsed"] == 0
+    clean = build(project / "content", tmp_path / "clean", "--no-cache", "--jobs", "1")
+    assert clean.returncode == again.returncode
+    assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
+
+
 def test_a_bulk_csv_is_made_from_its_last_version_and_the_lines_that_changed() -> None:
     """After an edit, the zipper makes a bulk CSV from the last build's file: runs of its bytes where
     a report's lines are the same, new lines where they changed; the result is the file made whole.
