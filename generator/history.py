@@ -48,6 +48,14 @@ class History:
     def of(self, path: str) -> FileHistory | None:
         return None if self.shallow else self.files.get(path)
 
+    def key_of(self, path: str) -> str | None:
+        """What a file's history as shown depends on, in one word: its newest revision's commit (the
+        revisions before it are the commits before that one on the branch that touched the file).
+        Every report unit's digest needs it, and digesting the whole history of 10,000 files cost a
+        tenth of a second of every build in a git checkout."""
+        found = self.of(path)
+        return found.revisions[0].commit if found else None
+
 
 NO_HISTORY = History({})
 

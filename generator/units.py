@@ -71,7 +71,7 @@ def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> UnitD
     their facts, so a report's new content does not make it again). What reports share (the version
     and settings, their agency's facts) is digested once, not once per report."""
     settings = digest(version, corpus.config)
-    history = corpus.history.of
+    history = corpus.history.key_of
     digests: dict[str, str] = {}
     of_report: dict[int, str] = {}
     every_facts = []

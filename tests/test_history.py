@@ -64,6 +64,42 @@ def test_history_lists_changes_after_publication(repo: Path) -> None:
 
 def test_a_folder_outside_git_has_no_history(tmp_path: Path) -> None:
     assert read_history(tmp_path, "content").files == {}
+    assert read_history(tmp_path, "content").key_of("content/reports/a.txt") is None
+
+
+def test_a_files_history_is_keyed_by_its_newest_commit(repo: Path, tmp_path: Path) -> None:
+    """Report units' digests take the history by this key: a new correction changes it, a commit
+    that does not touch the file does not."""
+    repo = shutil.copytree(repo, tmp_path / "repo")  # the other tests share the original
+    path = f"content/reports/{SEED}"
+    log = ["git", "-C", str(repo), "log", "-1", "--format=%H", "--", path]
+    newest = subprocess.run(log, check=True, capture_output=True, text=True).stdout.strip()
+    before = read_history(repo, "content")
+    assert before.key_of(path) == newest
+    other = repo / "content" / "reports" / "2020-shanggao-jiguan-shiwuju.txt"
+    other.write_bytes(other.read_bytes() + b"\n")
+    git(repo, "commit", "-q", "-am", "Another report", date="2026-05-01T09:00:00+08:00")
+    assert read_history(repo, "content").key_of(path) == newest
+    report = repo / "content" / "reports" / SEED
+    report.write_bytes(report.read_bytes() + b"\n")
+    git(repo, "commit", "-q", "-am", "A third correction", date="2026-06-01T09:00:00+08:00")
+    assert read_history(repo, "content").key_of(path) not in (None, newest)
+
+
+def test_a_correction_committed_after_a_build_remakes_its_report_page(repo: Path, tmp_path: Path) -> None:
+    """The file's bytes are the same before and after the commit: only its history tells the
+    report unit to be made again."""
+    repo = shutil.copytree(repo, tmp_path / "repo")
+    report = repo / "content" / "reports" / SEED
+    report.write_bytes(report.read_bytes() + b"\n")
+    first = build(repo / "content", repo / "site")
+    assert first.returncode == 0, first.stderr
+    page = next((repo / "site" / "reports").glob("*dong-chang*/index.html"))
+    assert "更正过 2 次" in page.read_text(encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "A third correction", date="2026-06-01T09:00:00+08:00")
+    again = build(repo / "content", repo / "site")
+    assert again.returncode == 0, again.stderr
+    assert "更正过 3 次</strong>，最近一次在 2026-06-01" in page.read_text(encoding="utf-8")
 
 
 def test_corrected_report_page_says_so_and_links_to_the_history(repo: Path) -> None:
