@@ -559,7 +559,7 @@ class BulkFiles(NamedTuple):
     zipper's answer (the bulk files it made from their last version, and the zip)."""
 
     ids: tuple[str, ...]  # report ids, in the bulk files' order
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # those the pages read (the descriptor), not the bulk CSVs
     sizes: dict[str, int]
     zipped: Callable[[], Zipped]
     written: int
@@ -706,7 +706,7 @@ def _start_bulk_files(
 ) -> BulkFiles:
     """Write the bulk files that are made whole, and hand the rest to the zipper: a bulk CSV whose
     lines did not change is not made again, a changed one the zipper makes from its last version."""
-    from generator.datafiles import corpus_files
+    from generator.datafiles import bulk_csv_path, corpus_files
     from generator.package import RESOURCES
 
     with _phase(wall, "package"), stage("package"):
@@ -723,7 +723,10 @@ def _start_bulk_files(
     sizes.update({path: splice.size for path, splice in bulk.spliced.items()})
     on_disk = sorted([*files, *bulk.kept])
     zipped = helpers.zipper(partial(_zip_bulk_files, out, on_disk, bulk.spliced))
-    return BulkFiles(ids, files, sizes, zipped, written)
+    # The pages need the descriptor, and only the sizes of the bulk CSVs: their tens of MB go now,
+    # before the validation's rows are pickled (a first build's peak of memory).
+    csvs = {bulk_csv_path(name) for name in RESOURCES}
+    return BulkFiles(ids, {p: d for p, d in files.items() if p not in csvs}, sizes, zipped, written)
 
 
 def build_corpus_unit(
