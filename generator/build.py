@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
@@ -281,7 +281,7 @@ def _run_build(
             content, root, previous, report_cache, jobs, work, helpers.parser
         )
     with _phase(wall, "corpus"), stage("check"):
-        reports, extra, agency_keys = corpus_reports(entries, parsed, previous)
+        reports, extra, agency_keys, rechecked = corpus_reports(entries, parsed, previous)
     unreadable = [(path, parsed[e.key].problem) for path, e in entries.items() if parsed[e.key].problem]
     print_findings(unreadable, reports)
     kept, duplicates = first_of_each_id(reports)
@@ -292,7 +292,7 @@ def _run_build(
     # Started before the pages, which need the corpus and the units' digests first: the bulk files
     # and the rows' validation are the longest work of a rebuild, done by other processes.
     early = start_corpus_files_early(
-        out, kept, agency_keys, previous, make_lines, validation, helpers, jobs, wall
+        out, kept, rechecked, previous, make_lines, validation, helpers, jobs, wall
     )
     corpus = _corpus(kept, content, root)
     digests = unit_digests(corpus, keys, version)
@@ -435,10 +435,10 @@ def _read_bytes(path: str) -> bytes:
 
 def corpus_reports(
     entries: Mapping[str, FileEntry], parsed: Mapping[str, Parsed], previous: BuildState
-) -> tuple[list[Report], dict[str, tuple[Finding, ...]], dict[str, frozenset[str]]]:
-    """Every report (a brief) with its corpus findings. Those only look within one agency (carry-over
-    between its years, the same year twice), so they are recomputed only for the agencies whose
-    files changed."""
+) -> tuple[list[Report], dict[str, tuple[Finding, ...]], dict[str, frozenset[str]], set[str]]:
+    """Every report (a brief) with its corpus findings, and the agencies whose findings were looked
+    at again. Those only look within one agency (carry-over between its years, the same year twice),
+    so they are recomputed only for the agencies whose files changed."""
     groups: dict[str, list[tuple[str, Report]]] = defaultdict(list)
     for entry in entries.values():
         summary = parsed[entry.key].brief
@@ -447,11 +447,13 @@ def corpus_reports(
     extra: dict[str, tuple[Finding, ...]] = {}
     agency_keys: dict[str, frozenset[str]] = {}
     reports: list[Report] = []
+    rechecked: set[str] = set()
     for agency, members in groups.items():
         agency_keys[agency] = frozenset(key for key, _ in members)
         if agency_keys[agency] == previous.agency_keys.get(agency):
             found = {key: previous.extra.get(key, ()) for key, _ in members}
         else:
+            rechecked.add(agency)
             checked = corpus_findings([summary for _, summary in members])
             found = {
                 key: after.findings[len(before.findings) :]
@@ -460,7 +462,8 @@ def corpus_reports(
         for key, summary in members:
             extra[key] = found[key]
             reports.append(summary.with_findings(found[key]) if found[key] else summary)
-    return sorted(reports, key=_report_key), {k: v for k, v in extra.items() if v}, agency_keys
+    extra = {k: v for k, v in extra.items() if v}
+    return sorted(reports, key=_report_key), extra, agency_keys, rechecked
 
 
 def _keep_previous(records: dict[str, UnitRecord], previous: BuildState, units: Sequence[str]) -> None:
@@ -580,7 +583,7 @@ class CorpusFiles(NamedTuple):
 def start_corpus_files_early(
     out: Path,
     kept: Sequence[Report],
-    agency_keys: Mapping[str, frozenset[str]],
+    rechecked: Collection[str],
     previous: BuildState,
     make_lines: Callable[[str], ReportBodies],
     validation: MemoryResults,
@@ -589,16 +592,15 @@ def start_corpus_files_early(
     wall: dict[str, float],
 ) -> CorpusFiles | None:
     """The corpus files, started as soon as the reports are known, when some report's lines may
-    differ from the last build's: those of every agency whose files changed (their findings were
-    looked at again) or that the last build did not keep. None when there are none, or so many
+    differ from the last build's: those of every agency whose findings were looked at again
+    (`rechecked`: its files changed) or that the last build did not keep. None when there are none, or so many
     that the report units had better make them in parallel (a first build)."""
     from generator.datafiles import line_marks
 
-    changed = {agency for agency, keys in agency_keys.items() if previous.agency_keys.get(agency) != keys}
     redone = [
         rid
         for rid, report in ((report_id(r), r) for r in kept)
-        if agency_id(report) in changed or _kept_marks(previous, rid) is None
+        if agency_id(report) in rechecked or _kept_marks(previous, rid) is None
     ]
     if not redone or len(redone) >= PARALLEL_FROM:
         return None

@@ -100,10 +100,6 @@ HEADLINES: tuple[Headline, ...] = (
 )
 
 
-def headline_values(report: Report) -> dict[str, Number | None]:
-    return {h.id: h.get(report) for h in HEADLINES}
-
-
 class SummedFigures(NamedTuple):
     """What the corpus pages sum of every report, computed once per report: a brief in the build's
     state keeps them (`Report.derived`), as the home page sums the whole corpus on every build."""
