@@ -29,10 +29,10 @@ from generator.datafiles import check_unique_ids
 from generator.model import Finding, Report
 from generator.pages import Files, Page
 from generator.parse.metadata import remember_slugs
+from generator.pipeline import corpus_findings, first_of_each_id
 from generator.progress import Progress
 from generator.read import MAX_FILE_BYTES, discover_names
 from generator.render import keep_compiled_templates, render_page
-from generator.rules import finding
 from generator.site_model import Corpus, SiteConfig, agency_id, report_id
 from generator.state import (
     BuildState,
@@ -47,7 +47,6 @@ from generator.state import (
 )
 from generator.timing import STAGES, add, stage, take
 from generator.units import (
-    AGENCIES_PAGE,
     PARALLEL_FROM,
     Context,
     GroupPage,
@@ -79,49 +78,6 @@ PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
 
 
-def duplicate_findings(reports: Sequence[Report]) -> dict[str, tuple[Finding, ...]]:
-    """The same agency and year twice is an error on each file, naming the other."""
-    seen: dict[str, list[Report]] = defaultdict(list)
-    for report in reports:
-        seen[report.meta.report_id or report.meta.source_file].append(report)
-    out: dict[str, tuple[Finding, ...]] = {}
-    for group in seen.values():
-        if len(group) < 2:
-            continue
-        for report in group:
-            others = "、".join(r.meta.source_file for r in group if r is not report)
-            message = f"{report.meta.agency} {report.meta.year} 年度的报告重复：另见 {others}"
-            out[report.meta.source_file] = (finding("duplicate-report", message, 1),)
-    return out
-
-
-def corpus_findings(reports: Sequence[Report]) -> list[Report]:
-    """Add findings that need the whole corpus (carry-over between years, duplicates)."""
-    from generator.checks import check_corpus
-
-    by_id = check_corpus(reports)
-    duplicates = duplicate_findings(reports)
-    out = []
-    for report in reports:
-        extra = by_id.get(report.meta.report_id or "", ()) + duplicates.get(report.meta.source_file, ())
-        out.append(report.with_findings(tuple(extra)) if extra else report)
-    return out
-
-
-def first_of_each_id(reports: Sequence[Report]) -> tuple[list[Report], list[Report]]:
-    """One report per report id goes on to the data and the site; the others already carry a
-    duplicate-report error naming both files, and fail the build until one is removed."""
-    kept: dict[str, Report] = {}
-    dropped: list[Report] = []
-    for report in reports:
-        key = report.meta.report_id or report.meta.source_file
-        if key in kept:
-            dropped.append(report)
-        else:
-            kept[key] = report
-    return list(kept.values()), dropped
-
-
 def print_findings(unreadable: Iterable[tuple[str, str | None]], reports: Sequence[Report]) -> None:
     """Files that are not reports (path, why), then every finding of every report."""
     for path, problem in unreadable:
@@ -129,17 +85,6 @@ def print_findings(unreadable: Iterable[tuple[str, str | None]], reports: Sequen
     for report in reports:
         for item in report.findings:
             print(text_line(report.meta.source_file, item))
-
-
-def source_copies(reports: Sequence[Report], root: Path) -> dict[str, bytes]:
-    """The original files, published beside each report page as the source download."""
-    from generator.site_model import report_url
-
-    return {
-        f"{report_url(r)}source{r.meta.source_suffix}": (root / r.meta.source_file).read_bytes()
-        for r in reports
-        if (root / r.meta.source_file).is_file()
-    }
 
 
 def site_config(root: Path) -> SiteConfig:
@@ -443,7 +388,7 @@ def corpus_reports(
     for entry in entries.values():
         summary = parsed[entry.key].brief
         if summary is not None:
-            groups[agency_id(summary)].append((entry.key, summary))
+            groups[agency_id(summary).casefold()].append((entry.key, summary))  # ids one folder apart
     extra: dict[str, tuple[Finding, ...]] = {}
     agency_keys: dict[str, frozenset[str]] = {}
     reports: list[Report] = []
@@ -518,33 +463,23 @@ def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
 
 
 def group_pages(
-    corpus: Corpus, digests: Mapping[str, str], of_report: Mapping[int, str], version: str
+    corpus: Corpus, of_report: Mapping[int, str], version: str
 ) -> dict[str, tuple[str, Callable[[], Page]]]:
-    """The pages of one region's reports of a year (comparison) or one province's (quality), and the
-    list of agencies, each a unit of its own: page unit id -> (digest of its inputs, how to make
-    the page)."""
-    from generator import pages_corpus
-    from generator.pages_quality import province_groups, province_page
+    """The pages of the families made one unit per page (`families.py`, unit "group"): page unit
+    id -> (digest of its inputs, how to make the page)."""
+    from generator.families import FAMILIES
 
-    def reports_digest(*key: object, reports: Iterable[Report]) -> str:
-        return digest(version, corpus.config, key, tuple(of_report[id(r)] for r in reports))
+    def digest_of(report: Report) -> str:
+        return of_report[id(report)]
 
-    out: dict[str, tuple[str, Callable[[], Page]]] = {
-        AGENCIES_PAGE: (digests[AGENCIES_PAGE], partial(pages_corpus.agencies_page, corpus))
-    }
-    for group in pages_corpus.compare_groups(corpus).items():
-        (code, name, year), reports = group
-        unit = f"page:{pages_corpus.compare_page_path(code, year)}"
-        out[unit] = (
-            reports_digest(code, name, year, reports=reports),
-            partial(pages_corpus.compare_group_page, group),
-        )
-    for province in province_groups(corpus):
-        unit = f"page:{province.url}index.html"
-        out[unit] = (
-            reports_digest(province.code, province.name, reports=[report for _, report in province.members]),
-            partial(province_page, province),
-        )
+    out: dict[str, tuple[str, Callable[[], Page]]] = {}
+    files = Files({})
+    for family in FAMILIES:
+        if family.unit != "group" or family.inputs is None or family.path is None:
+            continue
+        for item in family.items(corpus):
+            inputs = digest(version, corpus.config, family.name, family.inputs(corpus, item, digest_of))
+            out[f"page:{family.path(item)}"] = (inputs, partial(family.page, corpus, item, files))
     return out
 
 
@@ -593,14 +528,14 @@ def start_corpus_files_early(
 ) -> CorpusFiles | None:
     """The corpus files, started as soon as the reports are known, when some report's lines may
     differ from the last build's: those of every agency whose findings were looked at again
-    (`rechecked`: its files changed) or that the last build did not keep. None when there are none, or so many
+    (`rechecked`, by casefolded agency id: its files changed) or that the last build did not keep. None when there are none, or so many
     that the report units had better make them in parallel (a first build)."""
     from generator.datafiles import line_marks
 
     redone = [
         rid
         for rid, report in ((report_id(r), r) for r in kept)
-        if agency_id(report) in rechecked or _kept_marks(previous, rid) is None
+        if agency_id(report).casefold() in rechecked or _kept_marks(previous, rid) is None
     ]
     if not redone or len(redone) >= PARALLEL_FROM:
         return None
@@ -973,7 +908,7 @@ def _side_units(
 ) -> tuple[dict[str, UnitRecord], int]:
     """The comparison and province quality pages whose reports changed, and the list of agencies when
     an agency changed (`group_pages`), in workers when many."""
-    groups = group_pages(context.corpus, context.digests, of_report, version)
+    groups = group_pages(context.corpus, of_report, version)
     todo = [
         GroupPage(unit, group_digest, make)
         for unit, (group_digest, make) in groups.items()
@@ -1009,13 +944,13 @@ def _corpus_pages(
     context: Context, files: Mapping[str, bytes], sizes: Mapping[str, int], wall: dict[str, float]
 ) -> dict[str, bytes]:
     """Home, data page, the national quality and comparison pages, Markdown pages, 404."""
-    from generator.render import site_pages
+    from generator.families import pages_of
 
     corpus = context.corpus
     with _phase(wall, "render"), stage("render"):
         return {
             page.path: render_page(page, corpus.config)
-            for page in site_pages(corpus, Files(files, sizes), per_item=False, per_group=False)
+            for page in pages_of(corpus, Files(files, sizes), unit="corpus")
         }
 
 

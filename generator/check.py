@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.errors import NotAReport
 from generator.model import Finding, Report
+from generator.pipeline import Checked, check_sources, read_files, validate_stage
 from generator.read import discover
 
 
@@ -44,44 +44,35 @@ def text_line(path: str, item: Finding) -> str:
     return f"{path}:{item.line or 1}: {item.severity}[{item.rule}] {item.message}{ack}"
 
 
-def _with_schema_findings(reports: list[Report]) -> list[Report]:
-    """Package and validate the checked reports like the build does; schema errors become findings."""
-    from generator.build import corpus_findings, first_of_each_id
-    from generator.package import data_files
-    from generator.validate import problems_by_report, validate_data
+def with_schema_findings(checked: Checked) -> list[Report]:
+    """Package and validate the checked reports as the build does; schema problems become findings
+    on the reports they are in."""
+    from generator.datafiles import data_files
+    from generator.validate import problems_by_report
 
-    if not reports:
-        return reports
-    reports = corpus_findings(reports)  # duplicates among the checked files, carry-over between years
-    unique, _ = first_of_each_id(reports)
-    by_id = problems_by_report(validate_data(data_files(unique), unique))
-    return [r.with_findings(by_id.get(r.meta.report_id or "", ())) for r in reports]
+    if not checked.kept:
+        return list(checked.reports)
+    by_id = problems_by_report(validate_stage(data_files(checked.kept), checked.kept))
+    return [r.with_findings(by_id.get(r.meta.report_id or "", ())) for r in checked.reports]
 
 
 def run_check(paths: list[Path], fmt: str = "text") -> int:
-    from generator.pipeline import display_path, load_report  # the build imports this module, not the parser
-
-    root = Path.cwd()
-    reports: list[Report] = []
-    unreadable = 0
-    for path in expand(paths):
-        shown = display_path(path, root)
-        try:
-            reports.append(load_report(path, root))
-        except (NotAReport, OSError) as exc:
-            unreadable += 1
-            problem = exc.problem if isinstance(exc, NotAReport) else f"cannot read file: {exc.strerror}"
-            item = Finding("not-a-report", "error", problem, 1)
-            print(github_annotation(shown, item) if fmt == "github" else text_line(shown, item))
-    reports = _with_schema_findings(reports)
+    """The pipeline's read → parse → check → package → validate stages on the given files; every
+    finding printed, one line each (or as GitHub annotations)."""
+    sources, unreadable = read_files(expand(paths), Path.cwd())
+    checked = check_sources(sources)
+    not_reports = [*unreadable, *checked.unreadable]
+    show = github_annotation if fmt == "github" else text_line
+    for path, problem in not_reports:
+        print(show(path, Finding("not-a-report", "error", problem, 1)))
+    reports = with_schema_findings(checked)
     for report in reports:
         for item in report.findings:
-            source = report.meta.source_file
-            print(github_annotation(source, item) if fmt == "github" else text_line(source, item))
-    errors = sum(len(r.errors) for r in reports) + unreadable
+            print(show(report.meta.source_file, item))
+    errors = sum(len(r.errors) for r in reports) + len(not_reports)
     warnings = sum(len(r.warnings) for r in reports)
     print(
-        f"checked {len(reports) + unreadable} file(s): {errors} error(s), {warnings} warning(s)",
+        f"checked {len(reports) + len(not_reports)} file(s): {errors} error(s), {warnings} warning(s)",
         file=sys.stderr,
     )
     return 1 if errors else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,13 +210,6 @@ def _compare_groups(corpus: Corpus) -> dict[tuple[str, str, int], list[Report]]:
 CompareGroup = tuple[tuple[str, str, int], list[Report]]  # (region code, region name, year), reports
 
 
-def compare_pages(corpus: Corpus) -> Iterator[Page]:
-    groups = compare_groups(corpus)
-    yield compare_index_page(groups)
-    for group in groups.items():
-        yield compare_group_page(group)
-
-
 def compare_index_page(groups: Mapping[tuple[str, str, int], list[Report]]) -> Page:
     index = [(name, year, f"{code}-{year}/", len(reports)) for (code, name, year), reports in groups.items()]
     return Page("compare/index.html", "compare_index.html", {"title": "比较", "groups": index})
@@ -250,13 +243,14 @@ _HEADING = re.compile(r"^#\s+(.+)$", re.MULTILINE)
 PAGE_TITLES = {"about": "关于本站", "methodology": "方法说明", "contribute": "参与贡献"}
 
 
-def markdown_pages(corpus: Corpus) -> Iterator[Page]:
-    for slug, text in sorted(corpus.pages.items()):
-        match = _HEADING.search(text)
-        title = match.group(1).strip() if match else PAGE_TITLES.get(slug, slug)
-        body = _HEADING.sub("", text, count=1) if match else text
-        context = {"title": title, "slug": slug, "html": Markup(render_markdown(body))}
-        yield Page(f"{slug}/index.html", "page.html", context)
+def markdown_page(corpus: Corpus, slug: str) -> Page:
+    """content/pages/<slug>.md as <slug>/index.html; its first heading is the title."""
+    text = corpus.pages[slug]
+    match = _HEADING.search(text)
+    title = match.group(1).strip() if match else PAGE_TITLES.get(slug, slug)
+    body = _HEADING.sub("", text, count=1) if match else text
+    context = {"title": title, "slug": slug, "html": Markup(render_markdown(body))}
+    return Page(f"{slug}/index.html", "page.html", context)
 
 
 def not_found_page() -> Page:

@@ -7,7 +7,7 @@ listing every finding and every report, so no page grows with the whole country.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -80,8 +80,8 @@ class Province:
         return Counter(_timeliness(agency, report).status for agency, report in self.members)
 
 
-def quality_pages(corpus: Corpus, *, provinces: bool = True) -> Iterator[Page]:
-    """The national quality page and (unless the build makes them on their own) one per province."""
+def quality_index_page(corpus: Corpus) -> Page:
+    """The national quality page (each province's is a page of its own: `province_page`)."""
     groups = province_groups(corpus)
     members = [member for province in groups for member in province.members]
     context = {
@@ -92,9 +92,7 @@ def quality_pages(corpus: Corpus, *, provinces: bool = True) -> Iterator[Page]:
         "timeliness_counts": sum((province.timeliness_counts for province in groups), Counter()),
         "reports": len(members),
     }
-    yield Page("quality/index.html", "quality.html", context)
-    if provinces:
-        yield from (province_page(province) for province in groups)
+    return Page("quality/index.html", "quality.html", context)
 
 
 def province_page(province: Province) -> Page:

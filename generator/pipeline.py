@@ -1,18 +1,166 @@
-"""One report through the per-report stages: read → parse → check → acknowledge.
+"""The build as a specification: read → parse → check → package → validate → render, one pure
+function (`build_site`) with no cache and no processes.
 
-Kept per-report and pure apart from the read, so the build can run it in parallel processes.
+`build.py check` runs its first stages; the incremental build (`build.py`) is an optimisation of
+the whole, and the tests prove it gives `build_site`'s bytes, file for file. `load_report` is the
+per-report part (read, parse, check), which the build runs in worker processes.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.checks import check_report
+from generator.errors import NotAReport
+from generator.history import NO_HISTORY, History
 from generator.model import Finding, Report
-from generator.parse.report import parse_report
-from generator.read import read_source
+from generator.rules import finding
+from generator.site_model import SiteConfig, report_url
 from generator.timing import stage
+
+if TYPE_CHECKING:
+    from generator.validate import ValidationProblem
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One report file as the build reads it: its path as messages name it (relative to the
+    project root, e.g. content/reports/2020-x.txt) and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything a site is made from."""
+
+    reports: Sequence[SourceFile]
+    pages: Mapping[str, str] = field(default_factory=dict)  # content/pages/<slug>.md by slug
+    config: SiteConfig = field(default_factory=SiteConfig)
+    history: History = NO_HISTORY  # of the report files (corrections after publication)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The reports after the check stage: every readable one, with its own and the corpus's findings
+    (`reports`); those that go on to the data and the site, one per report id (`kept`); the files
+    that are not reports, with why (`unreadable`)."""
+
+    reports: tuple[Report, ...]
+    kept: tuple[Report, ...]
+    unreadable: tuple[tuple[str, str], ...]
+
+    @property
+    def duplicates(self) -> bool:
+        return len(self.kept) < len(self.reports)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a build makes: every output file by path under the site folder, the checked reports,
+    and the problems of the data packages (each a line naming the file and row)."""
+
+    files: Mapping[str, bytes]
+    checked: Checked
+    problems: tuple[str, ...]
+
+    @property
+    def failed(self) -> bool:
+        """A file that is not a report, two files for one report, or a package that does not validate."""
+        return bool(self.checked.unreadable or self.checked.duplicates or self.problems)
+
+
+def read_sources(
+    content: Path, config: SiteConfig | None = None, history: History = NO_HISTORY
+) -> tuple[Sources, list[tuple[str, str]]]:
+    """The report files under `content`/reports and the Markdown pages under `content`/pages, with
+    report paths relative to the folder holding `content` (as the build names them); and the files
+    that cannot be read (path, why)."""
+    from generator.read import discover
+    from generator.site_model import read_pages
+
+    reports, unreadable = read_files(discover(content.resolve()), content.resolve().parent)
+    pages = read_pages(content / "pages")
+    return Sources(reports, pages, config or SiteConfig(), history), unreadable
+
+
+def read_files(paths: Sequence[Path], root: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """The files' bytes, named relative to `root`; and those that cannot be read (path, why)."""
+    sources: list[SourceFile] = []
+    unreadable: list[tuple[str, str]] = []
+    for path in paths:
+        shown = display_path(path, root)
+        try:
+            sources.append(read_file(path, shown))
+        except NotAReport as exc:
+            unreadable.append((shown, exc.problem))
+        except OSError as exc:
+            unreadable.append((shown, f"cannot read file: {exc.strerror}"))
+    return sources, unreadable
+
+
+def build_site(sources: Sources, vega_cache: Path | None = None) -> Site:
+    """The whole site from its sources. `vega_cache`: a folder where the Vega bundle (the same
+    bytes for a given vl-convert) may be kept between calls, as making it takes seconds."""
+    from generator.datafiles import data_files
+    from generator.render import render_pages, static_assets
+    from generator.site_model import build_corpus
+
+    checked = check_sources(sources.reports)
+    data = data_files(checked.kept)
+    problems = tuple(map(str, validate_stage(data, checked.kept)))
+    published = {**data, **source_copies(checked.kept, sources.reports)}
+    corpus = build_corpus(checked.kept, pages=sources.pages, config=sources.config, history=sources.history)
+    files = {**published, **render_pages(corpus, published), **static_assets(vega_cache)}
+    return Site(files, checked, problems)
+
+
+def check_sources(sources: Sequence[SourceFile]) -> Checked:
+    """Read, parse and check every file, then the checks that need the whole corpus."""
+    reports: list[Report] = []
+    unreadable: list[tuple[str, str]] = []
+    for source in sources:
+        try:
+            reports.append(load_report(Path(source.path), Path.cwd(), source.data, source.path))
+        except NotAReport as exc:
+            unreadable.append((source.path, exc.problem))
+    every = corpus_findings(reports)
+    return Checked(tuple(every), tuple(first_of_each_id(every)[0]), tuple(unreadable))
+
+
+def validate_stage(data: Mapping[str, bytes], reports: Sequence[Report]) -> list[ValidationProblem]:
+    """The corpus package's problems (frictionless), each naming its report's file and line."""
+    from generator.validate import validate_data
+
+    with stage("validate"):
+        return validate_data(data, reports)
+
+
+def read_file(path: Path, shown: str) -> SourceFile:
+    """A file's bytes, unless it is too large to be a report (NotAReport) or cannot be read (OSError)."""
+    from generator.read import MAX_FILE_BYTES
+
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise NotAReport(shown, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    return SourceFile(shown, path.read_bytes())
+
+
+def source_copies(reports: Sequence[Report], sources: Sequence[SourceFile]) -> dict[str, bytes]:
+    """The original files, published beside each report page as the source download."""
+    data = {source.path: source.data for source in sources}
+    return {
+        f"{report_url(r)}source{r.meta.source_suffix}": data[r.meta.source_file]
+        for r in reports
+        if r.meta.source_file in data
+    }
+
+
+# --- one report: read → parse → check ------------------------------------------------------------
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -25,17 +173,16 @@ def display_path(path: Path, root: Path) -> str:
 def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | None = None) -> Report:
     """Read (unless its bytes are given), parse and cross-check one file. Raises NotAReport.
     `shown`: the path as messages name it, when the caller knows it (resolving costs system calls)."""
+    from generator.checks import check_report
+    from generator.parse.report import parse_report
+    from generator.read import read_source
+
     with stage("read"):
         source = read_source(path, shown if shown is not None else display_path(path, root), data)
     with stage("parse"):
         report = parse_report(source)
     with stage("check"):
-        report = report.with_findings(cross_checks(report))
-        return acknowledge(report)
-
-
-def cross_checks(report: Report) -> tuple[Finding, ...]:
-    return tuple(check_report(report))
+        return acknowledge(report.with_findings(tuple(check_report(report))))
 
 
 def acknowledge(report: Report) -> Report:
@@ -52,3 +199,55 @@ def _acknowledged(item: Finding, entries: list[dict]) -> Finding:
         if entry["rule"] == item.rule and entry.get("line") in (None, item.line):
             return replace(item, acknowledged=entry["reason"])
     return item
+
+
+# --- the checks that need the whole corpus ---------------------------------------------------------
+
+
+def _id_key(report: Report) -> str:
+    """Two reports with this key would write one folder (ids differing only in case, too)."""
+    return (report.meta.report_id or report.meta.source_file).casefold()
+
+
+def duplicate_findings(reports: Sequence[Report]) -> dict[str, tuple[Finding, ...]]:
+    """The same report id twice (one agency and year, or ids that differ only in case) is an error on
+    each file, naming the other."""
+    seen: dict[str, list[Report]] = defaultdict(list)
+    for report in reports:
+        seen[_id_key(report)].append(report)
+    out: dict[str, tuple[Finding, ...]] = {}
+    for group in seen.values():
+        if len(group) < 2:
+            continue
+        for report in group:
+            others = "、".join(r.meta.source_file for r in group if r is not report)
+            message = f"{report.meta.agency} {report.meta.year} 年度的报告重复：另见 {others}"
+            out[report.meta.source_file] = (finding("duplicate-report", message, 1),)
+    return out
+
+
+def corpus_findings(reports: Sequence[Report]) -> list[Report]:
+    """Add findings that need the whole corpus (carry-over between years, duplicates)."""
+    from generator.checks import check_corpus
+
+    by_id = check_corpus(reports)
+    duplicates = duplicate_findings(reports)
+    out = []
+    for report in reports:
+        extra = by_id.get(report.meta.report_id or "", ()) + duplicates.get(report.meta.source_file, ())
+        out.append(report.with_findings(tuple(extra)) if extra else report)
+    return out
+
+
+def first_of_each_id(reports: Sequence[Report]) -> tuple[list[Report], list[Report]]:
+    """One report per report id goes on to the data and the site; the others already carry a
+    duplicate-report error naming both files, and fail the build until one is removed."""
+    kept: dict[str, Report] = {}
+    dropped: list[Report] = []
+    for report in reports:
+        key = _id_key(report)
+        if key in kept:
+            dropped.append(report)
+        else:
+            kept[key] = report
+    return list(kept.values()), dropped

@@ -1,8 +1,8 @@
 """Render stage: corpus -> {relative path: bytes} for every page of the site, plus its static assets.
 
-Pure: nothing here writes to disk (`write.write_outputs` does). The orchestrator calls
+Pure: nothing here writes to disk (`write.write_outputs` does). The pipeline calls
 
-    pages = render_site(corpus, data_files)      # HTML pages
+    pages = render_pages(corpus, data_files)     # HTML pages, family by family (`families.py`)
     assets = static_assets(cache_dir)            # CSS, scripts, the Vega bundle
 
 `data_files` are the files other stages publish (data packages under `data/…` and the original
@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from generator import pages_corpus
 from generator.charts import charts_script
-from generator.pages import Files, Page, agency_page, home_page, report_page
-from generator.pages_quality import quality_pages
+from generator.families import pages_of
+from generator.pages import Files, Page
 from generator.site_model import (
     REPO_ROOT,
     Corpus,
@@ -35,7 +34,8 @@ from generator.site_model import (
     root_for,
 )
 from generator.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
-from generator.timing import absorb, stage, take
+from generator.timing import stage
+from generator.write import OutputClash
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"
@@ -93,104 +93,17 @@ def render_page(page: Page, config: SiteConfig) -> bytes:
     return html.encode("utf-8")
 
 
-def site_pages(
-    corpus: Corpus, files: Files, *, per_item: bool = True, per_group: bool = True
-) -> Iterator[Page]:
-    """Every page; without `per_item`, not the agency and report pages (see `item_pages`); without
-    `per_group`, only the national comparison and quality pages, not each region's and province's,
-    nor the list of agencies (the build makes those on their own)."""
-    yield home_page(corpus, files)
-    if per_group:
-        yield pages_corpus.agencies_page(corpus)
-    if per_item:
-        yield from (item_page(corpus, files, task) for task in item_tasks(corpus))
-    yield from quality_pages(corpus, provinces=per_group)
-    if per_group:
-        yield from pages_corpus.compare_pages(corpus)
-    else:
-        yield pages_corpus.compare_index_page(pages_corpus.compare_groups(corpus))
-    yield from pages_corpus.markdown_pages(corpus)
-    yield pages_corpus.not_found_page()
-    # Last: it lists the size of the corpus zip, which another process may still be compressing.
-    yield pages_corpus.data_page(corpus, files)
-
-
-Task = tuple[str, int]  # ("agency" | "report", index in the corpus)
-
-
-def item_tasks(corpus: Corpus) -> list[Task]:
-    """One page per agency and per report: most of the site, rendered in parallel when large."""
-    return [("agency", i) for i in range(len(corpus.agencies))] + [
-        ("report", i) for i in range(len(corpus.reports))
-    ]
-
-
-def item_page(corpus: Corpus, files: Files, task: Task) -> Page:
-    kind, index = task
-    if kind == "agency":
-        return agency_page(corpus, corpus.agencies[index], files)
-    return report_page(corpus, corpus.reports[index], files)
-
-
-PARALLEL_FROM = 500  # agency and report pages; below this a pool costs more than it saves
-_CHUNK = 250
-# What forked render workers read (set just before the pool starts, inherited, never pickled).
-_shared: tuple[Corpus, Files] | None = None
-
-
-def render_site(corpus: Corpus, data_files: Mapping[str, bytes], *, jobs: int = 1) -> dict[str, bytes]:
-    """Every HTML page of the site, keyed by its path relative to the site root. With `jobs` other
-    than 1 and a large corpus, the agency and report pages are rendered by worker processes; the
-    bytes are the same either way (each page depends only on the corpus)."""
+def render_pages(corpus: Corpus, data_files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Every HTML page of the site, keyed by its path relative to the site root (`data_files`: the
+    files the pages link to and give the sizes of)."""
     files = Files(data_files)
-    tasks = item_tasks(corpus)
-    parallel = jobs != 1 and len(tasks) >= PARALLEL_FROM
     out: dict[str, bytes] = {}
     with stage("render"):
-        for page in site_pages(corpus, files, per_item=not parallel):
-            _add(out, page.path, render_page(page, corpus.config))
-    if parallel:
-        for path, data in _render_in_workers(corpus, files, tasks, jobs):
-            _add(out, path, data)
+        for page in pages_of(corpus, files):
+            if page.path in out:
+                raise OutputClash(f"two pages would be written to {page.path}")
+            out[page.path] = render_page(page, corpus.config)
     return out
-
-
-def _add(out: dict[str, bytes], path: str, data: bytes) -> None:
-    if path in out:
-        raise ValueError(f"two pages would be written to {path}")
-    out[path] = data
-
-
-def _render_in_workers(
-    corpus: Corpus, files: Files, tasks: list[Task], jobs: int
-) -> Iterator[tuple[str, bytes]]:
-    import multiprocessing  # here: most builds need no pool
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _shared
-    _shared = (corpus, files)
-    chunks = [tasks[i : i + _CHUNK] for i in range(0, len(tasks), _CHUNK)]
-    try:
-        # fork: the workers inherit the corpus instead of receiving a pickled copy of it.
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs or None, mp_context=context) as pool:
-            for pages, seconds in pool.map(_render_chunk, chunks):
-                absorb(seconds)
-                yield from pages
-    finally:
-        _shared = None
-
-
-def _render_chunk(tasks: list[Task]) -> tuple[list[tuple[str, bytes]], dict[str, float]]:
-    assert _shared is not None, "render workers are forked from render_site"
-    corpus, files = _shared
-    take()  # time spent before this chunk belongs to the parent
-    with stage("render"):
-        pages = [
-            (page.path, render_page(page, corpus.config))
-            for page in (item_page(corpus, files, t) for t in tasks)
-        ]
-    return pages, take()
 
 
 # What the bundle exposes: static/charts.js calls window.vegaEmbed (vega-embed brings vega and vega-lite).

@@ -29,8 +29,9 @@ from typing import Any, NamedTuple, NoReturn, TypeVar
 from generator.cache import ReportCache
 from generator.datafiles import ReportBodies, agency_package, line_marks, report_bodies, report_package
 from generator.errors import NotAReport
+from generator.families import FAMILY, agency_facts
 from generator.model import Report
-from generator.pages import Files, Page, agency_page, report_page, source_copy_path
+from generator.pages import Files, Page, source_copy_path
 from generator.render import render_page
 from generator.site_model import Agency, Corpus, report_id
 from generator.state import Interner, Parsed, UnitRecord, brief
@@ -50,15 +51,6 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def agency_facts(agency: Agency) -> tuple[object, ...]:
-    """What a report page shows of its agency."""
-    years = tuple((r.meta.year, report_id(r)) for r in agency.reports)
-    return (agency.id, agency.name, agency.region, agency.level, agency.kind, years)
-
-
-AGENCIES_PAGE = "page:agencies/index.html"  # the list of agencies: a unit of its own
-
-
 class UnitDigests(NamedTuple):
     units: dict[str, str]  # unit id -> digest
     # id(report) -> its report unit's digest: the group pages look up every report's, in their
@@ -67,14 +59,12 @@ class UnitDigests(NamedTuple):
 
 
 def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> UnitDigests:
-    """The digest of every report and agency unit, and of the list of agencies (which shows only
-    their facts, so a report's new content does not make it again). What reports share (the version
-    and settings, their agency's facts) is digested once, not once per report."""
+    """The digest of every report and agency unit. What reports share (the version and settings,
+    their agency's facts) is digested once, not once per report."""
     settings = digest(version, corpus.config)
     history = corpus.history.key_of
     digests: dict[str, str] = {}
     of_report: dict[int, str] = {}
-    every_facts = []
     for agency in corpus.agencies:  # every report is in its agency's list
         facts = digest(agency_facts(agency))
         own = []
@@ -83,8 +73,6 @@ def unit_digests(corpus: Corpus, keys: Mapping[str, str], version: str) -> UnitD
             own.append(digest(settings, keys[rid], report.findings, facts, history(report.meta.source_file)))
             digests[f"report:{rid}"] = of_report[id(report)] = own[-1]
         digests[f"agency:{agency.id}"] = digest(settings, facts, tuple(own))
-        every_facts.append(facts)
-    digests[AGENCIES_PAGE] = digest(settings, tuple(every_facts))
     return UnitDigests(digests, of_report)
 
 
@@ -231,7 +219,7 @@ def build_report_unit(context: Context, summary: Report) -> UnitResult:
         if source.is_file():
             files[source_copy_path(report)] = source.read_bytes()
     with stage("render"):
-        page = report_page(context.corpus, report, Files(files))
+        page = FAMILY["report"].page(context.corpus, report, Files(files))
         files[page.path] = render_page(page, context.corpus.config)
     return _finish(context, f"report:{report_id(report)}", files, bodies)
 
@@ -243,7 +231,7 @@ def build_agency_unit(context: Context, agency: Agency) -> UnitResult:
             ordered = sorted(agency.reports, key=lambda r: (report_id(r), r.meta.source_file))
             files = agency_package(agency.id, ordered, [context.bodies[report_id(r)] for r in ordered])
     with stage("render"):
-        page = agency_page(context.corpus, agency, Files(files))
+        page = FAMILY["agency"].page(context.corpus, agency, Files(files))
         files[page.path] = render_page(page, context.corpus.config)
     return _finish(context, f"agency:{agency.id}", files, None)
 

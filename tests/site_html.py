@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from generator.render import render_site, static_assets
+from generator.render import render_pages, static_assets
 from tests.site_factories import make_corpus, make_data_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ class BuiltSite:
 def built_site() -> BuiltSite:
     corpus = make_corpus()
     data_files = make_data_files(corpus)
-    pages = render_site(corpus, data_files)
+    pages = render_pages(corpus, data_files)
     return BuiltSite(pages, {**data_files, **static_assets(CACHE), **pages})
 
 
@@ -64,18 +64,13 @@ def resolve(page_path: str, href: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=1)
 def seed_site() -> BuiltSite:
     """The site of the seed reports in content/reports, parsed and checked as the build does."""
-    from generator.build import corpus_findings, source_copies
-    from generator.datafiles import data_files
-    from generator.pipeline import load_report
-    from generator.read import discover
-    from generator.site_model import build_corpus, read_pages, read_schemas
+    from generator.pipeline import build_site, read_sources
 
-    reports = [load_report(path, ROOT) for path in discover(ROOT / "content")]
-    reports = corpus_findings(sorted(reports, key=lambda r: r.meta.report_id or ""))
-    files = {**data_files(reports), **source_copies(reports, ROOT)}
-    corpus = build_corpus(reports, pages=read_pages(), schemas=read_schemas())
-    pages = render_site(corpus, files)
-    return BuiltSite(pages, {**files, **static_assets(CACHE), **pages})
+    sources, unreadable = read_sources(ROOT / "content")
+    assert not unreadable
+    site = build_site(sources, vega_cache=CACHE)
+    pages = {path: data for path, data in site.files.items() if path.endswith(".html")}
+    return BuiltSite(pages, dict(site.files))
 
 
 # Elements whose URL the browser fetches by itself (as opposed to a link the reader may follow).

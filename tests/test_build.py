@@ -115,3 +115,23 @@ def test_same_agency_and_year_twice_names_both_files(tmp_path: Path) -> None:
         "另见 content/reports/2020-dehui-zhengfu-bangongshi.txt"
     )
     assert expected in result.stdout
+
+
+def test_ids_that_differ_only_in_case_are_a_finding_not_an_internal_error(tmp_path: Path) -> None:
+    """Two report ids one case-insensitive file system would write to one folder: a duplicate-report
+    error on each file (exit 1), and the first is still published."""
+    text = (SEEDS / "2020-dehui-zhengfu-bangongshi.txt").read_text(encoding="utf-8")
+    content = _content(
+        tmp_path,
+        {
+            "2020-a.txt": f"---\nid: Dehui-Office\n---\n{text}".encode(),
+            "2020-b.txt": f"---\nid: dehui-office\n---\n{text}".encode(),
+        },
+    )
+    result = build(content, tmp_path / "site")
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    assert "content/reports/2020-b.txt:1: error[duplicate-report]" in result.stdout
+    assert "另见 content/reports/2020-a.txt" in result.stdout
+    assert (tmp_path / "site" / "reports" / "Dehui-Office-2020" / "index.html").is_file()
+    assert not (tmp_path / "site" / "reports" / "dehui-office-2020").exists()

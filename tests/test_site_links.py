@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.render import render_site, root_for
+from generator.render import render_pages, root_for
 from tests.site_factories import HOSTILE, make_corpus, make_data_files
 from tests.site_html import BuiltSite, broken_links, built_site, outside_fetches, parse, text
 
@@ -83,8 +83,8 @@ def test_agency_names_with_markup_are_escaped_everywhere() -> None:
 
 
 def test_build_is_deterministic() -> None:
-    first = render_site(make_corpus(), make_data_files(make_corpus()))
-    second = render_site(make_corpus(), make_data_files(make_corpus()))
+    first = render_pages(make_corpus(), make_data_files(make_corpus()))
+    second = render_pages(make_corpus(), make_data_files(make_corpus()))
     assert first == second
     assert first == built_site().pages
 
@@ -93,21 +93,10 @@ def test_output_does_not_depend_on_the_order_reports_arrive_in() -> None:
     from tests.site_factories import seed_reports
 
     corpus = make_corpus(list(reversed(seed_reports())))
-    assert render_site(corpus, make_data_files(corpus)) == built_site().pages
+    assert render_pages(corpus, make_data_files(corpus)) == built_site().pages
 
 
 def test_a_finding_that_names_no_shown_cell_links_to_itself() -> None:
     page = built_site().html("quality/unknown/index.html")
     hrefs = [a.get("href") for a in page.xpath("//section[@id='rule-unknown-row']//a")]
     assert hrefs == ["../../reports/e-yi-ju-2020/#f1"]
-
-
-def test_parallel_rendering_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import render
-
-    corpus = make_corpus()
-    files = make_data_files(corpus)
-    serial = render_site(corpus, files)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 1)  # forked workers inherit the patched values
-    monkeypatch.setattr(render, "_CHUNK", 2)
-    assert render_site(corpus, files, jobs=2) == serial

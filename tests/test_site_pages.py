@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from generator.render import render_site
+from generator.render import render_pages
 from generator.site_model import report_id, report_title
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows, proactive_blocks
 from generator.textfmt import format_change, format_number
@@ -315,7 +315,7 @@ def test_site_config_links_the_source_file_in_the_repository() -> None:
     from tests.site_factories import make_data_files
 
     corpus = make_corpus(repo_url="https://github.com/example/reports")
-    page = render_site(corpus, make_data_files(corpus))[report_path(REPORTS[0])].decode()
+    page = render_pages(corpus, make_data_files(corpus))[report_path(REPORTS[0])].decode()
     assert (
         'href="https://github.com/example/reports/blob/main/content/reports/'
         '2019-de-hui-shi-ren-min-zheng-fu-ban-gong-shi.txt"' in page
@@ -327,11 +327,11 @@ def test_404_page_knows_the_site_root_when_given() -> None:
 
     assert b"<base" not in built_site().pages["404.html"]
     corpus = make_corpus(base_path="/gov-reports/")
-    page = render_site(corpus, make_data_files(corpus))["404.html"]
+    page = render_pages(corpus, make_data_files(corpus))["404.html"]
     assert b'<base href="/gov-reports/">' in page and b'href="./agencies/"' in page
 
 
 def test_the_site_renders_before_any_data_file_exists() -> None:
-    pages = render_site(make_corpus(), {})
+    pages = render_pages(make_corpus(), {})
     assert set(pages) == set(built_site().pages)
     assert "暂无可下载的文件" in pages["data/index.html"].decode()
