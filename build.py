@@ -4,7 +4,7 @@
 import os
 import sys
 
-from generator.cli import main
+from generator.commands.cli import main
 
 if __name__ == "__main__":
     code = main(exits_after=True)

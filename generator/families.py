@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator import pages_corpus, pages_quality
-from generator.pages import Files, Page, agency_page, home_page, report_page
-from generator.site_model import Agency, Corpus, report_id
+from generator.site import pages_corpus, pages_quality
+from generator.site.model import Agency, Corpus, report_id
+from generator.site.pages import Files, Page, agency_page, home_page, report_page
 
 Unit = Literal["report", "agency", "group", "corpus"]
 ReportDigest = Callable[[Any], str]  # a report -> its report unit's digest

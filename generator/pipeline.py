@@ -14,15 +14,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.engine.clock import stage
 from generator.errors import NotAReport
-from generator.history import NO_HISTORY, History
 from generator.model import Finding, Report
+from generator.read.history import NO_HISTORY, History
 from generator.rules import finding
-from generator.site_model import SiteConfig, report_url
-from generator.timing import stage
+from generator.site.model import SiteConfig, report_url
 
 if TYPE_CHECKING:
-    from generator.validate import ValidationProblem
+    from generator.data.validate import ValidationProblem
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,8 @@ def read_sources(
     """The report files under `content`/reports and the Markdown pages under `content`/pages, with
     report paths relative to the folder holding `content` (as the build names them); and the files
     that cannot be read (path, why)."""
-    from generator.read import discover
-    from generator.site_model import read_pages
+    from generator.read.text import discover
+    from generator.site.model import read_pages
 
     reports, unreadable = read_files(discover(content.resolve()), content.resolve().parent)
     pages = read_pages(content / "pages")
@@ -106,9 +106,9 @@ def read_files(paths: Sequence[Path], root: Path) -> tuple[list[SourceFile], lis
 def build_site(sources: Sources, vega_cache: Path | None = None) -> Site:
     """The whole site from its sources. `vega_cache`: a folder where the Vega bundle (the same
     bytes for a given vl-convert) may be kept between calls, as making it takes seconds."""
-    from generator.datafiles import data_files
-    from generator.render import render_pages, static_assets
-    from generator.site_model import build_corpus
+    from generator.data.files import data_files
+    from generator.site.model import build_corpus
+    from generator.site.render import render_pages, static_assets
 
     checked = check_sources(sources.reports)
     data = data_files(checked.kept)
@@ -134,7 +134,7 @@ def check_sources(sources: Sequence[SourceFile]) -> Checked:
 
 def validate_stage(data: Mapping[str, bytes], reports: Sequence[Report]) -> list[ValidationProblem]:
     """The corpus package's problems (frictionless), each naming its report's file and line."""
-    from generator.validate import validate_data
+    from generator.data.validate import validate_data
 
     with stage("validate"):
         return validate_data(data, reports)
@@ -142,7 +142,7 @@ def validate_stage(data: Mapping[str, bytes], reports: Sequence[Report]) -> list
 
 def read_file(path: Path, shown: str) -> SourceFile:
     """A file's bytes, unless it is too large to be a report (NotAReport) or cannot be read (OSError)."""
-    from generator.read import MAX_FILE_BYTES
+    from generator.read.text import MAX_FILE_BYTES
 
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -173,9 +173,9 @@ def display_path(path: Path, root: Path) -> str:
 def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | None = None) -> Report:
     """Read (unless its bytes are given), parse and cross-check one file. Raises NotAReport.
     `shown`: the path as messages name it, when the caller knows it (resolving costs system calls)."""
-    from generator.checks import check_report
+    from generator.checks.cross import check_report
     from generator.parse.report import parse_report
-    from generator.read import read_source
+    from generator.read.formats import read_source
 
     with stage("read"):
         source = read_source(path, shown if shown is not None else display_path(path, root), data)
@@ -228,7 +228,7 @@ def duplicate_findings(reports: Sequence[Report]) -> dict[str, tuple[Finding, ..
 
 def corpus_findings(reports: Sequence[Report]) -> list[Report]:
     """Add findings that need the whole corpus (carry-over between years, duplicates)."""
-    from generator.checks import check_corpus
+    from generator.checks.cross import check_corpus
 
     by_id = check_corpus(reports)
     duplicates = duplicate_findings(reports)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.model import ApplicationsTable, Cell, Finding, Metadata, ProactiveRow, Region, Report, Section
-from generator.site_model import Corpus, SiteConfig, build_corpus, report_id, report_url
+from generator.site.model import Corpus, SiteConfig, build_corpus, report_id, report_url
 from generator.spec import REVIEW_CELLS, application_rows, proactive_blocks
 
 DEHUI = Region("220183", "吉林省", "220000", "长春市", "220100", "德惠市", "220183")

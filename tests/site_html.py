@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from generator.render import render_pages, static_assets
+from generator.site.render import render_pages, static_assets
 from tests.site_factories import make_corpus, make_data_files
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from generator.timing import stage, take
-from generator.units import BACKGROUND_NICENESS, standby
+from generator.engine.clock import stage, take
+from generator.engine.units import BACKGROUND_NICENESS, standby
 
 
 def work() -> tuple[int, int]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import _PARSE_PACKAGES, _SITE_PACKAGES, ReportCache, entry_key, package_version
+from generator.engine.cache import _PARSE_PACKAGES, _SITE_PACKAGES, ReportCache, entry_key, package_version
 from tests.parse_helpers import ROOT, SEEDS
 from tests.test_build import build, tree_digest
 

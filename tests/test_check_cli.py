@@ -5,7 +5,7 @@ The fixtures in tests/fixtures/contrib/ are copies of the 德惠市人民政府�
   numbers instead of 7; “（七）总计” printed as 3 where the rows add up to 2.
 - 2020-dehui-acknowledged.txt: the same report with a valid date and both problems acknowledged.
 - notice.txt: a notice, not an annual report.
-Parser findings are pinned exactly; cross-check findings (generator/checks.py) by rule, line and level.
+Parser findings are pinned exactly; cross-check findings (generator/checks/cross.py) by rule, line and level.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.read import split_front_matter
+from generator.read.text import split_front_matter
 from generator.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent

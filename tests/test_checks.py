@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.checks import check_corpus, check_report, non_rulemaking_level
+from generator.checks.cross import check_corpus, check_report, non_rulemaking_level
 from generator.model import Region
 from generator.rules import RULES
 from tests.factories import APP_LINE, PROACTIVE_LINE, REVIEW_LINE, UNASSIGNED, make_report, row
@@ -177,7 +177,7 @@ def test_cells_the_parser_could_not_assign_are_never_checked():
 
 
 def test_unreadable_text_is_not_taken_for_a_blank():
-    from generator.equations import readable
+    from generator.checks.equations import readable
     from generator.model import Cell
     from generator.parse.text import is_blank
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.history import parse_log, read_history, web_url
+from generator.read.history import parse_log, read_history, web_url
 from tests.parse_helpers import ROOT, SEEDS
 from tests.test_build import build
 

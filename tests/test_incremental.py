@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import site_version
-from generator.checks import check_corpus
+from generator.checks.cross import check_corpus
+from generator.engine.cache import site_version
+from generator.engine.state import BuildState, Interner, Parsed, brief, known_slugs, load_state, state_path
 from generator.errors import NotAReport
 from generator.parse import metadata
 from generator.pipeline import build_site, load_report, read_sources
-from generator.read import discover
-from generator.site_figures import summed_figures
-from generator.state import BuildState, Interner, Parsed, brief, known_slugs, load_state, state_path
+from generator.read.text import discover
+from generator.site.figures import summed_figures
 from tests.test_build import build, tree_digest
 from tests.test_synth import write as write_synthetic
 
@@ -209,9 +209,9 @@ def test_a_bulk_csv_is_made_from_its_last_version_and_the_lines_that_changed() -
     """After an edit, the zipper makes a bulk CSV from the last build's file: runs of its bytes where
     a report's lines are the same, new lines where they changed; the result is the file made whole.
     The state keeps only the marks of each report's lines, and only the new lines are read."""
-    from generator.build import _Edits, _spliced
-    from generator.datafiles import csv_bytes, line_marks
-    from generator.package import RESOURCES
+    from generator.data.files import csv_bytes, line_marks
+    from generator.data.package import RESOURCES
+    from generator.engine.build import _Edits, _spliced
 
     def lines(findings: bytes) -> dict[str, bytes]:
         return {**dict.fromkeys(RESOURCES, b""), "findings": findings}
@@ -305,9 +305,9 @@ def test_an_id_from_front_matter_is_not_taken_for_a_slug(synthetic: Path) -> Non
 
 
 def test_the_list_of_agencies_is_made_again_only_when_an_agency_changes(synthetic: Path) -> None:
-    from generator.build import group_pages
-    from generator.site_model import build_corpus
-    from generator.units import unit_digests
+    from generator.engine.build import group_pages
+    from generator.engine.units import unit_digests
+    from generator.site.model import build_corpus
 
     def digests(reports: list, keys: dict) -> tuple[dict[str, str], str]:
         corpus = build_corpus(reports)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.datafiles import CORPUS_NAME, corpus_files, data_files, report_bodies
-from generator.model import report_to_json
-from generator.package import (
+from generator.data.files import CORPUS_NAME, corpus_files, data_files, report_bodies
+from generator.data.package import (
     RESOURCES,
     agency_descriptor,
     corpus_descriptor,
@@ -22,8 +21,9 @@ from generator.package import (
     report_tables,
     sort_reports,
 )
+from generator.engine.write import OutputClash, check_paths, write_outputs
+from generator.model import report_to_json
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
-from generator.write import OutputClash, check_paths, write_outputs
 from tests.factories import make_report, row
 from tests.parse_helpers import SEEDS, parse_path
 
@@ -149,7 +149,7 @@ def test_tables_hold_one_row_per_report_item_and_proceeding():
 
 def test_findings_table():
     report = make_report("2019", {"new_received": row(3, 0, 0, 0, 0, 0)})
-    from generator.checks import check_report
+    from generator.checks.cross import check_report
 
     report = report.with_findings(check_report(report))
     rows = report_tables(report)["findings"]

@@ -24,14 +24,14 @@ import pdfplumber
 import pytest
 from docx.text.paragraph import Paragraph
 
-from generator import cli
+from generator.commands import cli
 from generator.errors import NotAReport
 from generator.model import Source, report_to_json
 from generator.parse.report import parse_report
-from generator.readers import READERS
-from generator.readers.docx import MAX_MEMBERS, MAX_UNPACKED, read_docx
-from generator.readers.html import read_html
-from generator.readers.pdf import MAX_PAGES
+from generator.read.docx import MAX_MEMBERS, MAX_UNPACKED, read_docx
+from generator.read.formats import READERS
+from generator.read.html import read_html
+from generator.read.pdf import MAX_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ROOT / "tests" / "fixtures" / "formats"

@@ -6,7 +6,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from generator.serve import make_server
+from generator.commands.serve import make_server
 
 
 def test_serves_the_site_on_localhost(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.render import render_pages, root_for
+from generator.site.render import render_pages, root_for
 from tests.site_factories import HOSTILE, make_corpus, make_data_files
 from tests.site_html import BuiltSite, broken_links, built_site, outside_fetches, parse, text
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from generator.render import render_pages
-from generator.site_model import report_id, report_title
+from generator.site.model import report_id, report_title
+from generator.site.render import render_pages
+from generator.site.textfmt import format_change, format_number
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows, proactive_blocks
-from generator.textfmt import format_change, format_number
 from tests.site_factories import make_corpus, seed_reports
 from tests.site_html import built_site, cell_value, text
 

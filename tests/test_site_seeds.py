@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.site_model import report_title
+from generator.site.model import report_title
+from generator.site.textfmt import format_number
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS
-from generator.textfmt import format_number
 from tests.site_html import broken_links, cell_value, outside_fetches, seed_site, text
 
 
@@ -28,7 +28,7 @@ def test_seed_site_links_resolve_and_nothing_is_fetched_elsewhere(path: str) -> 
 
 def test_every_seed_report_has_a_page_and_its_source_file() -> None:
     from generator.pipeline import load_report
-    from generator.read import discover
+    from generator.read.text import discover
     from tests.site_html import ROOT
 
     site = seed_site()

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import vl_convert
 
-from generator import charts
-from generator.markdown import render_markdown, render_narrative
 from generator.model import Finding
-from generator.site_figures import RESULT_GROUPS, legal_deadline, result_group_values, timeliness
-from generator.site_findings import cell_label, finding_views, places
-from generator.site_model import agency_kind, agency_level
-from generator.textfmt import format_change, format_number, format_percent, format_size
+from generator.site import charts
+from generator.site.figures import RESULT_GROUPS, legal_deadline, result_group_values, timeliness
+from generator.site.findings import cell_label, finding_views, places
+from generator.site.markdown import render_markdown, render_narrative
+from generator.site.model import agency_kind, agency_level
+from generator.site.textfmt import format_change, format_number, format_percent, format_size
 from tests.site_factories import DEHUI, SHANGGAO, SHUANGYANG, make_report
 
 
@@ -221,7 +221,7 @@ def test_narrative_fast_path_renders_as_markdown_it_does(text: str) -> None:
 def test_narrative_of_every_seed_and_synthetic_report_renders_as_markdown_it_does(tmp_path) -> None:
     from benchmarks.synth import Options, write_corpus
     from generator.pipeline import load_report
-    from generator.read import discover
+    from generator.read.text import discover
 
     write_corpus(tmp_path / "content", 60, Options(seed=3), jobs=1)
     root = Path(__file__).resolve().parent.parent

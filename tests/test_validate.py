@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.datafiles import csv_body, csv_bytes, data_files, json_bytes
-from generator.package import RESOURCES, corpus_descriptor, load_schema, report_tables
+from generator.data.files import csv_body, csv_bytes, data_files, json_bytes
+from generator.data.package import RESOURCES, corpus_descriptor, load_schema, report_tables
+from generator.data.validate import problems_by_report, validate_data, validate_package
+from generator.engine.write import write_outputs
 from generator.rules import RULES
 from generator.spec import APPLICATION_ROWS, OUTCOMES, PROACTIVE_BLOCKS, PROCEEDINGS
-from generator.validate import problems_by_report, validate_data, validate_package
-from generator.write import write_outputs
 from tests.factories import make_report, row
 from tests.parse_helpers import SEEDS, parse_path
 
@@ -186,7 +186,7 @@ def test_frictionless_cli_validates_every_written_package(seed_reports, tmp_path
 
 
 def test_buckets_in_parallel_find_the_same_problems(tmp_path, monkeypatch):
-    from generator import validate
+    from generator.data import validate
 
     good = make_report(agency_id="b")
     bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
@@ -202,8 +202,8 @@ def test_buckets_in_parallel_find_the_same_problems(tmp_path, monkeypatch):
 
 
 def test_descriptor_problems_are_kept_for_the_same_descriptor(monkeypatch):
-    from generator import validate
-    from generator.state import MemoryResults
+    from generator.data import validate
+    from generator.engine.state import MemoryResults
 
     report = make_report()
     files = data_files([report])
@@ -224,8 +224,8 @@ def test_descriptor_problems_are_kept_for_the_same_descriptor(monkeypatch):
 def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
     """The build passes each report unit's digest: a report whose digest is unchanged is not
     validated again, one whose digest changed is."""
-    from generator import validate
-    from generator.state import MemoryResults
+    from generator.data import validate
+    from generator.engine.state import MemoryResults
 
     good = make_report(agency_id="b")
     bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
@@ -260,7 +260,7 @@ def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
 
 
 def test_buckets_hold_up_to_a_thousand_reports_and_share_the_workers():
-    from generator.validate import bucket_count
+    from generator.data.validate import bucket_count
 
     assert [bucket_count(n) for n in (0, 1, 1000, 1001, 10_000, 1_000_000)] == [1, 1, 1, 2, 10, 64]
     # With two workers, two buckets as soon as each holds a hundred reports.

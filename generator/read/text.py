@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,22 +48,6 @@ def discover_names(content_dir: Path) -> list[str]:
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(f"{folder}/{f}" for f in files if not f.startswith(".") and f != "README.md")
     return sorted(found)
-
-
-def read_source(path: Path, display: str | None = None, data: bytes | None = None) -> Source:
-    """Read one report file (or decode its `data`, already read). Raises NotAReport for empty, binary
-    or undecodable files."""
-    from generator.readers import READERS  # readers import this module
-
-    name = display or str(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
-        raise NotAReport(name, f"unsupported file type {path.suffix or '(none)'!r}: expected one of {known}")
-    size = len(data) if data is not None else path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise NotAReport(name, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    return reader(data if data is not None else path.read_bytes(), name)
 
 
 def decode_source(data: bytes, name: str) -> Source:
@@ -219,12 +203,3 @@ def _clean_acknowledge(value: Any) -> tuple[str | None, Any]:
             entry["line"] = item["line"]
         clean.append(entry)
     return None, clean
-
-
-def iter_sources(paths: list[Path], root: Path) -> Iterator[tuple[Path, str]]:
-    for path in paths:
-        try:
-            display = str(path.resolve().relative_to(root.resolve()))
-        except ValueError:
-            display = str(path)
-        yield path, display

@@ -23,8 +23,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from generator.model import Report, report_to_json
-from generator.package import (
+from generator.data.package import (
     RESOURCES,
     agency_descriptor,
     by_agency,
@@ -35,7 +34,8 @@ from generator.package import (
     resource_descriptor,
     sort_reports,
 )
-from generator.write import OutputClash
+from generator.engine.write import OutputClash
+from generator.model import Report, report_to_json
 
 DATA_DIR = "data"
 CORPUS_NAME = "gov-disclosure-reports"

@@ -26,17 +26,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn, TypeVar
 
-from generator.cache import ReportCache
-from generator.datafiles import ReportBodies, agency_package, line_marks, report_bodies, report_package
+from generator.data.files import ReportBodies, agency_package, line_marks, report_bodies, report_package
+from generator.engine.cache import ReportCache
+from generator.engine.clock import absorb, stage, take
+from generator.engine.state import Interner, Parsed, UnitRecord, brief
+from generator.engine.write import write_files
 from generator.errors import NotAReport
 from generator.families import FAMILY, agency_facts
 from generator.model import Report
-from generator.pages import Files, Page, source_copy_path
-from generator.render import render_page
-from generator.site_model import Agency, Corpus, report_id
-from generator.state import Interner, Parsed, UnitRecord, brief
-from generator.timing import absorb, stage, take
-from generator.write import write_files
+from generator.site.model import Agency, Corpus, report_id
+from generator.site.pages import Files, Page, source_copy_path
+from generator.site.render import render_page
 
 PARALLEL_FROM = 200  # units; below this a pool costs more than it saves
 BACKGROUND_NICENESS = 10

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from generator.engine.clock import absorb, stage, take
 from generator.model import Finding, Report
 from generator.rules import finding
 from generator.spec import APPLICANT_IDS
-from generator.timing import absorb, stage, take
 
 if TYPE_CHECKING:
     from frictionless import Package
@@ -328,7 +328,7 @@ def _workers(jobs: int) -> int:
 
 def make_buckets(bodies: Bodies, names: Sequence[str], workers: int = 1) -> list[Bucket]:
     """The non-empty buckets, each one package of its reports' rows under the corpus headers."""
-    from generator.datafiles import csv_header
+    from generator.data.files import csv_header
 
     ids = sorted(bodies)
     count = bucket_count(len(ids), workers)

@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from generator.model import Number
-from generator.textfmt import format_or_dash
-from generator.timing import timed
+from generator.site.textfmt import format_or_dash
+from generator.engine.clock import timed
 
 if TYPE_CHECKING:
     import altair as alt

@@ -20,22 +20,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from generator.charts import charts_script
+from generator.site.charts import charts_script
 from generator.families import pages_of
-from generator.pages import Files, Page
-from generator.site_model import (
-    REPO_ROOT,
-    Corpus,
-    SiteConfig,
-    agency_url,
-    report_id,
-    report_title,
-    report_url,
-    root_for,
-)
-from generator.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
-from generator.timing import stage
-from generator.write import OutputClash
+from generator.site.pages import Files, Page
+from generator.site.model import REPO_ROOT, Corpus, SiteConfig, agency_url, report_id, report_title, report_url, root_for
+from generator.site.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
+from generator.engine.clock import stage
+from generator.engine.write import OutputClash
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"

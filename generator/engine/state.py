@@ -30,10 +30,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.cache import gc_paused, load_pickle
-from generator.equations import row_line
+from generator.checks.equations import row_line
+from generator.engine.cache import gc_paused, load_pickle
 from generator.model import ApplicationsTable, Cell, Finding, Region, Report
-from generator.site_figures import summed_figures
+from generator.site.figures import summed_figures
 
 STATE_FORMAT = 7  # bump when the shape of BuildState changes
 

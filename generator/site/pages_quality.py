@@ -13,10 +13,10 @@ from functools import cached_property
 
 from generator import rules
 from generator.model import Finding, Report
-from generator.pages import Page
-from generator.site_figures import Timeliness, timeliness
-from generator.site_findings import FindingView, finding_views
-from generator.site_model import Agency, Corpus, report_url
+from generator.site.pages import Page
+from generator.site.figures import Timeliness, timeliness
+from generator.site.findings import FindingView, finding_views
+from generator.site.model import Agency, Corpus, report_url
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def cmd_parse(files: list[Path]) -> int:
 
 
 def cmd_check(files: list[Path], fmt: str) -> int:
-    from generator.check import run_check
+    from generator.commands.check import run_check
 
     return run_check(files, fmt)
 
@@ -111,7 +111,7 @@ def cmd_build(
     stats_path: Path | None = None,
     free_objects: bool = True,
 ) -> int:
-    from generator.build import run_build
+    from generator.engine.build import run_build
 
     return run_build(
         content, out, strict=strict, jobs=jobs, cache=cache, stats_path=stats_path, free_objects=free_objects
@@ -119,7 +119,7 @@ def cmd_build(
 
 
 def cmd_serve(content: Path, out: Path, port: int) -> int:
-    from generator.serve import serve
+    from generator.commands.serve import serve
 
     status = cmd_build(content, out, strict=False, jobs=0)
     if status not in (EXIT_OK, EXIT_FINDINGS):

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.history import NO_HISTORY, History
+from generator.read.history import NO_HISTORY, History
 from generator.model import Region, Report, derived
 
 T = TypeVar("T")
 
 SITE_TITLE = "政府信息公开年报数据"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGES_DIR = REPO_ROOT / "content" / "pages"
-SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "data" / "schemas"
 
 LEVEL_LABELS = {
     "province": "省级",

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from generator.equations import template_of
+from generator.checks.equations import template_of
 from generator.model import Cell, Number, Report
 from generator.spec import (
     APPLICANT_IDS,
@@ -78,7 +78,7 @@ RESOURCE_TEXT = {
 
 @cache
 def _schema_text(name: str) -> str:
-    return resources.files("generator").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
+    return resources.files("generator.data").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
 
 
 def load_schema(name: str) -> dict[str, Any]:
@@ -388,6 +388,6 @@ def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:
 def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
     """Every data download (CSV, JSON, zip) by path under the site folder: see `datafiles.py`,
     which holds the file formats (imported here lazily: it builds on this module)."""
-    from generator import datafiles
+    from generator.data import files as datafiles
 
     return datafiles.data_files(reports)

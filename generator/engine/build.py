@@ -23,18 +23,19 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator.cache import ReportCache, entry_key, gc_paused, gc_relaxed, generator_version, site_version
-from generator.check import text_line
-from generator.datafiles import check_unique_ids
-from generator.model import Finding, Report
-from generator.pages import Files, Page
-from generator.parse.metadata import remember_slugs
-from generator.pipeline import corpus_findings, first_of_each_id
-from generator.progress import Progress
-from generator.read import MAX_FILE_BYTES, discover_names
-from generator.render import keep_compiled_templates, render_page
-from generator.site_model import Corpus, SiteConfig, agency_id, report_id
-from generator.state import (
+from generator.commands.check import text_line
+from generator.data.files import check_unique_ids
+from generator.engine.cache import (
+    ReportCache,
+    entry_key,
+    gc_paused,
+    gc_relaxed,
+    generator_version,
+    site_version,
+)
+from generator.engine.clock import STAGES, add, stage, take
+from generator.engine.progress import Progress
+from generator.engine.state import (
     BuildState,
     FileEntry,
     MemoryResults,
@@ -45,8 +46,7 @@ from generator.state import (
     load_state,
     state_path,
 )
-from generator.timing import STAGES, add, stage, take
-from generator.units import (
+from generator.engine.units import (
     PARALLEL_FROM,
     Context,
     GroupPage,
@@ -67,11 +67,18 @@ from generator.units import (
     standby,
     unit_digests,
 )
-from generator.write import write_files, write_outputs
+from generator.engine.write import write_files, write_outputs
+from generator.model import Finding, Report
+from generator.parse.metadata import remember_slugs
+from generator.pipeline import corpus_findings, first_of_each_id
+from generator.read.text import MAX_FILE_BYTES, discover_names
+from generator.site.model import Corpus, SiteConfig, agency_id, report_id
+from generator.site.pages import Files, Page
+from generator.site.render import keep_compiled_templates, render_page
 
 if TYPE_CHECKING:
-    from generator.datafiles import ReportBodies
-    from generator.validate import Checked, ValidationPlan
+    from generator.data.files import ReportBodies
+    from generator.data.validate import Checked, ValidationPlan
 
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
@@ -90,7 +97,7 @@ def print_findings(unreadable: Iterable[tuple[str, str | None]], reports: Sequen
 def site_config(root: Path) -> SiteConfig:
     """Where the site and its repository live: SITE_REPO_URL (else the `origin` remote), SITE_BRANCH,
     SITE_BASE_PATH (e.g. "/repo/" on GitHub project pages). Read here, once, not while rendering."""
-    from generator.history import remote_repo_url
+    from generator.read.history import remote_repo_url
 
     repo_url = os.environ.get("SITE_REPO_URL") or remote_repo_url(root)
     base_path = os.environ.get("SITE_BASE_PATH") or None
@@ -185,9 +192,9 @@ def _prepare_nothing() -> None:
 def _prepare_validation() -> None:
     """Import frictionless and validate an empty package with the corpus schemas: its first package
     costs a tenth of a second more than the next, spent here while the build loads its state."""
-    from generator.datafiles import corpus_descriptor_bytes
-    from generator.package import RESOURCES
-    from generator.validate import check_rows
+    from generator.data.files import corpus_descriptor_bytes
+    from generator.data.package import RESOURCES
+    from generator.data.validate import check_rows
 
     check_rows(corpus_descriptor_bytes([]), {"warm-up": dict.fromkeys(RESOURCES, b"")}, jobs=1)
 
@@ -203,7 +210,7 @@ def _run_build(
     helpers: Helpers,
     free_objects: bool,
 ) -> int:
-    from generator.state import save_state
+    from generator.engine.state import save_state
 
     started = time.perf_counter()
     _listings.clear()
@@ -449,8 +456,8 @@ def _listing(folder: str) -> frozenset[str]:
 
 
 def _corpus(reports: Sequence[Report], content: Path, root: Path) -> Corpus:
-    from generator.history import read_history
-    from generator.site_model import build_corpus, read_pages
+    from generator.read.history import read_history
+    from generator.site.model import build_corpus, read_pages
 
     history = read_history(root, content.resolve().relative_to(root).as_posix())
     if history.shallow:
@@ -530,7 +537,7 @@ def start_corpus_files_early(
     differ from the last build's: those of every agency whose findings were looked at again
     (`rechecked`, by casefolded agency id: its files changed) or that the last build did not keep. None when there are none, or so many
     that the report units had better make them in parallel (a first build)."""
-    from generator.datafiles import line_marks
+    from generator.data.files import line_marks
 
     redone = [
         rid
@@ -606,9 +613,9 @@ def _start_corpus_files(
     """Hand the bulk files to the zipper and the rows without a kept result to the validator.
     `made`: the line marks of the reports whose lines were made in this build; `marks`: every
     report's; `lines` the lines at hand, `make_lines` the others'."""
-    from generator.datafiles import corpus_descriptor_bytes
-    from generator.package import sort_reports
-    from generator.validate import plan_validation
+    from generator.data.files import corpus_descriptor_bytes
+    from generator.data.package import sort_reports
+    from generator.data.validate import plan_validation
 
     ordered = sort_reports(reports)
     ids = tuple(map(report_id, ordered))
@@ -643,8 +650,8 @@ def _start_bulk_files(
 ) -> BulkFiles:
     """Write the bulk files that are made whole, and hand the rest to the zipper: a bulk CSV whose
     lines did not change is not made again, a changed one the zipper makes from its last version."""
-    from generator.datafiles import bulk_csv_path, corpus_files
-    from generator.package import RESOURCES
+    from generator.data.files import bulk_csv_path, corpus_files
+    from generator.data.package import RESOURCES
 
     with _phase(wall, "package"), stage("package"):
         bulk = _bulk_plan(out, previous, made, ids, bodies)
@@ -682,8 +689,8 @@ def build_corpus_unit(
     The comparison and province quality pages are units of their own (static/ is made after).
     The bulk files and the validation were `started` in other processes, which this one waits for
     after making the pages."""
-    from generator.datafiles import CORPUS_ZIP
-    from generator.validate import finish_validation
+    from generator.data.files import CORPUS_ZIP
+    from generator.data.validate import finish_validation
 
     if corpus_digest is None or started is None:
         if started is not None:  # begun for lines that changed, though the corpus did not: let it end
@@ -725,7 +732,7 @@ def _check_rows(
     descriptor: bytes, todo: Mapping[str, Mapping[str, bytes]], jobs: int, metadata: bool
 ) -> Checked:
     """The validator's work (sent to it pickled): frictionless on the rows without a kept result."""
-    from generator.validate import check_rows
+    from generator.data.validate import check_rows
 
     with stage("validate"):
         return check_rows(descriptor, todo, jobs=jobs, metadata=metadata)
@@ -759,8 +766,8 @@ def _bulk_plan(
     nor writes tens of MB after an edit. The last build's report records say where each report's
     lines lie in its files. The others are made whole (the first build, or a file not as the last
     build left it)."""
-    from generator.datafiles import bulk_csv_path
-    from generator.package import RESOURCES
+    from generator.data.files import bulk_csv_path
+    from generator.data.package import RESOURCES
 
     plan = BulkPlan({}, {})
     record = previous.units.get(CORPUS_UNIT)
@@ -805,7 +812,7 @@ class _Edits:
     def _same(self, rid: str, name: str) -> bool:
         """Whether a report's lines in table `name` are those of the last build (same length and
         digest)."""
-        from generator.datafiles import line_mark
+        from generator.data.files import line_mark
 
         return (
             rid in self.old
@@ -822,7 +829,7 @@ class _Edits:
         """Table `name`'s new bulk file as pieces: runs of the old file's bytes where reports' lines
         did not change, new lines where they did. None if the old file is not the size its lines
         add up to."""
-        from generator.datafiles import csv_head, line_mark
+        from generator.data.files import csv_head, line_mark
 
         head = len(csv_head(name))
         starts = list(accumulate((line_mark(self.old[rid], name)[0] for rid in self.before), initial=head))
@@ -878,7 +885,7 @@ class Zipped(NamedTuple):
 def _zip_bulk_files(out: Path, on_disk: Sequence[str], spliced: Mapping[str, Splice]) -> Zipped:
     """The zipper's work (sent to it pickled): make the `spliced` bulk files from the ones on the
     disk, write them, and zip them with those `on_disk`."""
-    from generator.datafiles import CORPUS_ZIP, corpus_zip
+    from generator.data.files import CORPUS_ZIP, corpus_zip
 
     with stage("write"):
         files = {path: (out / path).read_bytes() for path in on_disk}
@@ -929,7 +936,7 @@ def _static_unit(
 ) -> tuple[UnitRecord, int]:
     """static/, made again when the site version changed. Last: vl-convert starts threads of its
     own, and no worker is forked after it."""
-    from generator.render import static_assets
+    from generator.site.render import static_assets
 
     if not _stale(context.out, previous, STATIC_UNIT, {STATIC_UNIT: version}):
         return previous.units[STATIC_UNIT], 0

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from generator.model import BLANK, Cell, Report
-from generator.site_findings import FindingView, template_of
+from generator.site.findings import FindingView, template_of
 from generator.spec import (
     APPLICANT_COLUMNS,
     OUTCOMES,
@@ -24,7 +24,7 @@ from generator.spec import (
     proactive_blocks,
     result_rows,
 )
-from generator.textfmt import format_change, format_number
+from generator.site.textfmt import format_change, format_number
 
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from generator.equations import (
+from generator.checks.equations import (
     PERSON_COLUMNS,
     Term,
     app_term,

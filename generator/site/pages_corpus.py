@@ -10,29 +10,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.markdown import render_markdown
+from generator.site.markdown import render_markdown
 from generator.model import Report
-from generator.pages import FILE_LABELS, Files, Page
-from generator.site_figures import (
-    HEADLINES,
-    RESULT_GROUPS,
-    SHARE_METHOD,
-    add,
-    app_total,
-    share_disclosed,
-)
-from generator.site_model import (
-    KIND_LABELS,
-    LEVEL_LABELS,
-    LEVEL_ORDER,
-    Agency,
-    Corpus,
-    agency_url,
-    report_url,
-    root_for,
-)
-from generator.table_html import escaped
-from generator.textfmt import format_or_dash, format_percent
+from generator.site.pages import FILE_LABELS, Files, Page
+from generator.site.figures import HEADLINES, RESULT_GROUPS, SHARE_METHOD, add, app_total, share_disclosed
+from generator.site.model import KIND_LABELS, LEVEL_LABELS, LEVEL_ORDER, Agency, Corpus, agency_url, report_url, root_for
+from generator.site.table_html import escaped
+from generator.site.textfmt import format_or_dash, format_percent
 
 # --- agencies index ---------------------------------------------------------------------------------
 

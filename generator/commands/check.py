@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.model import Finding, Report
 from generator.pipeline import Checked, check_sources, read_files, validate_stage
-from generator.read import discover
+from generator.read.text import discover
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -47,8 +47,8 @@ def text_line(path: str, item: Finding) -> str:
 def with_schema_findings(checked: Checked) -> list[Report]:
     """Package and validate the checked reports as the build does; schema problems become findings
     on the reports they are in."""
-    from generator.datafiles import data_files
-    from generator.validate import problems_by_report
+    from generator.data.files import data_files
+    from generator.data.validate import problems_by_report
 
     if not checked.kept:
         return list(checked.reports)

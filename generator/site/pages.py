@@ -17,37 +17,17 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from generator.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
-from generator.history import FileHistory
-from generator.markdown import render_narrative
+from generator.site.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
+from generator.read.history import FileHistory
+from generator.site.markdown import render_narrative
 from generator.model import Number, Report
-from generator.report_tables import OfficialTable, official_tables
-from generator.site_figures import (
-    APPLICANT_LABELS,
-    HEADLINES,
-    OUTCOME_LABELS,
-    RESULT_GROUPS,
-    add,
-    applicant_values,
-    change,
-    corpus_total,
-    result_group_values,
-    review_matrix,
-    summed_figures,
-    timeliness,
-)
-from generator.site_findings import FindingView, finding_views, template_of
-from generator.site_model import (
-    Agency,
-    Corpus,
-    agency_url,
-    report_id,
-    report_title,
-    report_url,
-)
+from generator.site.official_tables import OfficialTable, official_tables
+from generator.site.figures import APPLICANT_LABELS, HEADLINES, OUTCOME_LABELS, RESULT_GROUPS, add, applicant_values, change, corpus_total, result_group_values, review_matrix, summed_figures, timeliness
+from generator.site.findings import FindingView, finding_views, template_of
+from generator.site.model import Agency, Corpus, agency_url, report_id, report_title, report_url
 from generator.spec import SECTIONS
-from generator.table_html import official_table_html
-from generator.textfmt import format_change, format_or_dash, format_size
+from generator.site.table_html import official_table_html
+from generator.site.textfmt import format_change, format_or_dash, format_size
 
 
 @dataclass(frozen=True)

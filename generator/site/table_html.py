@@ -10,7 +10,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from generator.report_tables import Head, OfficialTable, Row, ValueCell
+from generator.site.official_tables import Head, OfficialTable, Row, ValueCell
 
 _SPECIAL = re.compile(r"[<>&\"']")
 

@@ -29,7 +29,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from generator.errors import NotAReport
 from generator.model import Source
-from generator.readers.layout import LineWriter, cell_text, is_empty
+from generator.read.layout import LineWriter, cell_text, is_empty
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 60  # reports run to 5–15 pages; a bigger PDF is a yearbook or a scan, not one report

@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph
 
 from generator.errors import NotAReport
 from generator.model import Source
-from generator.readers.layout import LineWriter, cell_text
+from generator.read.layout import LineWriter, cell_text
 
 MAX_BYTES = 20 * 1024 * 1024  # the file as published
 MAX_UNPACKED = 50 * 1024 * 1024  # all members unpacked: a report is well under 1 MB of XML and images

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from generator.model import Report
 
-GENERATOR_DIR = Path(__file__).resolve().parent
+GENERATOR_DIR = Path(__file__).resolve().parents[1]
 # Packages whose data or behaviour changes what the parser produces.
 _PARSE_PACKAGES = (
     "charset-normalizer",

@@ -27,8 +27,8 @@ from lxml import etree
 
 from generator.errors import NotAReport
 from generator.model import Source
-from generator.read import MAX_BYTES
-from generator.readers.layout import LineWriter, cell_text, inline_text, suffix_of
+from generator.read.layout import LineWriter, cell_text, inline_text, suffix_of
+from generator.read.text import MAX_BYTES
 
 # The report's tables, by a text only they print (traditional forms for mirrored pages).
 TABLE_MARKERS = (("第二十条", "第二十條"), ("本年新收",), ("复议后起诉", "復議後起訴"))

@@ -1,0 +1,1 @@
+"""Check: cross-checks (勾稽关系) of one report and of the corpus."""

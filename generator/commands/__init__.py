@@ -1,0 +1,1 @@
+"""The command layer: build.py's commands, printing and exit codes."""

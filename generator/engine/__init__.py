@@ -1,0 +1,1 @@
+"""The incremental engine: units, the build state, the caches, worker processes, writing."""

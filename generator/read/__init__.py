@@ -1,0 +1,1 @@
+"""Read: files -> decoded `Source` lines (text, HTML, Word, PDF), front matter, git history."""
