@@ -7,7 +7,7 @@ import sys
 from generator.commands.cli import main
 
 if __name__ == "__main__":
-    code = main(exits_after=True)
+    code = main()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or coverage writes its figures at a normal exit
     # Everything is written and the workers are gone. Freeing the build's many small objects one by

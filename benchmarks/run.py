@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.hugo import HugoRun, run_hugo  # noqa: E402
 from benchmarks.synth import Options, write_corpus  # noqa: E402
 from benchmarks.trash import empty, set_aside, settle  # noqa: E402
-from generator.engine.clock import STAGES  # noqa: E402
+from generator.clock import STAGES  # noqa: E402
 
 BULK = ("data/datapackage.json", "data/gov-disclosure-reports.zip")  # and data/<table>.csv: see is_bulk
 PAGES_LIMIT = 1024**3

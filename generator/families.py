@@ -1,45 +1,80 @@
-"""The registry of page families: every kind of page of the site, in the order they are made.
+"""The registry of families: everything a build makes, in order — every kind of file of the site, and
+the validation of the data (which makes no file, only problems).
 
-A family lists its items in a corpus (one page each) and makes an item's page. The pure pipeline
-(`pipeline.build_site`) renders every item of every family; the incremental build
-(`build.py`) makes each family's pages in the unit its `unit` names:
-
-- `report` / `agency`: with that report's or agency's other files (its data, its original);
-- `group`: each page a unit of its own, made again when what `inputs` returns changes (the
-  digests of the reports it shows, say);
-- `corpus`: with the corpus unit, whenever any report changed.
+A family lists its items in a corpus and makes an item's files. Beside the code that makes them, it
+declares what they depend on (`inputs`, besides the site version and settings). The pure pipeline
+(`pipeline.build_site`) makes every item of every family; the incremental engine
+(`engine.units`) makes each item a unit, redone when the digest of its inputs changes.
 
 Adding a page family is one entry here plus its template.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
 
+from generator.data.files import (
+    ReportLines,
+    agency_package,
+    corpus_descriptor_bytes,
+    corpus_package,
+    report_lines,
+    report_package,
+)
+from generator.data.package import sort_reports
+from generator.data.validate import buckets, descriptor_problems, rows_problems
+from generator.model import Report
 from generator.site import pages_corpus, pages_quality
 from generator.site.model import Agency, Corpus, report_id
-from generator.site.pages import Files, Page, agency_page, home_page, report_page
+from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
+from generator.site.render import render_page, static_assets
 
-Unit = Literal["report", "agency", "group", "corpus"]
-ReportDigest = Callable[[Any], str]  # a report -> its report unit's digest
+
+class Context(Protocol):
+    """What families read. The pipeline's holds whole reports; the engine's holds briefs and finds
+    the whole report, its lines and its unit's digest when asked."""
+
+    @property
+    def corpus(self) -> Corpus: ...
+    @property
+    def vega_cache(self) -> Path | None: ...
+    def report(self, report: Report) -> Report: ...  # the whole report
+    def lines(self, report: Report) -> ReportLines: ...  # its CSV lines
+    def source(self, report: Report) -> bytes | None: ...  # its original file
+    def key_of(self, report: Report) -> str: ...  # a digest of its file
+    def digest_of(self, report: Report) -> str: ...  # its report unit's digest
+    def corpus_digest(self) -> str: ...  # every report unit's digest and the Markdown pages
 
 
 @dataclass(frozen=True)
-class PageFamily:
+class Made:
+    files: dict[str, bytes]  # path under the site folder -> bytes
+    lines: dict[str, ReportLines] = field(default_factory=dict)  # made on the way, by report id
+    problems: tuple[str, ...] = ()  # what making them found wrong (a validation's), one line each
+
+
+@dataclass(frozen=True)
+class Family:
     name: str
-    unit: Unit
     items: Callable[[Corpus], Sequence[Any]]
-    page: Callable[[Corpus, Any, Files], Page]
-    # Unit "group" only: an item's page path (its unit's id, known without making the page), and
-    # its inputs besides the site version and settings.
-    path: Callable[[Any], str] | None = None
-    inputs: Callable[[Corpus, Any, ReportDigest], object] | None = None
+    key: Callable[[Any], str]  # an item's unit id is "<name>:<key>"
+    inputs: Callable[[Context, Any], object]  # what an item's files depend on
+    make: Callable[[Context, Any], Made]
+    first: bool = False  # made before the others, which read what it made (the reports' lines)
+    heavy: bool = field(default=False, compare=False)  # long enough to be worth a worker alone
 
 
-def _one(corpus: Corpus) -> Sequence[None]:
-    return (None,)
+def page_of(page: Callable[[Corpus, Any], Page]) -> Callable[[Context, Any], Made]:
+    """`make` for a family of one page per item, made from the corpus."""
+
+    def make(context: Context, item: Any) -> Made:
+        made = page(context.corpus, item)
+        return Made({made.path: render_page(made, context.corpus.config)})
+
+    return make
 
 
 def agency_facts(agency: Agency) -> tuple[object, ...]:
@@ -48,67 +83,146 @@ def agency_facts(agency: Agency) -> tuple[object, ...]:
     return (agency.id, agency.name, agency.region, agency.level, agency.kind, years)
 
 
-def _compare_inputs(corpus: Corpus, group: pages_corpus.CompareGroup, digest_of: ReportDigest) -> object:
+# --- reports and agencies ------------------------------------------------------------------------
+
+
+def report_inputs(context: Context, report: Report) -> object:
+    """Its file, its findings (its own and the corpus's), its agency's facts, its history."""
+    history = context.corpus.history.key_of(report.meta.source_file)
+    return (context.key_of(report), report.findings, agency_facts(context.corpus.agency_of(report)), history)
+
+
+def make_report(context: Context, brief: Report) -> Made:
+    """The report page, its original file and its data."""
+    report = context.report(brief)
+    lines = report_lines(report)
+    files = report_package(report, lines)
+    source = context.source(report)
+    if source is not None:
+        files[source_copy_path(report)] = source
+    page = report_page(context.corpus, report, Files(files))
+    files[page.path] = render_page(page, context.corpus.config)
+    return Made(files, {report_id(report): lines})
+
+
+def agency_inputs(context: Context, agency: Agency) -> object:
+    return (agency_facts(agency), tuple(map(context.digest_of, agency.reports)))
+
+
+def make_agency(context: Context, agency: Agency) -> Made:
+    """The agency page and its package (every year of it)."""
+    files: dict[str, bytes] = {}
+    if all(r.meta.agency_id == agency.id for r in agency.reports):
+        ordered = sorted(agency.reports, key=lambda r: (report_id(r), r.meta.source_file))
+        files = agency_package(agency.id, ordered, [context.lines(r) for r in ordered])
+    page = agency_page(context.corpus, agency, Files(files))
+    files[page.path] = render_page(page, context.corpus.config)
+    return Made(files)
+
+
+# --- pages of several reports ---------------------------------------------------------------------
+
+
+def compare_inputs(context: Context, group: pages_corpus.CompareGroup) -> object:
     key, reports = group
-    return (key, tuple(map(digest_of, reports)))
+    return (key, tuple(map(context.digest_of, reports)))
 
 
-def _province_inputs(corpus: Corpus, province: pages_quality.Province, digest_of: ReportDigest) -> object:
-    return (province.code, province.name, tuple(digest_of(report) for _, report in province.members))
+def province_inputs(context: Context, province: pages_quality.Province) -> object:
+    return (province.code, province.name, tuple(context.digest_of(report) for _, report in province.members))
 
 
-FAMILIES: tuple[PageFamily, ...] = (
-    PageFamily("home", "corpus", _one, lambda corpus, _, files: home_page(corpus, files)),
-    PageFamily(
+def corpus_inputs(context: Context, item: object) -> object:
+    return context.corpus_digest()
+
+
+def one(corpus: Corpus) -> Sequence[str]:
+    return ("index",)
+
+
+# --- data and static files ------------------------------------------------------------------------
+
+
+def make_data(context: Context, item: object) -> Made:
+    """The corpus package (descriptor, bulk CSVs, zip) and the data page that lists them."""
+    ordered = sort_reports(context.corpus.reports)
+    files = corpus_package(ordered, [context.lines(r) for r in ordered])
+    page = pages_corpus.data_page(context.corpus, Files(files))
+    files[page.path] = render_page(page, context.corpus.config)
+    return Made(files)
+
+
+def make_static(context: Context, item: object) -> Made:
+    return Made(static_assets(context.vega_cache))
+
+
+# --- validation: no files, problems ---------------------------------------------------------------
+
+
+def validate_descriptor(context: Context, item: object) -> Made:
+    descriptor = corpus_descriptor_bytes(sort_reports(context.corpus.reports))
+    return Made({}, problems=tuple(map(str, descriptor_problems(descriptor))))
+
+
+def bucket_inputs(context: Context, bucket: tuple[int, list[Report]]) -> object:
+    return tuple(map(context.digest_of, bucket[1]))
+
+
+def validate_bucket(context: Context, bucket: tuple[int, list[Report]]) -> Made:
+    """Every row of one bucket of reports against the Table Schemas (`data.validate`)."""
+    return Made({}, problems=tuple(map(str, rows_problems(bucket[1], context.lines, context.report))))
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("report", lambda c: c.reports, report_id, report_inputs, make_report, first=True),
+    Family("agency", lambda c: c.agencies, lambda a: a.id, agency_inputs, make_agency),
+    Family(
         "agencies",
-        "group",
-        _one,
-        lambda corpus, _, files: pages_corpus.agencies_page(corpus),
-        lambda _: pages_corpus.AGENCIES_PATH,
-        lambda corpus, _, digest_of: tuple(map(agency_facts, corpus.agencies)),
+        one,
+        str,
+        lambda context, _: tuple(map(agency_facts, context.corpus.agencies)),
+        page_of(lambda corpus, _: pages_corpus.agencies_page(corpus)),
     ),
-    PageFamily("agency", "agency", lambda corpus: corpus.agencies, agency_page),
-    PageFamily("report", "report", lambda corpus: corpus.reports, report_page),
-    PageFamily("quality", "corpus", _one, lambda corpus, _, files: pages_quality.quality_index_page(corpus)),
-    PageFamily(
-        "quality-province",
-        "group",
-        pages_quality.province_groups,
-        lambda corpus, province, files: pages_quality.province_page(province),
-        lambda province: f"{province.url}index.html",
-        _province_inputs,
-    ),
-    PageFamily(
-        "compare",
-        "corpus",
-        _one,
-        lambda corpus, _, files: pages_corpus.compare_index_page(pages_corpus.compare_groups(corpus)),
-    ),
-    PageFamily(
+    Family(
         "compare-group",
-        "group",
-        lambda corpus: tuple(pages_corpus.compare_groups(corpus).items()),
-        lambda corpus, group, files: pages_corpus.compare_group_page(group),
-        lambda group: pages_corpus.compare_page_path(group[0][0], group[0][2]),
-        _compare_inputs,
+        lambda c: tuple(pages_corpus.compare_groups(c).items()),
+        lambda group: f"{group[0][0]}-{group[0][2]}",
+        compare_inputs,
+        page_of(lambda corpus, group: pages_corpus.compare_group_page(group)),
     ),
-    PageFamily(
+    Family(
+        "quality-province",
+        pages_quality.province_groups,
+        lambda province: province.code,
+        province_inputs,
+        page_of(lambda corpus, province: pages_quality.province_page(province)),
+    ),
+    Family("home", one, str, corpus_inputs, page_of(lambda corpus, _: home_page(corpus))),
+    Family("quality", one, str, corpus_inputs, page_of(lambda c, _: pages_quality.quality_index_page(c))),
+    Family(
+        "compare",
+        one,
+        str,
+        corpus_inputs,
+        page_of(lambda corpus, _: pages_corpus.compare_index_page(pages_corpus.compare_groups(corpus))),
+    ),
+    Family(
         "markdown",
-        "corpus",
-        lambda corpus: sorted(corpus.pages),
-        lambda c, slug, f: pages_corpus.markdown_page(c, slug),
+        lambda c: sorted(c.pages),
+        str,
+        lambda context, slug: context.corpus.pages[slug],
+        page_of(pages_corpus.markdown_page),
     ),
-    PageFamily("404", "corpus", _one, lambda corpus, _, files: pages_corpus.not_found_page()),
-    # Last: it lists the size of the corpus zip, which another process may still be compressing.
-    PageFamily("data", "corpus", _one, lambda corpus, _, files: pages_corpus.data_page(corpus, files)),
+    Family("404", one, str, lambda context, _: (), page_of(lambda corpus, _: pages_corpus.not_found_page())),
+    Family("data", one, str, corpus_inputs, make_data, heavy=True),
+    Family("static", one, str, lambda context, _: (), make_static, heavy=True),
+    Family("validate-descriptor", one, str, corpus_inputs, validate_descriptor, heavy=True),
+    Family(
+        "validate",
+        lambda c: tuple(buckets(c.reports).items()),
+        lambda bucket: str(bucket[0]),
+        bucket_inputs,
+        validate_bucket,
+        heavy=True,
+    ),
 )
-
-FAMILY = {family.name: family for family in FAMILIES}
-
-
-def pages_of(corpus: Corpus, files: Files, unit: Unit | None = None) -> Iterator[Page]:
-    """The pages of every family (or of those made by `unit`), family by family, item by item."""
-    for family in FAMILIES:
-        if unit is None or family.unit == unit:
-            for item in family.items(corpus):
-                yield family.page(corpus, item, files)

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.engine.clock import stage
+from generator.clock import stage
 from generator.errors import NotAReport
 from generator.model import Finding, Report
 from generator.read.history import NO_HISTORY, History
 from generator.rules import finding
-from generator.site.model import SiteConfig, report_url
+from generator.site.model import Corpus, SiteConfig, report_id
 
 if TYPE_CHECKING:
-    from generator.data.validate import ValidationProblem
+    from generator.data.files import ReportLines
+    from generator.families import Context
 
 
 @dataclass(frozen=True)
@@ -106,17 +107,66 @@ def read_files(paths: Sequence[Path], root: Path) -> tuple[list[SourceFile], lis
 def build_site(sources: Sources, vega_cache: Path | None = None) -> Site:
     """The whole site from its sources. `vega_cache`: a folder where the Vega bundle (the same
     bytes for a given vl-convert) may be kept between calls, as making it takes seconds."""
-    from generator.data.files import data_files
     from generator.site.model import build_corpus
-    from generator.site.render import render_pages, static_assets
 
     checked = check_sources(sources.reports)
-    data = data_files(checked.kept)
-    problems = tuple(map(str, validate_stage(data, checked.kept)))
-    published = {**data, **source_copies(checked.kept, sources.reports)}
     corpus = build_corpus(checked.kept, pages=sources.pages, config=sources.config, history=sources.history)
-    files = {**published, **render_pages(corpus, published), **static_assets(vega_cache)}
+    files, problems = make_families(PipelineContext(corpus, sources.reports, vega_cache))
     return Site(files, checked, problems)
+
+
+def make_families(context: Context) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    """package → validate → render: every item of every family (`families.py`), in order; two files
+    at one path are a bug (OutputClash)."""
+    from generator.engine.write import OutputClash
+    from generator.families import FAMILIES
+
+    files: dict[str, bytes] = {}
+    problems: list[str] = []
+    for family in FAMILIES:
+        for item in family.items(context.corpus):
+            made = family.make(context, item)
+            if clash := files.keys() & made.files.keys():
+                raise OutputClash(f"two outputs would be written to {sorted(clash)[0]}")
+            files.update(made.files)
+            problems.extend(made.problems)
+    return files, tuple(problems)
+
+
+class PipelineContext:
+    """What the families read in the pure pipeline (`families.Context`): whole reports, their lines
+    made when first asked for, the original files from the sources."""
+
+    def __init__(
+        self, corpus: Corpus, sources: Sequence[SourceFile] = (), vega_cache: Path | None = None
+    ) -> None:
+        self.corpus, self.vega_cache = corpus, vega_cache
+        self._sources = {source.path: source.data for source in sources}
+        self._lines: dict[str, ReportLines] = {}
+
+    def report(self, report: Report) -> Report:
+        return report
+
+    def lines(self, report: Report) -> ReportLines:
+        from generator.data.files import report_lines
+
+        rid = report_id(report)
+        if rid not in self._lines:
+            self._lines[rid] = report_lines(report)
+        return self._lines[rid]
+
+    def source(self, report: Report) -> bytes | None:
+        return self._sources.get(report.meta.source_file)
+
+    # What only the incremental engine asks (a unit's inputs): nothing to digest here.
+    def key_of(self, report: Report) -> str:
+        return ""
+
+    def digest_of(self, report: Report) -> str:
+        return ""
+
+    def corpus_digest(self) -> str:
+        return ""
 
 
 def check_sources(sources: Sequence[SourceFile]) -> Checked:
@@ -132,14 +182,6 @@ def check_sources(sources: Sequence[SourceFile]) -> Checked:
     return Checked(tuple(every), tuple(first_of_each_id(every)[0]), tuple(unreadable))
 
 
-def validate_stage(data: Mapping[str, bytes], reports: Sequence[Report]) -> list[ValidationProblem]:
-    """The corpus package's problems (frictionless), each naming its report's file and line."""
-    from generator.data.validate import validate_data
-
-    with stage("validate"):
-        return validate_data(data, reports)
-
-
 def read_file(path: Path, shown: str) -> SourceFile:
     """A file's bytes, unless it is too large to be a report (NotAReport) or cannot be read (OSError)."""
     from generator.read.text import MAX_FILE_BYTES
@@ -148,16 +190,6 @@ def read_file(path: Path, shown: str) -> SourceFile:
     if size > MAX_FILE_BYTES:
         raise NotAReport(shown, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
     return SourceFile(shown, path.read_bytes())
-
-
-def source_copies(reports: Sequence[Report], sources: Sequence[SourceFile]) -> dict[str, bytes]:
-    """The original files, published beside each report page as the source download."""
-    data = {source.path: source.data for source in sources}
-    return {
-        f"{report_url(r)}source{r.meta.source_suffix}": data[r.meta.source_file]
-        for r in reports
-        if r.meta.source_file in data
-    }
 
 
 # --- one report: read → parse → check ------------------------------------------------------------

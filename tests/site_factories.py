@@ -7,12 +7,12 @@ and a hostile report (markup and a javascript: URL in its text).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.model import ApplicationsTable, Cell, Finding, Metadata, ProactiveRow, Region, Report, Section
-from generator.site.model import Corpus, SiteConfig, build_corpus, report_id, report_url
+from generator.pipeline import SourceFile
+from generator.site.model import Corpus, SiteConfig, build_corpus
 from generator.spec import REVIEW_CELLS, application_rows, proactive_blocks
 
 DEHUI = Region("220183", "吉林省", "220000", "长春市", "220100", "德惠市", "220183")
@@ -236,32 +236,6 @@ def make_corpus(reports: Sequence[Report] | None = None, **config: Any) -> Corpu
     )
 
 
-def make_data_files(corpus: Corpus) -> dict[str, bytes]:
-    """What the data stage publishes, in miniature: the corpus package, per-report and per-agency packages,
-    and each report's original file."""
-    package = {
-        "title": "政府信息公开工作年度报告数据",
-        "version": "0.1.0",
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "title": "知识共享 署名 4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-            }
-        ],
-    }
-    files = {
-        "data/datapackage.json": json.dumps(package, ensure_ascii=False).encode(),
-        "data/applications.csv": b"report_id,row\n",
-        "data/reports.csv": b"report_id\n",
-    }
-    for report in corpus.reports:
-        rid = report_id(report)
-        files[f"data/reports/{rid}/datapackage.json"] = b"{}"
-        files[f"data/reports/{rid}/applications.csv"] = b"report_id,row\n" * 40
-        files[f"data/reports/{rid}/report.json"] = b"{}"
-        files[f"{report_url(report)}source.txt"] = f"{report.meta.agency}\n年度报告原文".encode()
-    for agency in corpus.agencies:
-        files[f"data/agencies/{agency.id}/datapackage.json"] = b"{}"
-        files[f"data/agencies/{agency.id}/applications.csv"] = b"report_id,row\n"
-    return files
+def make_sources(corpus: Corpus) -> list[SourceFile]:
+    """Each report's original file, in miniature."""
+    return [SourceFile(r.meta.source_file, f"{r.meta.agency}\n年度报告原文".encode()) for r in corpus.reports]

@@ -10,8 +10,9 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from generator.site.render import render_pages, static_assets
-from tests.site_factories import make_corpus, make_data_files
+from generator.pipeline import PipelineContext, make_families
+from generator.site.model import Corpus
+from tests.site_factories import make_corpus, make_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"  # git-ignored; holds the Vega bundle between runs
@@ -26,12 +27,20 @@ class BuiltSite:
         return parse(self.pages[path])
 
 
+def site_files(corpus: Corpus) -> dict[str, bytes]:
+    """Every file the pipeline makes of a corpus (with its reports' originals)."""
+    return make_families(PipelineContext(corpus, make_sources(corpus), CACHE))[0]
+
+
+def render_pages(corpus: Corpus) -> dict[str, bytes]:
+    """The HTML pages the pipeline makes of a corpus."""
+    return {path: data for path, data in site_files(corpus).items() if path.endswith(".html")}
+
+
 @lru_cache(maxsize=1)
 def built_site() -> BuiltSite:
-    corpus = make_corpus()
-    data_files = make_data_files(corpus)
-    pages = render_pages(corpus, data_files)
-    return BuiltSite(pages, {**data_files, **static_assets(CACHE), **pages})
+    files = site_files(make_corpus())
+    return BuiltSite({p: d for p, d in files.items() if p.endswith(".html")}, files)
 
 
 def parse(data: bytes) -> lxml.html.HtmlElement:

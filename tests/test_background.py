@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from generator.engine.clock import stage, take
+from generator.clock import stage, take
 from generator.engine.units import BACKGROUND_NICENESS, standby
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.files import CORPUS_NAME, corpus_files, data_files, report_bodies
+from generator.data.files import CORPUS_NAME, corpus_files, data_files, report_lines
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
@@ -223,7 +223,7 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
 
 def test_corpus_files_leave_out_the_bulk_csvs_already_on_disk():
     reports = sort_reports([VARIED, LATER])
-    bodies = [report_bodies(r) for r in reports]
+    bodies = [report_lines(r) for r in reports]
     every = corpus_files(reports, bodies)
     some = corpus_files(reports, bodies, unchanged={"data/applications.csv", "data/proactive.csv"})
     assert set(every) - set(some) == {"data/applications.csv", "data/proactive.csv"}

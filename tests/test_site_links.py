@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.site.render import render_pages, root_for
-from tests.site_factories import HOSTILE, make_corpus, make_data_files
-from tests.site_html import BuiltSite, broken_links, built_site, outside_fetches, parse, text
+from generator.site.render import root_for
+from tests.site_factories import HOSTILE, make_corpus
+from tests.site_html import BuiltSite, broken_links, built_site, outside_fetches, parse, render_pages, text
 
 PAGES = sorted(built_site().pages)
 
@@ -83,8 +83,8 @@ def test_agency_names_with_markup_are_escaped_everywhere() -> None:
 
 
 def test_build_is_deterministic() -> None:
-    first = render_pages(make_corpus(), make_data_files(make_corpus()))
-    second = render_pages(make_corpus(), make_data_files(make_corpus()))
+    first = render_pages(make_corpus())
+    second = render_pages(make_corpus())
     assert first == second
     assert first == built_site().pages
 
@@ -93,7 +93,7 @@ def test_output_does_not_depend_on_the_order_reports_arrive_in() -> None:
     from tests.site_factories import seed_reports
 
     corpus = make_corpus(list(reversed(seed_reports())))
-    assert render_pages(corpus, make_data_files(corpus)) == built_site().pages
+    assert render_pages(corpus) == built_site().pages
 
 
 def test_a_finding_that_names_no_shown_cell_links_to_itself() -> None:

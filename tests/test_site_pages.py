@@ -8,11 +8,10 @@ import json
 import pytest
 
 from generator.site.model import report_id, report_title
-from generator.site.render import render_pages
 from generator.site.textfmt import format_change, format_number
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows, proactive_blocks
 from tests.site_factories import make_corpus, seed_reports
-from tests.site_html import built_site, cell_value, text
+from tests.site_html import built_site, cell_value, render_pages, text
 
 REPORTS = seed_reports()
 REPORT_IDS = [report_id(r) for r in REPORTS]
@@ -166,7 +165,8 @@ def test_report_page_provenance_and_downloads() -> None:
     hrefs = {a.get("href") for a in page.xpath("//section[@id='downloads']//a")}
     assert f"../../data/reports/{report_id(report)}/applications.csv" in hrefs
     assert f"../../data/reports/{report_id(report)}/datapackage.json" in hrefs
-    assert "560 字节" in text(page.xpath("//section[@id='downloads']")[0])
+    size = len(site.files[f"data/reports/{report_id(report)}/findings.csv"])
+    assert f"findings.csv {size} 字节" in text(page.xpath("//section[@id='downloads']")[0])
 
 
 def test_charts_sit_in_figures_with_a_caption_and_the_same_numbers_as_a_table() -> None:
@@ -278,12 +278,12 @@ def test_compare_page_puts_counts_first_explains_the_ratio_and_does_not_rank() -
 def test_data_page_lists_downloads_with_sizes_and_a_dictionary_from_the_schemas() -> None:
     page = built_site().html("data/index.html")
     downloads = page.xpath("//ul[@class='files']/li")
-    assert any("datapackage.json" in text(li) and "字节" in text(li) for li in downloads)
+    assert any("datapackage.json" in text(li) and ("字节" in text(li) or "KB" in text(li)) for li in downloads)
     fields = [text(tr.xpath("th")[0]) for tr in page.xpath("//section[@id='schema-applications']//tbody/tr")]
     assert fields == ["report_id", "row", "natural_person"]
     row = page.xpath("//section[@id='schema-applications']//tbody/tr[3]/td")
     assert [text(td) for td in row] == ["自然人", "integer", "空白为空值，不是 0", "最小值 0"]
-    assert "知识共享" in text(page.xpath("//section[@id='licence']")[0])
+    assert "Creative Commons Attribution 4.0" in text(page.xpath("//section[@id='licence']")[0])
 
 
 def test_markdown_pages_render_markdown_but_not_raw_html() -> None:
@@ -312,10 +312,8 @@ def test_report_pages_stay_small() -> None:
 
 
 def test_site_config_links_the_source_file_in_the_repository() -> None:
-    from tests.site_factories import make_data_files
-
     corpus = make_corpus(repo_url="https://github.com/example/reports")
-    page = render_pages(corpus, make_data_files(corpus))[report_path(REPORTS[0])].decode()
+    page = render_pages(corpus)[report_path(REPORTS[0])].decode()
     assert (
         'href="https://github.com/example/reports/blob/main/content/reports/'
         '2019-de-hui-shi-ren-min-zheng-fu-ban-gong-shi.txt"' in page
@@ -323,15 +321,13 @@ def test_site_config_links_the_source_file_in_the_repository() -> None:
 
 
 def test_404_page_knows_the_site_root_when_given() -> None:
-    from tests.site_factories import make_data_files
-
     assert b"<base" not in built_site().pages["404.html"]
     corpus = make_corpus(base_path="/gov-reports/")
-    page = render_pages(corpus, make_data_files(corpus))["404.html"]
+    page = render_pages(corpus)["404.html"]
     assert b'<base href="/gov-reports/">' in page and b'href="./agencies/"' in page
 
 
-def test_the_site_renders_before_any_data_file_exists() -> None:
-    pages = render_pages(make_corpus(), {})
-    assert set(pages) == set(built_site().pages)
-    assert "暂无可下载的文件" in pages["data/index.html"].decode()
+def test_the_site_renders_with_no_report_yet() -> None:
+    pages = render_pages(make_corpus([]))
+    assert {"index.html", "data/index.html", "agencies/index.html", "404.html"} <= set(pages)
+    assert not any(path.startswith(("reports/", "agencies/x")) for path in pages)

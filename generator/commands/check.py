@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from generator.model import Finding, Report
-from generator.pipeline import Checked, check_sources, read_files, validate_stage
+from generator.pipeline import Checked, check_sources, read_files
 from generator.read.text import discover
 
 
@@ -47,12 +47,14 @@ def text_line(path: str, item: Finding) -> str:
 def with_schema_findings(checked: Checked) -> list[Report]:
     """Package and validate the checked reports as the build does; schema problems become findings
     on the reports they are in."""
-    from generator.data.files import data_files
-    from generator.data.validate import problems_by_report
+    from generator.data.files import corpus_descriptor_bytes, report_lines
+    from generator.data.package import sort_reports
+    from generator.data.validate import problems_by_report, validate_reports
 
     if not checked.kept:
         return list(checked.reports)
-    by_id = problems_by_report(validate_stage(data_files(checked.kept), checked.kept))
+    descriptor = corpus_descriptor_bytes(sort_reports(checked.kept))
+    by_id = problems_by_report(validate_reports(descriptor, checked.kept, report_lines))
     return [r.with_findings(by_id.get(r.meta.report_id or "", ())) for r in checked.reports]
 
 

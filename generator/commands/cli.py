@@ -40,9 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, exits_after: bool = False) -> int:
-    """`exits_after`: the process ends right after, without freeing its objects (build.py's
-    os._exit), so the build need not free its own either."""
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "build"
     try:
@@ -59,7 +57,6 @@ def main(argv: Sequence[str] | None = None, *, exits_after: bool = False) -> int
             jobs=getattr(args, "jobs", 0),
             cache=not getattr(args, "no_cache", False),
             stats_path=getattr(args, "stats", None),
-            free_objects=not exits_after,
         )
     except KeyboardInterrupt:
         return 130
@@ -102,20 +99,11 @@ def cmd_check(files: list[Path], fmt: str) -> int:
 
 
 def cmd_build(
-    content: Path,
-    out: Path,
-    *,
-    strict: bool,
-    jobs: int,
-    cache: bool = True,
-    stats_path: Path | None = None,
-    free_objects: bool = True,
+    content: Path, out: Path, *, strict: bool, jobs: int, cache: bool = True, stats_path: Path | None = None
 ) -> int:
-    from generator.engine.build import run_build
+    from generator.commands.build import cmd_build as build
 
-    return run_build(
-        content, out, strict=strict, jobs=jobs, cache=cache, stats_path=stats_path, free_objects=free_objects
-    )
+    return build(content, out, strict=strict, jobs=jobs, cache=cache, stats_path=stats_path)
 
 
 def cmd_serve(content: Path, out: Path, port: int) -> int:

@@ -13,12 +13,10 @@ Every byte is a function of the reports: sorted rows and zip entries, fixed time
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import struct
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from operator import itemgetter
 from typing import Any
@@ -109,35 +107,17 @@ def compact_descriptor_bytes(descriptor: Mapping[str, Any]) -> bytes:
     return f'{text[:-1]},"resources":{_resources_json()}}}\n'.encode()
 
 
-Bodies = dict[str, list[bytes]]  # table name -> CSV data lines (UTF-8), one chunk per report
+TableLines = dict[str, list[bytes]]  # table name -> CSV data lines (UTF-8), one chunk per report
 
 
-def package_files(descriptor: bytes, bodies: Bodies) -> dict[str, bytes]:
+def package_files(descriptor: bytes, bodies: TableLines) -> dict[str, bytes]:
     """`datapackage.json` and the CSVs of one package (those of `bodies`), by file name."""
     files = {"datapackage.json": descriptor}
     files.update({f"{name}.csv": csv_bytes(name, lines) for name, lines in bodies.items()})
     return files
 
 
-_MARK = struct.Struct("<Q8s")  # a table's lines: their length, and 8 bytes of their BLAKE2b digest
-
-
-def line_marks(bodies: ReportBodies) -> bytes:
-    """What the build keeps of a report's lines, for each bulk CSV (in RESOURCES order): enough to
-    find them in the last build's file and to tell whether they changed."""
-    return b"".join(
-        _MARK.pack(len(lines), hashlib.blake2b(lines, digest_size=8).digest())
-        for lines in (bodies[name] for name in RESOURCES)
-    )
-
-
-def line_mark(marks: bytes, table: str) -> tuple[int, bytes]:
-    """(length, digest) of one table's lines in `line_marks`."""
-    size, digest = _MARK.unpack_from(marks, RESOURCES.index(table) * _MARK.size)
-    return size, digest
-
-
-def merge_bodies(parts: Sequence[Mapping[str, bytes]], tables: Iterable[str] = RESOURCES) -> Bodies:
+def merge_lines(parts: Sequence[Mapping[str, bytes]], tables: Iterable[str] = RESOURCES) -> TableLines:
     return {name: [part[name] for part in parts] for name in tables}
 
 
@@ -154,35 +134,35 @@ def check_unique_ids(reports: Sequence[Report]) -> None:
         seen[key] = report.meta.source_file
 
 
-ReportBodies = dict[str, bytes]  # one report's CSV data lines (UTF-8), by table name
+ReportLines = dict[str, bytes]  # one report's CSV data lines (UTF-8), by table name
 
 
-def report_bodies(report: Report) -> ReportBodies:
+def report_lines(report: Report) -> ReportLines:
     """One report's rows in every table, formatted once: its own CSVs, its agency's and the corpus's
     are these lines under a header."""
     return {name: csv_body(name, rows).encode("utf-8") for name, rows in report_tables(report).items()}
 
 
-def report_package(report: Report, bodies: ReportBodies) -> dict[str, bytes]:
+def report_package(report: Report, bodies: ReportLines) -> dict[str, bytes]:
     """data/reports/<report_id>/: the report's package and its JSON document."""
     own = package_files(
-        compact_descriptor_bytes(report_descriptor(report, resources=False)), merge_bodies([bodies])
+        compact_descriptor_bytes(report_descriptor(report, resources=False)), merge_lines([bodies])
     )
     own["report.json"] = json_bytes(report_to_json(report), compact=True)
     return {f"{DATA_DIR}/reports/{report.meta.report_id}/{name}": data for name, data in own.items()}
 
 
 def agency_package(
-    agency_id: str, reports: Sequence[Report], bodies: Sequence[ReportBodies]
+    agency_id: str, reports: Sequence[Report], bodies: Sequence[ReportLines]
 ) -> dict[str, bytes]:
     """data/agencies/<agency_id>/: every year of one agency (`reports` in report_id order)."""
     own = package_files(
-        compact_descriptor_bytes(agency_descriptor(reports, resources=False)), merge_bodies(bodies)
+        compact_descriptor_bytes(agency_descriptor(reports, resources=False)), merge_lines(bodies)
     )
     return {f"{DATA_DIR}/agencies/{agency_id}/{name}": data for name, data in own.items()}
 
 
-def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportBodies]) -> dict[str, bytes]:
+def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportLines]) -> dict[str, bytes]:
     """data/: the corpus package and its zip (`reports` in report_id order, `bodies` alongside)."""
     files = corpus_files(reports, bodies)
     files[CORPUS_ZIP] = corpus_zip(files)
@@ -194,16 +174,9 @@ def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
     return json_bytes(corpus_descriptor(reports))
 
 
-def corpus_files(
-    reports: Sequence[Report],
-    bodies: Sequence[ReportBodies],
-    descriptor: bytes | None = None,
-    unchanged: Collection[str] = (),
-) -> dict[str, bytes]:
-    """data/datapackage.json (`descriptor`, when already made) and the bulk CSVs, but for those
-    whose paths are `unchanged` (already on disk)."""
-    tables = [name for name in RESOURCES if bulk_csv_path(name) not in unchanged]
-    files = package_files(descriptor or corpus_descriptor_bytes(reports), merge_bodies(bodies, tables))
+def corpus_files(reports: Sequence[Report], bodies: Sequence[ReportLines]) -> dict[str, bytes]:
+    """data/datapackage.json and the bulk CSVs."""
+    files = package_files(corpus_descriptor_bytes(reports), merge_lines(bodies))
     return {f"{DATA_DIR}/{name}": data for name, data in files.items()}
 
 
@@ -220,7 +193,7 @@ def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
     """Every data download of the site, by path relative to the site folder."""
     ordered = sort_reports(reports)
     check_unique_ids(ordered)
-    bodies = {r.meta.report_id: report_bodies(r) for r in ordered}
+    bodies = {r.meta.report_id: report_lines(r) for r in ordered}
     files = corpus_package(ordered, list(bodies.values()))
     for report in ordered:
         files.update(report_package(report, bodies[report.meta.report_id]))

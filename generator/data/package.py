@@ -105,15 +105,6 @@ def report_tables(report: Report) -> Tables:
     }
 
 
-def corpus_tables(reports: Iterable[Report]) -> Tables:
-    """The rows of many reports, in report_id order (whatever order they were read in)."""
-    tables: Tables = {name: [] for name in RESOURCES}
-    for report in sort_reports(reports):
-        for name, rows in report_tables(report).items():
-            tables[name].extend(rows)
-    return tables
-
-
 def sort_reports(reports: Iterable[Report]) -> list[Report]:
     return sorted(reports, key=lambda r: (r.meta.report_id or "", r.meta.source_file))
 
@@ -383,11 +374,3 @@ def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:
         if report.meta.agency_id:  # a report whose agency is unknown has no agency to share a package with
             groups.setdefault(report.meta.agency_id, []).append(report)
     return dict(sorted(groups.items()))
-
-
-def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
-    """Every data download (CSV, JSON, zip) by path under the site folder: see `datafiles.py`,
-    which holds the file formats (imported here lazily: it builds on this module)."""
-    from generator.data import files as datafiles
-
-    return datafiles.data_files(reports)

@@ -1,12 +1,12 @@
-"""Validate stage: the data packages, checked with frictionless in memory (no disk I/O).
+"""Validate stage: the data, checked with frictionless in memory (no disk I/O).
 
-The corpus tables are the per-report tables one after another, under one header. So the rows are
-validated in buckets of reports (a stable hash of `report_id` picks the bucket): each bucket is a
-package of the five tables with the corpus schemas, validated on its own, in parallel. Primary keys
-start with `report_id` and foreign keys point into the same report, so a bucket holds every row a key
-can involve: validating the buckets validates the corpus tables, and also every per-report and
-per-agency package (the same schemas over subsets of the rows). Results are kept per report, so after
-a one-report change only that report is validated again.
+The corpus tables are the per-report lines one after another, under one header. So the rows are
+validated in buckets of reports (a stable hash of `report_id` picks one of `BUCKETS`): each bucket is
+a package of the five tables with the corpus schemas. Primary keys start with `report_id` and
+foreign keys point into the same report, so a bucket holds every row a key can involve: validating
+the buckets validates the corpus tables, and every agency package (the same schemas over subsets of
+the rows). A bucket is a unit of the build (`engine.units`): after a one-report change, only that
+report's bucket is validated again.
 
 A frictionless error becomes a `ValidationProblem` naming the report, the table, the row in that
 report's own CSV and the line of the cell in the report text; `to_finding()` makes it an
@@ -16,17 +16,15 @@ report's own CSV and the line of the cell in the report text; `to_finding()` mak
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import os
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from generator.engine.clock import absorb, stage, take
+from generator.clock import stage
 from generator.model import Finding, Report
 from generator.rules import finding
 from generator.spec import APPLICANT_IDS
@@ -35,16 +33,13 @@ if TYPE_CHECKING:
     from frictionless import Package
 
 MAX_ERRORS = 1000  # per table; a systematic bug would otherwise list every row
-# Each package validated costs about 0.1 s of frictionless set-up (copying and checking the
-# descriptors) besides about 1.1 ms per report: buckets of up to a thousand reports spend a tenth of
-# their time on it, and hold about 80 MB. At least one bucket per worker, unless that would make
-# buckets of fewer than a hundred reports.
-REPORTS_PER_BUCKET = 1000
-MIN_REPORTS_PER_BUCKET = 100
-MAX_BUCKETS = 64
+# About 0.1 s of frictionless set-up per package validated, besides about 1.5 ms per report: at
+# 10,000 reports a bucket holds about 300, and a one-report change costs under half a second.
+BUCKETS = 32
 BOM = "\ufeff".encode()
 
-RawError = dict[str, Any]  # a frictionless error as plain data (it crosses process boundaries)
+RawError = dict[str, Any]  # a frictionless error as plain data
+ReportLines = Mapping[str, bytes]  # one report's CSV data lines, by table name
 
 
 @dataclass(frozen=True)
@@ -67,14 +62,6 @@ class ValidationProblem:
     def __str__(self) -> str:
         where = f"{self.source_file}:{self.line or 1}: " if self.source_file else ""
         return f"{where}error[schema-invalid] {self.message}"
-
-
-@dataclass(frozen=True)
-class Bucket:
-    """Some reports' rows of every table, as one package's CSV bytes."""
-
-    report_ids: tuple[str, ...]
-    tables: dict[str, bytes]  # resource name -> CSV (BOM, header, the reports' rows in order)
 
 
 def in_memory_package(resources: Sequence[Mapping[str, Any]], tables: Mapping[str, bytes]) -> Package:
@@ -124,281 +111,82 @@ def metadata_problems(descriptor: dict[str, Any]) -> list[ValidationProblem]:
     ]
 
 
-def validate_package(
-    descriptor_bytes: bytes, files: Mapping[str, bytes], reports: Sequence[Report]
+def bucket_of(report_id: str) -> int:
+    return zlib.crc32(report_id.encode("utf-8")) % BUCKETS
+
+
+def buckets(reports: Sequence[Report]) -> dict[int, list[Report]]:
+    """The non-empty buckets in order, each with its reports in report id order."""
+    found: dict[int, list[Report]] = {}
+    for report in sorted(reports, key=lambda r: r.meta.report_id or ""):
+        found.setdefault(bucket_of(report.meta.report_id or ""), []).append(report)
+    return dict(sorted(found.items()))
+
+
+@cache
+def _resources() -> tuple[dict[str, Any], ...]:
+    from generator.data.package import RESOURCES, load_schema
+
+    return tuple({"name": name, "schema": load_schema(name)} for name in RESOURCES)
+
+
+def rows_problems(
+    reports: Sequence[Report], lines: Callable[[Report], ReportLines], whole: Callable[[Report], Report]
 ) -> list[ValidationProblem]:
-    """Problems of one small package: its descriptor's metadata, then every row of every table
-    (`files` by file name, e.g. "applications.csv"; rows are numbered as in these files)."""
-    descriptor = json.loads(descriptor_bytes)
-    problems = metadata_problems(descriptor)
-    if problems:
-        return problems
-    tables = {spec["name"]: files[spec["path"]] for spec in descriptor["resources"]}
-    by_id = {r.meta.report_id: r for r in reports}
-    return [_problem(error, by_id, error["row"]) for error in table_errors(descriptor["resources"], tables)]
-
-
-Bodies = Mapping[str, Mapping[str, bytes]]  # report_id -> table name -> its CSV rows (no BOM, no header)
-
-
-def validate_data(
-    files: Mapping[str, bytes],
-    reports: Sequence[Report],
-    folder: str = "data",
-    *,
-    jobs: int = 1,
-    cache_dir: Path | None = None,
-) -> list[ValidationProblem]:
-    """Validate the corpus package inside the output of `datafiles.data_files`, bucket by bucket."""
-    descriptor = files[f"{folder}/datapackage.json"]
-    names = [spec["name"] for spec in json.loads(descriptor).get("resources", [])]
-    headers = {name: len(_header(files[f"{folder}/{name}.csv"])) for name in names}
-    bodies = {
-        rid: {name: files[f"{folder}/reports/{rid}/{name}.csv"][headers[name] :] for name in names}
-        for rid in sorted(r.meta.report_id for r in reports if r.meta.report_id)
-    }
-    return validate_corpus(descriptor, bodies, reports, jobs=jobs, cache_dir=cache_dir)
-
-
-class ResultStore(Protocol):
-    def get(self, key: str) -> list[RawError] | None: ...
-    def put(self, key: str, errors: list[RawError]) -> None: ...
-    def prune(self, used: Iterable[str]) -> None: ...
-
-
-def validate_corpus(
-    descriptor_bytes: bytes,
-    bodies: Bodies,
-    reports: Sequence[Report],
-    *,
-    jobs: int = 1,
-    cache_dir: Path | None = None,
-    results: ResultStore | None = None,
-    full_report: Callable[[Report], Report] | None = None,
-    row_digests: Mapping[str, str] | None = None,
-) -> list[ValidationProblem]:
-    """Validate the corpus package given its descriptor and every report's rows.
-
-    Results are kept per report (`results`, else files in `cache_dir`), keyed by the schemas and the
-    report's rows (or `row_digests[report_id]`, a digest of whatever decides them, which spares
-    hashing the whole corpus's rows again); the reports without one are validated together, in
-    buckets. `full_report` turns a brief into the whole report when a problem needs a cell's line.
-    The three steps are apart so that a build can check the rows in another process: only
-    `check_rows` needs frictionless."""
-    store: ResultStore = results if results is not None else _ResultCache(cache_dir)
-    plan = plan_validation(descriptor_bytes, bodies, store, row_digests)
-    checked = check_rows(plan.descriptor, plan.todo, jobs=jobs, metadata=plan.metadata is None)
-    return finish_validation(plan, checked, store, reports, full_report)
-
-
-@dataclass(frozen=True)
-class ValidationPlan:
-    """What is already known (kept results) and what is left to check."""
-
-    descriptor: bytes
-    metadata_key: str
-    metadata: list[RawError] | None  # the descriptor's kept problems; None: not checked yet
-    keys: dict[str, str]  # report_id -> key of its kept result
-    found: dict[str, list[RawError]]  # report_id -> kept errors
-    todo: dict[str, Mapping[str, bytes]]  # report_id -> rows, for the reports without a result
-
-
-Checked = tuple[list[RawError] | None, dict[str, list[RawError]]]  # descriptor's problems, each report's
-
-
-def plan_validation(
-    descriptor_bytes: bytes, bodies: Bodies, store: ResultStore, row_digests: Mapping[str, str] | None = None
-) -> ValidationPlan:
-    resources = json.loads(descriptor_bytes)["resources"]
-    names = [spec["name"] for spec in resources]
-    schemas = hashlib.sha256(json.dumps(resources, sort_keys=True, ensure_ascii=False).encode()).digest()
-    keys = {
-        rid: _report_key(schemas, rid, bodies[rid], names)
-        if row_digests is None
-        else hashlib.sha256(schemas + f"{rid}\0{row_digests[rid]}".encode()).hexdigest()
-        for rid in sorted(bodies)
-    }
-    found: dict[str, list[RawError]] = {}
-    for rid, key in keys.items():
-        cached = store.get(key)
-        if cached is not None:
-            found[rid] = cached
-    metadata_key = "datapackage-" + hashlib.sha256(descriptor_bytes).hexdigest()
-    todo = {rid: bodies[rid] for rid in keys if rid not in found}
-    return ValidationPlan(descriptor_bytes, metadata_key, store.get(metadata_key), keys, found, todo)
-
-
-def check_rows(descriptor_bytes: bytes, todo: Bodies, *, jobs: int = 1, metadata: bool = True) -> Checked:
-    """With frictionless: the descriptor's problems (when `metadata`) and, if it has none, every row
-    of the reports in `todo`, in buckets; errors by report, rows numbered as in its own CSV."""
-    descriptor = json.loads(descriptor_bytes)
-    problems = [{"message": p.message} for p in metadata_problems(descriptor)] if metadata else None
-    if problems:
-        return problems, {}
-    resources = descriptor["resources"]
-    buckets = make_buckets(todo, [spec["name"] for spec in resources], _workers(jobs))
-    errors: dict[str, list[RawError]] = {}
-    for bucket, found in zip(buckets, _run(resources, buckets, jobs), strict=True):
-        errors.update(_per_report(bucket, todo, found))
-    return problems, errors
-
-
-def finish_validation(
-    plan: ValidationPlan,
-    checked: Checked,
-    store: ResultStore,
-    reports: Sequence[Report],
-    full_report: Callable[[Report], Report] | None = None,
-) -> list[ValidationProblem]:
-    """Keep the new results, forget the unused ones, and turn every error into a problem."""
-    metadata, errors = checked
-    if metadata is not None:
-        store.put(plan.metadata_key, metadata)
-    else:
-        metadata = plan.metadata or []
-    if metadata:  # a broken descriptor: its rows are not looked at
-        return [ValidationProblem("datapackage", error["message"]) for error in metadata]
-    found = {**plan.found}
-    for rid, own in errors.items():
-        store.put(plan.keys[rid], own)
-        found[rid] = own
-    store.prune([plan.metadata_key, *plan.keys.values()])
-    by_id = {r.meta.report_id: r for r in reports}
-    problems: list[ValidationProblem] = []
-    for rid in plan.keys:
-        problems.extend(_problem(e, by_id, e["row"], full_report) for e in found[rid])
-    return problems
-
-
-def _report_key(schemas: bytes, rid: str, tables: Mapping[str, bytes], names: Sequence[str]) -> str:
-    digest = hashlib.sha256(schemas + rid.encode() + b"\0")
-    for name in names:
-        digest.update(hashlib.sha256(tables[name]).digest())
-    return digest.hexdigest()
-
-
-def _per_report(bucket: Bucket, bodies: Bodies, errors: list[RawError]) -> dict[str, list[RawError]]:
-    """A bucket's errors by report, rows numbered as in the report's own CSV; an error that names no
-    report (a table-level one) goes with the bucket's first report."""
-    own: dict[str, list[RawError]] = {rid: [] for rid in bucket.report_ids}
-    rows = _RowNumbers(bucket, bodies) if errors else None
-    for error in errors:
-        rid = error["cells"][0] if error["cells"] and error["cells"][0] in own else bucket.report_ids[0]
-        own[rid].append({**error, "row": rows.in_report(error) if rows else error["row"]})
-    return own
-
-
-def _run(
-    resources: Sequence[Mapping[str, Any]], buckets: Sequence[Bucket], jobs: int
-) -> list[list[RawError]]:
-    if jobs == 1 or len(buckets) < 2:
-        return [table_errors(resources, b.tables) for b in buckets]
-    from concurrent.futures import ProcessPoolExecutor  # here: the build process plans, others check
-
-    with ProcessPoolExecutor(max_workers=jobs or None) as pool:
-        found = []
-        for errors, seconds in pool.map(_bucket_errors, [(resources, b.tables) for b in buckets]):
-            absorb(seconds)  # the workers' time counts as validation work
-            found.append(errors)
-        return found
-
-
-def _bucket_errors(
-    args: tuple[Sequence[Mapping[str, Any]], Mapping[str, bytes]],
-) -> tuple[list[RawError], dict[str, float]]:
-    take()  # time spent before this bucket belongs to the parent
-    with stage("validate"):
-        errors = table_errors(*args)
-    return errors, take()
-
-
-def bucket_count(reports: int, workers: int = 1) -> int:
-    needed = -(-reports // REPORTS_PER_BUCKET)  # ceiling
-    shared = min(workers, reports // MIN_REPORTS_PER_BUCKET)
-    return max(1, min(MAX_BUCKETS, max(needed, shared)))
-
-
-def bucket_of(report_id: str, count: int) -> int:
-    return zlib.crc32(report_id.encode("utf-8")) % count
-
-
-def _workers(jobs: int) -> int:
-    return jobs or os.cpu_count() or 1
-
-
-def make_buckets(bodies: Bodies, names: Sequence[str], workers: int = 1) -> list[Bucket]:
-    """The non-empty buckets, each one package of its reports' rows under the corpus headers."""
+    """Every row of some reports (one bucket) against the Table Schemas. `lines`: a report's CSV
+    lines; `whole`: the whole report behind a brief (a problem names the line of its cell)."""
     from generator.data.files import csv_header
 
-    ids = sorted(bodies)
-    count = bucket_count(len(ids), workers)
-    members: dict[int, list[str]] = {}
-    for rid in ids:
-        members.setdefault(bucket_of(rid, count), []).append(rid)
-    buckets = []
-    for _, rids in sorted(members.items()):
-        tables = {
-            name: BOM + csv_header(name).encode() + b"".join(bodies[rid][name] for rid in rids)
-            for name in names
-        }
-        buckets.append(Bucket(tuple(rids), tables))
-    return buckets
+    own = {report.meta.report_id or "": lines(report) for report in reports}
+    tables = {
+        spec["name"]: BOM
+        + csv_header(spec["name"]).encode()
+        + b"".join(body[spec["name"]] for body in own.values())
+        for spec in _resources()
+    }
+    with stage("validate"):
+        errors = table_errors(_resources(), tables)
+    rows = _RowNumbers(own) if errors else None
+    by_id = {report.meta.report_id: report for report in reports}
+    return [
+        _problem(error, by_id, rows.in_report(error) if rows else error["row"], whole) for error in errors
+    ]
 
 
-def _header(data: bytes) -> bytes:
-    """BOM and header line of a CSV (field names are ASCII: no quoted line breaks)."""
-    return data[: data.index(b"\n") + 1]
+def descriptor_problems(descriptor: bytes) -> list[ValidationProblem]:
+    """The corpus descriptor's own problems (its rows are the buckets')."""
+    with stage("validate"):
+        return metadata_problems(json.loads(descriptor))
+
+
+def validate_reports(
+    descriptor: bytes,
+    reports: Sequence[Report],
+    lines: Callable[[Report], ReportLines],
+    whole: Callable[[Report], Report] = lambda report: report,
+) -> list[ValidationProblem]:
+    """The corpus package's problems: its descriptor's, then every bucket's, in order."""
+    problems = descriptor_problems(descriptor)
+    for members in buckets(reports).values():
+        problems.extend(rows_problems(members, lines, whole))
+    return problems
 
 
 class _RowNumbers:
     """Turns a row number of a bucket's table into the row in the report's own CSV (only computed
     for buckets with errors: it parses the rows)."""
 
-    def __init__(self, bucket: Bucket, bodies: Bodies) -> None:
+    def __init__(self, own: Mapping[str, ReportLines]) -> None:
         self._starts: dict[tuple[str, str], int] = {}
-        for name in bucket.tables:
+        for spec in _resources():
             row = 2  # the header is row 1
-            for rid in bucket.report_ids:
-                self._starts[(name, rid)] = row
-                row += sum(1 for _ in csv.reader(io.StringIO(bodies[rid][name].decode("utf-8"))))
+            for rid, body in own.items():
+                self._starts[(spec["name"], rid)] = row
+                row += sum(1 for _ in csv.reader(io.StringIO(body[spec["name"]].decode("utf-8"))))
 
     def in_report(self, error: RawError) -> int | None:
         start = self._starts.get((error["table"], error["cells"][0] if error["cells"] else ""))
         return error["row"] - start + 2 if start and error["row"] else error["row"]
-
-
-class _ResultCache:
-    """Validation results by bucket key, in `.cache/validate/` (JSON: plain data only)."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-
-    def get(self, key: str) -> list[RawError] | None:
-        if self.folder is None:
-            return None
-        try:
-            value = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return value if isinstance(value, list) else None
-
-    def put(self, key: str, errors: list[RawError]) -> None:
-        if self.folder is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(errors, ensure_ascii=False, default=str)
-            (self.folder / f"{key}.json").write_text(text, encoding="utf-8")
-        except OSError:
-            pass
-
-    def prune(self, used: Any) -> None:
-        if self.folder is None or not self.folder.is_dir():
-            return
-        keep = {f"{key}.json" for key in used}
-        for path in self.folder.glob("*.json"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
 
 
 def problems_by_report(problems: Sequence[ValidationProblem]) -> dict[str, tuple[Finding, ...]]:

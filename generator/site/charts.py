@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.model import Number
 from generator.site.textfmt import format_or_dash
-from generator.engine.clock import timed
+from generator.clock import timed
 
 if TYPE_CHECKING:
     import altair as alt

@@ -98,7 +98,7 @@ class Files:
 # --- home -----------------------------------------------------------------------------------------
 
 
-def home_page(corpus: Corpus, files: Files) -> Page:
+def home_page(corpus: Corpus) -> Page:
     by_year: dict[int, list[Report]] = defaultdict(list)
     for report in corpus.reports:
         if report.meta.year:

@@ -1,8 +1,8 @@
 """Render stage: corpus -> {relative path: bytes} for every page of the site, plus its static assets.
 
-Pure: nothing here writes to disk (`write.write_outputs` does). The pipeline calls
+Pure: nothing here writes to disk (`write.write_outputs` does). The families (`families.py`) call
 
-    pages = render_pages(corpus, data_files)     # HTML pages, family by family (`families.py`)
+    html = render_page(page, config)             # one page (`site.pages` makes its context)
     assets = static_assets(cache_dir)            # CSS, scripts, the Vega bundle
 
 `data_files` are the files other stages publish (data packages under `data/…` and the original
@@ -21,11 +21,10 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 
 from generator.site.charts import charts_script
-from generator.families import pages_of
 from generator.site.pages import Files, Page
 from generator.site.model import REPO_ROOT, Corpus, SiteConfig, agency_url, report_id, report_title, report_url, root_for
 from generator.site.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
-from generator.engine.clock import stage
+from generator.clock import stage
 from generator.engine.write import OutputClash
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -82,19 +81,6 @@ def render_page(page: Page, config: SiteConfig) -> bytes:
     template = environment().get_template(page.template)
     html = template.render(root=root_for(page.path), path=page.path, config=config, **page.context)
     return html.encode("utf-8")
-
-
-def render_pages(corpus: Corpus, data_files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Every HTML page of the site, keyed by its path relative to the site root (`data_files`: the
-    files the pages link to and give the sizes of)."""
-    files = Files(data_files)
-    out: dict[str, bytes] = {}
-    with stage("render"):
-        for page in pages_of(corpus, files):
-            if page.path in out:
-                raise OutputClash(f"two pages would be written to {page.path}")
-            out[page.path] = render_page(page, corpus.config)
-    return out
 
 
 # What the bundle exposes: static/charts.js calls window.vegaEmbed (vega-embed brings vega and vega-lite).

@@ -1,8 +1,9 @@
-"""Where the build's time goes, by stage: what `build --stats` and the benchmark report.
+"""Where the build's time goes: what `build --stats` and the benchmark report.
 
-Each process (the main one and every worker) adds the seconds it spends in a stage to its own
-counter; workers send theirs back with their results, and the orchestrator adds them up. So a stage
-shows the work done (seconds summed over processes), and `wall` shows how long the build waited.
+Two measures on one clock. Work: each process (the build's and every worker) adds the seconds it
+spends in a stage (`with stage("parse")`) to its own counter; workers send theirs back with their
+results (`workers.run` absorbs them). Wall: the `Clock` of a build times its phases, how long the
+build waited for each.
 """
 
 from __future__ import annotations
@@ -67,3 +68,29 @@ def add(total: MutableMapping[str, float], part: Mapping[str, float]) -> None:
 def absorb(part: Mapping[str, float]) -> None:
     """Count a worker's seconds as this process's (they are reported with its own)."""
     add(_spent, part)
+
+
+class Clock:
+    """One build's time: wall seconds by phase, and the work of every stage in every process."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.wall: defaultdict[str, float] = defaultdict(float)
+        self.work: defaultdict[str, float] = defaultdict(float)
+        take()  # what this process did before the build is not the build's
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.wall[name] += time.perf_counter() - started
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+    def stages(self) -> dict[str, float]:
+        """The work of each stage so far (this process's, with its workers' absorbed)."""
+        add(self.work, take())
+        return {name: round(self.work[name], 3) for name in STAGES}

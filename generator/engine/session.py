@@ -1,0 +1,71 @@
+"""A build session: what one build reads and writes, instead of values passed from hand to hand."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from generator.clock import Clock
+from generator.engine.cache import ReportCache, gc_relaxed, site_version
+from generator.engine.state import state_path
+from generator.site.render import keep_compiled_templates
+
+Progress = Callable[[int, str], Callable[[Any], object]]  # (how many, what) -> called per one done
+
+
+def no_progress(total: int, label: str) -> Callable[[Any], object]:
+    return id
+
+
+@dataclass
+class Session:
+    content: Path  # content/, with reports/ and pages/
+    out: Path  # the site folder
+    cache_root: Path  # .cache/ beside content/ (a temporary folder when nothing is kept)
+    keep: bool  # whether the state and the parse cache are kept for the next build
+    jobs: int = 0  # worker processes; 0: one per core
+    progress: Progress = no_progress
+    clock: Clock = field(default_factory=Clock)
+
+    @property
+    def root(self) -> Path:
+        """The project folder, which holds content/: report paths are relative to it."""
+        return self.content.resolve().parent
+
+    @cached_property
+    def version(self) -> str:
+        """The site version: the generator, the templates and the libraries."""
+        return site_version()
+
+    @property
+    def state_file(self) -> Path | None:
+        return state_path(self.cache_root, self.out) if self.keep else None
+
+    @cached_property
+    def reports(self) -> ReportCache:
+        """Whole parsed reports, by file key (workers hand them on through it)."""
+        return ReportCache(self.cache_root / "reports")
+
+    @property
+    def vega_cache(self) -> Path:
+        return self.root / ".cache"  # the Vega bundle is kept even without a cache: it takes seconds
+
+
+@contextmanager
+def open_session(
+    content: Path, out: Path, *, keep: bool = True, jobs: int = 0, progress: Progress = no_progress
+) -> Iterator[Session]:
+    """A session building `content` into `out`; without `keep`, its caches live in a temporary
+    folder removed at the end."""
+    with ExitStack() as stack:
+        root = content.resolve().parent
+        cache_root = root / ".cache" if keep else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        stack.enter_context(gc_relaxed())
+        if keep:
+            keep_compiled_templates(cache_root / "templates")
+        yield Session(content, out, cache_root, keep, jobs, progress)

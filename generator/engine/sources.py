@@ -1,0 +1,146 @@
+"""The read → parse → check stages of a build, redoing only what changed since the last one.
+
+A file whose size, time and inode are unchanged keeps its key (a digest of its path, bytes and the
+generator) without being read; a file with a key never seen is parsed (in workers when there are
+many) and its whole report kept in the parse cache, its brief in the state. The corpus checks look
+within one agency (carry-over between years, the same report twice), so they run again only for the
+agencies whose files changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.engine import workers
+from generator.engine.briefs import Interner, brief
+from generator.engine.cache import ReportCache, entry_key, generator_version
+from generator.engine.session import Progress
+from generator.engine.state import BuildState, FileEntry, Parsed, file_signature
+from generator.errors import NotAReport
+from generator.model import Finding, Report
+from generator.pipeline import corpus_findings
+from generator.read.text import MAX_FILE_BYTES, discover_names
+from generator.site.model import agency_id
+
+
+@dataclass(frozen=True)
+class ParseTask:
+    path: str  # absolute
+    key: str
+    data: bytes | None  # None when the file is too large to read
+    shown: str  # the path relative to the project root, as messages name it
+
+
+@dataclass(frozen=True)
+class Scanned:
+    files: dict[str, FileEntry]  # display path -> entry
+    parsed: dict[str, Parsed]  # key -> brief or problem
+    fresh: int  # how many files were parsed in this build
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Every brief with its corpus findings (sorted by report id, then file), the corpus findings by
+    key, and the files of each agency they were found in."""
+
+    reports: list[Report]
+    extra: dict[str, tuple[Finding, ...]]
+    agency_keys: dict[str, frozenset[str]]
+
+
+def scan(content: Path, previous: BuildState, cache: ReportCache, jobs: int, progress: Progress) -> Scanned:
+    """Every report file's key and parse result: from the last build, or parsed now."""
+    version = generator_version()
+    root = str(content.resolve().parent)
+    files: dict[str, FileEntry] = {}
+    parsed: dict[str, Parsed] = {}
+    tasks: list[ParseTask] = []
+    for path in discover_names(content.resolve()):
+        shown = path[len(root) + 1 :].replace(os.sep, "/")
+        known = previous.files.get(shown)
+        try:
+            signature = file_signature(os.stat(path))
+        except OSError as exc:
+            files[shown] = FileEntry((0, 0, 0), f"unreadable:{shown}")
+            parsed[files[shown].key] = Parsed(None, f"cannot read file: {exc.strerror}")
+            continue
+        if known and known.signature == signature and known.key in previous.parsed:
+            files[shown] = known
+            continue
+        data = _read_bytes(path) if signature[0] <= MAX_FILE_BYTES else None
+        key = entry_key(shown, data if data is not None else repr(signature).encode(), version)
+        files[shown] = FileEntry(signature, key)
+        if key not in previous.parsed:
+            tasks.append(ParseTask(path, key, data, shown))
+    parsed.update({e.key: previous.parsed[e.key] for e in files.values() if e.key in previous.parsed})
+    results = workers.run(tasks, _Parse(cache), jobs, done=progress(len(tasks), "读取报告"))
+    parsed.update((task.key, result) for task, result in zip(tasks, results, strict=True))
+    return Scanned(files, parsed, len(tasks))
+
+
+class _Parse:
+    """Parse one file (in a worker); keep the whole report in the cache, return its brief."""
+
+    def __init__(self, cache: ReportCache) -> None:
+        self.cache, self.intern = cache, Interner()
+
+    def __call__(self, task: ParseTask) -> Parsed:
+        from generator.pipeline import load_report
+
+        try:
+            report = load_report(Path(task.path), Path("/"), task.data, task.shown)
+        except NotAReport as exc:
+            return Parsed(None, exc.problem)
+        except OSError as exc:
+            return Parsed(None, f"cannot read file: {exc.strerror}")
+        self.cache.put(task.key, report)
+        return Parsed(brief(report, self.intern))
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def check(scanned: Scanned, previous: BuildState) -> Checked:
+    """Every brief with its corpus findings, found again only for the agencies whose files changed
+    (grouped by casefolded id: ids one case apart would share a folder, and are duplicates)."""
+    groups: dict[str, list[tuple[str, Report]]] = defaultdict(list)
+    for entry in scanned.files.values():
+        found = scanned.parsed[entry.key].brief
+        if found is not None:
+            groups[agency_id(found).casefold()].append((entry.key, found))
+    extra: dict[str, tuple[Finding, ...]] = {}
+    agency_keys: dict[str, frozenset[str]] = {}
+    reports: list[Report] = []
+    for agency, members in groups.items():
+        agency_keys[agency] = frozenset(key for key, _ in members)
+        if agency_keys[agency] == previous.agency_keys.get(agency):
+            found_now = {key: previous.extra.get(key, ()) for key, _ in members}
+        else:
+            found_now = _corpus_findings(members)
+        for key, summary in members:
+            extra[key] = found_now[key]
+            reports.append(summary.with_findings(found_now[key]) if found_now[key] else summary)
+    reports.sort(key=lambda r: (r.meta.report_id or "", r.meta.source_file))
+    return Checked(reports, {k: v for k, v in extra.items() if v}, agency_keys)
+
+
+def _corpus_findings(members: list[tuple[str, Report]]) -> dict[str, tuple[Finding, ...]]:
+    checked = corpus_findings([summary for _, summary in members])
+    return {
+        key: after.findings[len(before.findings) :]
+        for (key, before), after in zip(members, checked, strict=True)
+    }
+
+
+def unreadable(scanned: Scanned) -> list[tuple[str, str]]:
+    """The files that are not reports (path, why)."""
+    return [
+        (path, problem)
+        for path, entry in scanned.files.items()
+        if (problem := scanned.parsed[entry.key].problem)
+    ]

@@ -1,0 +1,19 @@
+"""The site's settings, read once at the start of a build (never while rendering)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator.read.history import remote_repo_url
+from generator.site.model import SiteConfig
+
+
+def site_config(root: Path) -> SiteConfig:
+    """Where the site and its repository live: SITE_REPO_URL (else the `origin` remote), SITE_BRANCH,
+    SITE_BASE_PATH (e.g. "/repo/" on GitHub project pages)."""
+    repo_url = os.environ.get("SITE_REPO_URL") or remote_repo_url(root)
+    base_path = os.environ.get("SITE_BASE_PATH") or None
+    if base_path and not base_path.endswith("/"):
+        base_path += "/"
+    return SiteConfig(repo_url=repo_url, branch=os.environ.get("SITE_BRANCH") or "main", base_path=base_path)
