@@ -118,7 +118,7 @@ def build_site(sources: Sources, vega_cache: Path | None = None) -> Site:
 def make_families(context: Context) -> tuple[dict[str, bytes], tuple[str, ...]]:
     """package → validate → render: every item of every family (`families.py`), in order; two files
     at one path are a bug (OutputClash)."""
-    from generator.engine.write import OutputClash
+    from generator.engine.write import OutputClash, check_paths
     from generator.families import FAMILIES
 
     files: dict[str, bytes] = {}
@@ -130,6 +130,7 @@ def make_families(context: Context) -> tuple[dict[str, bytes], tuple[str, ...]]:
                 raise OutputClash(f"two outputs would be written to {sorted(clash)[0]}")
             files.update(made.files)
             problems.extend(made.problems)
+    check_paths(files)
     return files, tuple(problems)
 
 

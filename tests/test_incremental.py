@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from generator.checks.cross import check_corpus
+from generator.engine.briefs import Interner, brief, known_slugs
 from generator.engine.cache import site_version
-from generator.engine.state import BuildState, Interner, Parsed, brief, known_slugs, load_state, state_path
+from generator.engine.state import load_state, state_path
 from generator.errors import NotAReport
 from generator.parse import metadata
 from generator.pipeline import build_site, load_report, read_sources
@@ -205,45 +206,6 @@ def test_a_page_edited_with_no_report_changed_makes_the_corpus_again(synthetic: 
     assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
 
 
-def test_a_bulk_csv_is_made_from_its_last_version_and_the_lines_that_changed() -> None:
-    """After an edit, the zipper makes a bulk CSV from the last build's file: runs of its bytes where
-    a report's lines are the same, new lines where they changed; the result is the file made whole.
-    The state keeps only the marks of each report's lines, and only the new lines are read."""
-    from generator.data.files import csv_bytes, line_marks
-    from generator.data.package import RESOURCES
-    from generator.engine.build import _Edits, _spliced
-
-    def lines(findings: bytes) -> dict[str, bytes]:
-        return {**dict.fromkeys(RESOURCES, b""), "findings": findings}
-
-    old = {rid: lines(f"{rid},line\r\n".encode()) for rid in ["a", "b", "c", "d", "e", "f"]}
-    marks = {rid: line_marks(body) for rid, body in old.items()}
-    last = csv_bytes("findings", [old[rid]["findings"] for rid in old])
-    made = {"b": lines(b"b,changed\r\n"), "bb": lines(b"bb,new\r\n"), "f": lines(b"f,line\r\n")}
-    now = ["a", "b", "bb", "c", "e", "f"]  # d deleted; f made again, the same
-    read: list[str] = []
-
-    class Lines(dict):
-        def __getitem__(self, rid: str) -> dict[str, bytes]:
-            read.append(rid)
-            return made[rid]
-
-    made_marks = {rid: line_marks(body) for rid, body in made.items()}
-    edits = _Edits(list(old), marks, now, made_marks, Lines())
-    assert not edits.same_lines("findings")
-    splice = edits.splice("findings", len(last))
-    assert splice is not None
-    expected = [made[rid]["findings"] if rid in made else old[rid]["findings"] for rid in now]
-    assert _spliced(last, splice) == csv_bytes("findings", expected)
-    assert [p for p in splice.pieces if isinstance(p, bytes)] == [b"b,changed\r\n", b"bb,new\r\n"]
-    assert sorted(set(read)) == ["b", "bb"]  # the unchanged reports' lines are never asked for
-    assert edits.splice("findings", len(last) + 1) is None  # not the file it was
-    again = _Edits(list(old), marks, list(old), {"f": made_marks["f"]}, Lines())
-    assert again.same_lines("findings")
-    whole = again.splice("findings", len(last))
-    assert whole is not None and _spliced(last, whole) == last
-
-
 def test_a_deleted_output_folder_is_built_again(synthetic: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(synthetic / "content", project / "content")
@@ -279,7 +241,7 @@ def test_a_rebuild_reuses_slugs_and_compiled_templates(synthetic: Path, tmp_path
     assert list((project / ".cache" / "templates").glob("*.cache"))
 
     state = load_state(state_path(project / ".cache", project / "site"), site_version())
-    known = dict(known_slugs(state))
+    known = dict(known_slugs(parsed.brief for parsed in state.parsed.values()))
     agencies = {r.meta.agency for r in full_reports(project / "content") if r.meta.agency}
     assert set(known) == agencies
     assert all(metadata._spell(name) == known[name] for name in known)
@@ -298,28 +260,33 @@ def test_a_remembered_slug_is_not_spelled_again(monkeypatch: pytest.MonkeyPatch)
 def test_an_id_from_front_matter_is_not_taken_for_a_slug(synthetic: Path) -> None:
     report = full_reports(synthetic / "content")[0]
     meta = replace(report.meta, agency_id="own-id", front_matter={"id": "own-id", "agency": "某机关"})
-    state = BuildState(version="v", parsed={"key": Parsed(brief(replace(report, meta=meta), Interner()))})
-    assert list(known_slugs(state)) == []
-    plain = BuildState(version="v", parsed={"key": Parsed(brief(report, Interner()))})
-    assert list(known_slugs(plain)) == [(report.meta.agency, report.meta.agency_id)]
+    assert list(known_slugs([brief(replace(report, meta=meta), Interner())])) == []
+    plain = brief(report, Interner())
+    assert list(known_slugs([plain, None])) == [(report.meta.agency, report.meta.agency_id)]
 
 
-def test_the_list_of_agencies_is_made_again_only_when_an_agency_changes(synthetic: Path) -> None:
-    from generator.engine.build import group_pages
-    from generator.engine.units import unit_digests
+def test_the_list_of_agencies_is_made_again_only_when_an_agency_changes(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """Its unit's inputs are the agencies' facts, not their reports' contents."""
+    from generator.engine.build import plan
+    from generator.engine.context import EngineContext
+    from generator.engine.session import open_session
+    from generator.engine.state import LineStore
     from generator.site.model import build_corpus
 
-    def digests(reports: list, keys: dict) -> tuple[dict[str, str], str]:
-        corpus = build_corpus(reports)
-        units = unit_digests(corpus, keys, "v")
-        return units.units, group_pages(corpus, units.of_report, "v")["page:agencies/index.html"][0]
+    def digests(reports: list, keys: dict) -> dict[str, str]:
+        with open_session(synthetic / "content", tmp_path / "site", keep=False) as session:
+            context = EngineContext(session, build_corpus(reports), keys, LineStore(None))
+            first, rest = plan(context, "v")
+        return {unit.id: unit.digest for unit in [*first, *rest]}
 
     reports = full_reports(synthetic / "content")
     keys = {r.meta.report_id: f"key-{r.meta.report_id}" for r in reports}
-    before, agencies_before = digests(reports, keys)
-    edited = {**keys, reports[0].meta.report_id: "another file"}  # one report's content changed
-    after, agencies_after = digests(reports, edited)
+    before = digests(reports, keys)
+    after = digests(reports, {**keys, reports[0].meta.report_id: "another file"})  # its content changed
     assert after[f"report:{reports[0].meta.report_id}"] != before[f"report:{reports[0].meta.report_id}"]
-    assert agencies_after == agencies_before
-    _, agencies_fewer = digests(reports[1:], keys)  # a year of an agency gone
-    assert agencies_fewer != agencies_before
+    assert after["agencies:index"] == before["agencies:index"]
+    assert after["home:index"] != before["home:index"]
+    fewer = digests(reports[1:], keys)  # a year of an agency gone
+    assert fewer["agencies:index"] != before["agencies:index"]

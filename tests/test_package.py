@@ -10,18 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.files import CORPUS_NAME, corpus_files, data_files, report_lines
+from generator.data.files import CORPUS_NAME, data_files
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
     corpus_descriptor,
-    corpus_tables,
     field_names,
     report_descriptor,
     report_tables,
-    sort_reports,
 )
-from generator.engine.write import OutputClash, check_paths, write_outputs
+from generator.engine.write import OutputClash, check_paths, write_files
 from generator.model import report_to_json
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
 from tests.factories import make_report, row
@@ -185,8 +183,8 @@ def test_per_report_package_holds_only_its_rows():
         VARIED.meta.report_id,
         LATER.meta.report_id,
     }
-    corpus_rows = corpus_tables([LATER, VARIED])
-    assert len(read_csv(files["data/applications.csv"])) == len(corpus_rows["applications"]) == 48
+    rows = [row for report in (LATER, VARIED) for row in report_tables(report)["applications"]]
+    assert len(read_csv(files["data/applications.csv"])) == len(rows) == 48
 
 
 def test_every_output_path_of_the_architecture(seed_reports):
@@ -221,15 +219,6 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
     assert all(archive.read(n) == files[f"data/{n}"] for n in names)
 
 
-def test_corpus_files_leave_out_the_bulk_csvs_already_on_disk():
-    reports = sort_reports([VARIED, LATER])
-    bodies = [report_lines(r) for r in reports]
-    every = corpus_files(reports, bodies)
-    some = corpus_files(reports, bodies, unchanged={"data/applications.csv", "data/proactive.csv"})
-    assert set(every) - set(some) == {"data/applications.csv", "data/proactive.csv"}
-    assert all(some[path] == every[path] for path in some)
-
-
 def test_duplicate_report_ids_are_refused():
     with pytest.raises(OutputClash, match="same report_id"):
         data_files([VARIED, make_report(agency_id=VARIED.meta.agency_id, year=2019)])
@@ -240,33 +229,20 @@ def test_duplicate_report_ids_are_refused():
 
 def test_second_write_writes_nothing(tmp_path: Path):
     files = {"data/a.csv": b"1", "index.html": b"<p>"}
-    first = write_outputs(tmp_path, files)
-    assert first.written_paths == ("data/a.csv", "index.html") and first.unchanged == 0
-    assert (first.written, first.files, first.total_bytes) == (2, 2, 4)
-    second = write_outputs(tmp_path, files)
-    assert second.written_paths == () and second.unchanged == 2
-    third = write_outputs(tmp_path, {**files, "index.html": b"<p>new"})
-    assert third.written_paths == ("index.html",)
+    assert write_files(tmp_path, files) == 2
+    assert write_files(tmp_path, files) == 0
+    assert write_files(tmp_path, {**files, "index.html": b"<p>new"}) == 1
     assert (tmp_path / "index.html").read_bytes() == b"<p>new"
 
 
 def test_a_file_cut_short_is_written_again_and_no_temporary_file_is_left(tmp_path: Path):
     files = {"index.html": b"<p>whole page</p>", "data/a.csv": b"1,2"}
-    write_outputs(tmp_path, files)
+    write_files(tmp_path, files)
     (tmp_path / "index.html").write_bytes(b"<p>who")  # what a crash in the middle of a write leaves
     (tmp_path / "data/a.csv").write_bytes(b"9,9")  # the same size, other bytes
-    again = write_outputs(tmp_path, files)
-    assert again.written_paths == ("data/a.csv", "index.html")
+    assert write_files(tmp_path, files) == 2
     assert all((tmp_path / path).read_bytes() == data for path, data in files.items())
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.csv", "data", "index.html"]
-
-
-def test_prune_removes_only_stale_outputs(tmp_path: Path):
-    (tmp_path / "kept-by-someone-else.txt").write_bytes(b"x")
-    write_outputs(tmp_path, {"a.txt": b"a", "b/c.txt": b"c"}, prune=True)
-    stats = write_outputs(tmp_path, {"a.txt": b"a"}, prune=True)
-    assert stats.removed == ("b/c.txt",) and stats.written == 0
-    assert not (tmp_path / "b/c.txt").exists() and (tmp_path / "kept-by-someone-else.txt").exists()
 
 
 @pytest.mark.parametrize(

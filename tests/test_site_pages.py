@@ -278,7 +278,9 @@ def test_compare_page_puts_counts_first_explains_the_ratio_and_does_not_rank() -
 def test_data_page_lists_downloads_with_sizes_and_a_dictionary_from_the_schemas() -> None:
     page = built_site().html("data/index.html")
     downloads = page.xpath("//ul[@class='files']/li")
-    assert any("datapackage.json" in text(li) and ("字节" in text(li) or "KB" in text(li)) for li in downloads)
+    assert any(
+        "datapackage.json" in text(li) and ("字节" in text(li) or "KB" in text(li)) for li in downloads
+    )
     fields = [text(tr.xpath("th")[0]) for tr in page.xpath("//section[@id='schema-applications']//tbody/tr")]
     assert fields == ["report_id", "row", "natural_person"]
     row = page.xpath("//section[@id='schema-applications']//tbody/tr[3]/td")

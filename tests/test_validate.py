@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.files import csv_body, csv_bytes, data_files, json_bytes
-from generator.data.package import RESOURCES, corpus_descriptor, load_schema, report_tables
-from generator.data.validate import problems_by_report, validate_data, validate_package
-from generator.engine.write import write_outputs
+from generator.data.files import corpus_descriptor_bytes, csv_body, data_files, json_bytes, report_lines
+from generator.data.package import RESOURCES, corpus_descriptor, load_schema, report_tables, sort_reports
+from generator.data.validate import descriptor_problems, problems_by_report, rows_problems, validate_reports
+from generator.engine.write import write_files
 from generator.rules import RULES
 from generator.spec import APPLICATION_ROWS, OUTCOMES, PROACTIVE_BLOCKS, PROCEEDINGS
 from tests.factories import make_report, row
@@ -86,14 +86,19 @@ def seed_reports():
     return [parse_path(p) for p in sorted(SEEDS.glob("*.txt"))]
 
 
+def validate_data(reports):
+    """What the build's validation units find, all at once."""
+    return validate_reports(corpus_descriptor_bytes(sort_reports(reports)), reports, report_lines)
+
+
 def test_seed_corpus_is_valid(seed_reports):
-    assert validate_data(data_files(seed_reports), seed_reports) == []
+    assert validate_data(seed_reports) == []
 
 
 def test_a_schema_error_names_report_table_row_and_source_line():
     good = make_report(agency_id="b")
     bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
-    problems = validate_data(data_files([good, bad]), [good, bad])
+    problems = validate_data([good, bad])
     assert [(p.table, p.row, p.field) for p in problems] == [
         ("applications", 4, "natural_person"),
         ("applications", 4, "total"),
@@ -114,9 +119,10 @@ def test_a_schema_error_names_report_table_row_and_source_line():
     )
 
 
-def _package_files(reports, tables):
-    files = {f"{n}.csv": csv_bytes(n, [csv_body(n, tables[n])]) for n in RESOURCES}
-    return json_bytes(corpus_descriptor(reports)), files
+def _problems(report, tables):
+    """The rows of `tables` (one report's, edited) against the schemas."""
+    lines = {n: csv_body(n, tables[n]).encode() for n in RESOURCES}
+    return rows_problems([report], lambda _: lines, lambda r: r)
 
 
 def test_primary_and_foreign_keys_are_enforced():
@@ -126,8 +132,7 @@ def test_primary_and_foreign_keys_are_enforced():
     tables["findings"] = [
         {"report_id": "no-such-report", "number": 1, "rule": "row-width", "severity": "error", "message": "x"}
     ]
-    descriptor, files = _package_files([report], tables)
-    problems = validate_package(descriptor, files, [report])
+    problems = _problems(report, tables)
     kinds = sorted({(p.table, p.message.split("：")[-1].split(":")[0]) for p in problems})
     assert kinds == [("findings", "ForeignKey Error"), ("review_litigation", "PrimaryKey Error")]
     foreign = next(p for p in problems if p.table == "findings")
@@ -146,16 +151,14 @@ def test_unknown_rule_ids_and_bad_dates_are_schema_errors():
             "message": "x",
         }
     ]
-    descriptor, files = _package_files([report], tables)
-    problems = validate_package(descriptor, files, [report])
+    problems = _problems(report, tables)
     assert sorted((p.table, p.field) for p in problems) == [("findings", "rule"), ("reports", "published")]
 
 
 def test_descriptor_metadata_errors_are_reported():
     report = make_report()
-    descriptor, files = _package_files([report], report_tables(report))
-    broken = json.loads(descriptor) | {"created": "yesterday"}
-    problems = validate_package(json.dumps(broken).encode(), files, [report])
+    broken = corpus_descriptor([report]) | {"created": "yesterday"}
+    problems = descriptor_problems(json_bytes(broken))
     assert [p.table for p in problems] == ["datapackage"]
     assert "created" in problems[0].message
 
@@ -165,7 +168,7 @@ def test_descriptor_metadata_errors_are_reported():
 
 def test_frictionless_cli_validates_every_written_package(seed_reports, tmp_path: Path):
     files = data_files(seed_reports)
-    write_outputs(tmp_path, files)
+    write_files(tmp_path, files)
     packages = sorted(p for p in files if p.endswith("datapackage.json"))
     assert len(packages) == 1 + 2 * len(seed_reports)  # corpus, per report, per agency
     runs = [
@@ -185,83 +188,19 @@ def test_frictionless_cli_validates_every_written_package(seed_reports, tmp_path
         assert all(t["stats"]["errors"] == 0 for t in report["tasks"])
 
 
-def test_buckets_in_parallel_find_the_same_problems(tmp_path, monkeypatch):
+def test_buckets_find_what_one_package_finds(monkeypatch):
     from generator.data import validate
 
-    good = make_report(agency_id="b")
-    bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
-    files = data_files([good, bad])
-    serial = validate_data(files, [good, bad])
-    assert serial and validate_data(files, [good, bad], jobs=2) == serial
-    cached = tmp_path / "validate"
-    assert validate_data(files, [good, bad], cache_dir=cached) == serial
-    assert len(list(cached.glob("*.json"))) == 3  # one result per report, one for the descriptor
-    monkeypatch.setattr(validate, "REPORTS_PER_BUCKET", 1)  # two buckets, validated by two workers
-    assert validate_data(files, [good, bad], jobs=2) == serial
-    assert validate_data(files, [good, bad], cache_dir=cached) == serial  # from the cache
+    reports = [make_report(agency_id=f"a{i}") for i in range(6)]
+    reports.append(make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021))
+    whole = validate_data(reports)
+    assert len(whole) == 2
+    monkeypatch.setattr(validate, "REPORTS_PER_BUCKET", 1)  # four buckets
+    assert len(validate.buckets(reports)) > 1
+    assert validate_data(reports) == whole
 
 
-def test_descriptor_problems_are_kept_for_the_same_descriptor(monkeypatch):
-    from generator.data import validate
-    from generator.engine.state import MemoryResults
-
-    report = make_report()
-    files = data_files([report])
-    descriptor = json.loads(files["data/datapackage.json"])
-    descriptor["resources"][0]["name"] = "Not A Valid Name!"
-    broken = json.dumps(descriptor).encode()
-    store = MemoryResults()
-    first = validate.validate_corpus(broken, {}, [report], results=store)
-    assert first and all(p.table == "datapackage" for p in first)
-
-    def not_again(descriptor):
-        raise AssertionError("the descriptor was checked again")
-
-    monkeypatch.setattr(validate, "metadata_problems", not_again)
-    assert validate.validate_corpus(broken, {}, [report], results=store) == first
-
-
-def test_row_digests_key_the_kept_results_instead_of_the_rows(monkeypatch):
-    """The build passes each report unit's digest: a report whose digest is unchanged is not
-    validated again, one whose digest changed is."""
-    from generator.data import validate
-    from generator.engine.state import MemoryResults
-
-    good = make_report(agency_id="b")
-    bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
-    files = data_files([good, bad])
-    descriptor = files["data/datapackage.json"]
-    names = [spec["name"] for spec in json.loads(descriptor)["resources"]]
-    bodies = {
-        r.meta.report_id: {n: files[f"data/reports/{r.meta.report_id}/{n}.csv"] for n in names}
-        for r in (good, bad)
-    }
-    bodies = {rid: {n: b.split(b"\r\n", 1)[1] for n, b in tables.items()} for rid, tables in bodies.items()}
-    digests = {good.meta.report_id: "g1", bad.meta.report_id: "b1"}
-    store = MemoryResults()
-    first = validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=digests)
-    assert [p.report_id for p in first] == [bad.meta.report_id] * 2
-
-    validated: list[tuple[str, ...]] = []
-    real = validate.make_buckets
-
-    def spy(todo, names, workers=1):
-        validated.append(tuple(sorted(todo)))
-        return real(todo, names, workers)
-
-    monkeypatch.setattr(validate, "make_buckets", spy)
-    again = validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=digests)
-    assert again == first and validated == [()]
-    changed = {**digests, bad.meta.report_id: "b2"}
-    assert (
-        validate.validate_corpus(descriptor, bodies, [good, bad], results=store, row_digests=changed) == first
-    )
-    assert validated[-1] == (bad.meta.report_id,)
-
-
-def test_buckets_hold_up_to_a_thousand_reports_and_share_the_workers():
+def test_buckets_hold_250_to_500_reports_and_grow_by_doubling():
     from generator.data.validate import bucket_count
 
-    assert [bucket_count(n) for n in (0, 1, 1000, 1001, 10_000, 1_000_000)] == [1, 1, 1, 2, 10, 64]
-    # With two workers, two buckets as soon as each holds a hundred reports.
-    assert [bucket_count(n, 2) for n in (1, 199, 200, 1000, 10_000)] == [1, 1, 2, 2, 10]
+    assert [bucket_count(n) for n in (0, 1, 499, 500, 1000, 10_000, 1_000_000)] == [1, 1, 1, 2, 4, 32, 32]

@@ -1,7 +1,7 @@
 """Validate stage: the data, checked with frictionless in memory (no disk I/O).
 
 The corpus tables are the per-report lines one after another, under one header. So the rows are
-validated in buckets of reports (a stable hash of `report_id` picks one of `BUCKETS`): each bucket is
+validated in buckets of reports (a stable hash of `report_id` picks one of `bucket_count`): each bucket is
 a package of the five tables with the corpus schemas. Primary keys start with `report_id` and
 foreign keys point into the same report, so a bucket holds every row a key can involve: validating
 the buckets validates the corpus tables, and every agency package (the same schemas over subsets of
@@ -33,9 +33,11 @@ if TYPE_CHECKING:
     from frictionless import Package
 
 MAX_ERRORS = 1000  # per table; a systematic bug would otherwise list every row
-# About 0.1 s of frictionless set-up per package validated, besides about 1.5 ms per report: at
-# 10,000 reports a bucket holds about 300, and a one-report change costs under half a second.
-BUCKETS = 32
+# About 0.1 s of frictionless set-up per package validated, besides about 1.5 ms per report: buckets
+# of 250 to 500 reports (up to 32 buckets), so a one-report change costs under a second of background
+# work. Their number is a power of two, and changes only when the corpus doubles or halves.
+REPORTS_PER_BUCKET = 250
+MAX_BUCKETS = 32
 BOM = "\ufeff".encode()
 
 RawError = dict[str, Any]  # a frictionless error as plain data
@@ -111,15 +113,19 @@ def metadata_problems(descriptor: dict[str, Any]) -> list[ValidationProblem]:
     ]
 
 
-def bucket_of(report_id: str) -> int:
-    return zlib.crc32(report_id.encode("utf-8")) % BUCKETS
+def bucket_count(reports: int) -> int:
+    count = 1
+    while count < MAX_BUCKETS and reports >= 2 * count * REPORTS_PER_BUCKET:
+        count *= 2
+    return count
 
 
 def buckets(reports: Sequence[Report]) -> dict[int, list[Report]]:
     """The non-empty buckets in order, each with its reports in report id order."""
+    count = bucket_count(len(reports))
     found: dict[int, list[Report]] = {}
     for report in sorted(reports, key=lambda r: r.meta.report_id or ""):
-        found.setdefault(bucket_of(report.meta.report_id or ""), []).append(report)
+        found.setdefault(zlib.crc32((report.meta.report_id or "").encode("utf-8")) % count, []).append(report)
     return dict(sorted(found.items()))
 
 

@@ -61,7 +61,7 @@ def run_build(session: Session) -> Built:
     with clock.phase("plan"):
         keys = {report_id(r): scanned.files[r.meta.source_file].key for r in kept}
         context = EngineContext(session, read_corpus(session, kept), keys, previous.lines)
-        first, rest = plan(context, session)
+        first, rest = plan(context, digest(session.version, context.corpus.config))
     engine = Engine(session.out, session.jobs, previous.units, lambda n: session.progress(n, "页面和数据"))
     with clock.phase("reports"):
         context.add_lines(lines_made(engine.run(first)))
@@ -100,10 +100,9 @@ def read_corpus(session: Session, reports: Sequence[Report]) -> Corpus:
     return build_corpus(reports, pages=pages, config=site_config(root), history=history)
 
 
-def plan(context: EngineContext, session: Session) -> tuple[list[Unit], list[Unit]]:
+def plan(context: EngineContext, settings: str) -> tuple[list[Unit], list[Unit]]:
     """The units of every family: those made first (the reports, whose digests the others' inputs
-    name), then the rest."""
-    settings = digest(session.version, context.corpus.config)
+    name), then the rest. `settings`: a digest of the site version and settings."""
     first = [unit for family in FAMILIES if family.first for unit in family_units(family, context, settings)]
     context.digests.update((unit.id.partition(":")[2], unit.digest) for unit in first)
     rest = [

@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.data.files import ReportLines
 from generator.engine import workers
 from generator.engine.state import UnitRecord
-from generator.engine.write import write_files
+from generator.engine.write import check_paths, write_files
 from generator.families import Context, Family, Made
 
 
@@ -88,6 +88,7 @@ class Engine:
     def _make(self, unit: Unit) -> Done:
         """In a worker (or this process): make the unit and write its files."""
         made = unit.make()
+        check_paths(made.files)  # before anything is written: a path from front matter is untrusted
         written = write_files(self.out, made.files)
         sizes = {path: len(data) for path, data in made.files.items()}
         return Done(unit.id, UnitRecord(unit.digest, sizes, made.problems), written, made.lines)
@@ -117,10 +118,12 @@ class Engine:
         return found
 
     def finish(self) -> None:
-        """Remove the files of the last build's units that are gone (a deleted report's)."""
+        """Remove the files of the last build's units that are gone (a deleted report's), and refuse
+        two units' files that would land on one (ids differing only in case)."""
         for unit, record in self.previous.items():
             if unit not in self.records:
                 self.remove(list(record.outputs))
+        check_paths(path for record in self.records.values() for path in record.outputs)
 
     def remove(self, paths: Iterable[str]) -> None:
         for path in paths:

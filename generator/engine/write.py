@@ -1,39 +1,20 @@
 """Write stage: `{relative path: bytes}` → files under the output folder.
 
-The only stage besides `read` that touches the disk. It refuses two outputs that would land on one
-file (paths differing only in case collide on Windows and macOS checkouts), and skips files whose
-bytes are already on disk, so a second build writes nothing.
+The only stage besides `read` that touches the disk. `check_paths` refuses outputs that would leave
+the output folder or land on one file (paths differing only in case collide on Windows and macOS
+checkouts); `write_files` skips files whose bytes are already on disk, so a second build writes
+nothing.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-MANIFEST = ".written.json"  # the files the last build wrote, so that stale ones can be removed
 
 
 class OutputClash(ValueError):
     """Two outputs would be written to one file, or a path would leave the output folder."""
-
-
-@dataclass(frozen=True)
-class WriteStats:
-    written_paths: tuple[str, ...]  # paths whose bytes changed (or are new)
-    unchanged: int  # files skipped because the same bytes were already there
-    total_bytes: int = 0  # size of every output, written or not
-    removed: tuple[str, ...] = ()  # stale files of the previous build, removed
-
-    @property
-    def written(self) -> int:
-        return len(self.written_paths)
-
-    @property
-    def files(self) -> int:
-        return len(self.written_paths) + self.unchanged
 
 
 def check_paths(paths: Iterable[str]) -> None:
@@ -52,21 +33,6 @@ def check_paths(paths: Iterable[str]) -> None:
     for key, path in seen.items():
         if key in folders:
             raise OutputClash(f"output {path!r} is also the folder of other outputs")
-
-
-def _same_bytes(target: Path, data: bytes) -> bool:
-    try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
 
 
 def _write_if_changed(target: str, data: bytes) -> bool:
@@ -97,38 +63,8 @@ def _write_if_changed(target: str, data: bytes) -> bool:
 
 
 def write_files(out_dir: Path, files: Mapping[str, bytes]) -> int:
-    """Write the files whose bytes changed (a unit's files: no clash checks); return how many."""
+    """Write the files whose bytes changed (their paths checked with `check_paths`); return how many."""
     root = str(out_dir)
     for folder in sorted({path.rpartition("/")[0] for path in files}):
         os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
     return sum(_write_if_changed(f"{root}/{path}", files[path]) for path in sorted(files))
-
-
-def write_outputs(out_dir: Path, files: Mapping[str, bytes], *, prune: bool = False) -> WriteStats:
-    """Write every file whose bytes changed. With `prune`, also remove the files the previous pruning
-    build wrote that are no longer outputs (only those: nothing else in `out_dir` is touched)."""
-    check_paths(files)
-    paths = sorted(files)
-    root = str(out_dir)
-    for folder in sorted({path.rpartition("/")[0] for path in paths}):
-        os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
-    changed = [_write_if_changed(f"{root}/{path}", files[path]) for path in paths]
-    written = [path for path, did in zip(paths, changed, strict=True) if did]
-    removed = _prune(out_dir, files) if prune else ()
-    total = sum(len(data) for data in files.values())
-    return WriteStats(tuple(written), len(files) - len(written), total, removed)
-
-
-def _prune(out_dir: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
-    manifest = out_dir / MANIFEST
-    try:
-        previous = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        previous = []
-    stale = sorted(p for p in previous if isinstance(p, str) and p not in files)
-    for path in stale:
-        (out_dir / path).unlink(missing_ok=True)
-    listing = (json.dumps(sorted(files), ensure_ascii=False, indent=0) + "\n").encode("utf-8")
-    if not _same_bytes(manifest, listing):
-        _write_atomic(manifest, listing)
-    return tuple(stale)

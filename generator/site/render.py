@@ -1,6 +1,6 @@
 """Render stage: corpus -> {relative path: bytes} for every page of the site, plus its static assets.
 
-Pure: nothing here writes to disk (`write.write_outputs` does). The families (`families.py`) call
+Pure: nothing here writes to disk (`engine.write` does). The families (`families.py`) call
 
     html = render_page(page, config)             # one page (`site.pages` makes its context)
     assets = static_assets(cache_dir)            # CSS, scripts, the Vega bundle
