@@ -48,7 +48,9 @@ from benchmarks.synth import Options, write_corpus  # noqa: E402
 from benchmarks.trash import empty, set_aside, settle  # noqa: E402
 from generator.clock import STAGES  # noqa: E402
 
-BULK = ("data/datapackage.json", "data/gov-disclosure-reports.zip")  # and data/<table>.csv: see is_bulk
+# The corpus-wide files, whatever the number of reports (and data/<table>.csv: see is_bulk).
+BULK = ("data/datapackage.json", "data/gov-disclosure-reports.zip")
+BULK_FOLDERS = ("data/schemas/",)
 PAGES_LIMIT = 1024**3
 
 
@@ -153,8 +155,10 @@ def build(project: Path, kind: str, n: int, jobs: int, *, sample_every: float | 
 
 
 def is_bulk(relative: str) -> bool:
-    return relative in BULK or (
-        relative.startswith("data/") and relative.count("/") == 1 and relative.endswith(".csv")
+    return (
+        relative in BULK
+        or relative.startswith(BULK_FOLDERS)
+        or (relative.startswith("data/") and relative.count("/") == 1 and relative.endswith(".csv"))
     )
 
 

@@ -21,14 +21,14 @@ from generator.data.files import (
     agency_package,
     corpus_descriptor_bytes,
     corpus_package,
+    report_json,
     report_lines,
-    report_package,
 )
 from generator.data.package import sort_reports
 from generator.data.validate import buckets, descriptor_problems, rows_problems
 from generator.model import Report
 from generator.site import pages_corpus, pages_quality
-from generator.site.model import Agency, Corpus, report_id
+from generator.site.model import Agency, Corpus, has_package, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
 from generator.site.render import render_page, static_assets
 
@@ -93,10 +93,10 @@ def report_inputs(context: Context, report: Report) -> object:
 
 
 def make_report(context: Context, brief: Report) -> Made:
-    """The report page, its original file and its data."""
+    """The report page, its original file and its JSON (its rows are in its agency's package)."""
     report = context.report(brief)
     lines = report_lines(report)
-    files = report_package(report, lines)
+    files = report_json(report)
     source = context.source(report)
     if source is not None:
         files[source_copy_path(report)] = source
@@ -112,7 +112,7 @@ def agency_inputs(context: Context, agency: Agency) -> object:
 def make_agency(context: Context, agency: Agency) -> Made:
     """The agency page and its package (every year of it)."""
     files: dict[str, bytes] = {}
-    if all(r.meta.agency_id == agency.id for r in agency.reports):
+    if has_package(agency):
         ordered = sorted(agency.reports, key=lambda r: (report_id(r), r.meta.source_file))
         files = agency_package(agency.id, ordered, [context.lines(r) for r in ordered])
     page = agency_page(context.corpus, agency, Files(files))

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.data.package import RESOURCES
+from generator.engine.cache import site_version
+from generator.engine.state import load_state, state_path
 from tests.parse_helpers import ROOT, SEEDS
 
 
@@ -66,6 +69,47 @@ def test_seeds_build_with_findings_published(
     assert result.stderr.strip().splitlines()[-1].startswith("built 5 reports (0 unreadable), 5 agencies")
     assert (tmp / "site" / "index.html").is_file()
     assert (tmp / "site" / "data" / "datapackage.json").is_file()
+
+
+def test_a_report_publishes_its_page_its_original_and_its_json(
+    seed_site: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """A report unit makes three files; its rows are published in its agency's package and the
+    corpus's (the build keeps them in its state for those)."""
+    tmp, _ = seed_site
+    state = load_state(state_path(tmp / ".cache", tmp / "site"), site_version())
+    reports = {
+        unit.removeprefix("report:"): r for unit, r in state.units.items() if unit.startswith("report:")
+    }
+    assert len(reports) == 5
+    for rid, record in reports.items():
+        page, data = f"reports/{rid}/index.html", f"data/reports/{rid}/report.json"
+        (source,) = set(record.outputs) - {page, data}
+        assert source.startswith(f"reports/{rid}/source.") and {page, data} <= set(record.outputs)
+        assert all((tmp / "site" / path).stat().st_size == size for path, size in record.outputs.items())
+    data_files = sorted(
+        p.relative_to(tmp / "site" / "data" / "reports").as_posix()
+        for p in (tmp / "site" / "data" / "reports").rglob("*")
+        if p.is_file()
+    )
+    assert data_files == sorted(f"{rid}/report.json" for rid in reports)
+
+
+def test_an_agency_publishes_its_page_and_its_package(
+    seed_site: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tmp, _ = seed_site
+    state = load_state(state_path(tmp / ".cache", tmp / "site"), site_version())
+    agencies = {
+        unit.removeprefix("agency:"): r for unit, r in state.units.items() if unit.startswith("agency:")
+    }
+    assert len(agencies) == 5
+    for agency, record in agencies.items():
+        assert set(record.outputs) == {
+            f"agencies/{agency}/index.html",
+            f"data/agency-{agency}.datapackage.json",
+            *(f"data/agencies/{agency}/{table}.csv" for table in RESOURCES),
+        }
 
 
 def test_second_build_writes_nothing(seed_site: tuple[Path, subprocess.CompletedProcess[str]]) -> None:

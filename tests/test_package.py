@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.files import CORPUS_NAME, data_files
+from generator.data.files import CORPUS_NAME, data_files, schema_files
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
     corpus_descriptor,
     field_names,
-    report_descriptor,
     report_tables,
+    schema_path,
 )
 from generator.engine.write import OutputClash, check_paths, write_files
 from generator.model import report_to_json
@@ -25,6 +25,7 @@ from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
 from tests.factories import make_report, row
 from tests.parse_helpers import SEEDS, parse_path
 
+SCHEMAS = Path(__file__).resolve().parents[1] / "generator" / "data" / "schemas"
 MONEY = (477.35, "万元", "477.35万元")
 VARIED = make_report(
     "2019",
@@ -58,6 +59,9 @@ LATER = make_report(
     agency_id="shang-hai-shi-ren-min-zheng-fu-ban-gong-ting",
     year=2021,
     published="2022-01-20",
+)
+OTHER = make_report(
+    "2021", agency="北京市人民政府办公厅", agency_id="bei-jing-shi-ren-min-zheng-fu-ban-gong-ting", year=2021
 )
 
 
@@ -112,7 +116,6 @@ def test_every_number_round_trips_through_csv_and_json():
     files = data_files([VARIED, LATER])
     for report in (VARIED, LATER):
         assert_numbers_round_trip(report, files, "data")
-        assert_numbers_round_trip(report, files, f"data/reports/{report.meta.report_id}")
         assert_numbers_round_trip(report, files, f"data/agencies/{report.meta.agency_id}")
 
 
@@ -165,41 +168,56 @@ def test_descriptors_carry_the_metadata_people_expect():
     assert "2 reports from 1 agencies, years 2019–2021" in corpus["description"]
     assert [r["name"] for r in corpus["resources"]] == list(RESOURCES)
     assert {"version", "contributors", "keywords", "sources"} <= set(corpus)
-    one = report_descriptor(VARIED)
-    assert one["name"] == VARIED.meta.report_id and one["created"] == "2020-01-31T00:00:00Z"
-    assert one["sources"] == [{"title": VARIED.meta.title, "path": VARIED.meta.source_url}]
     agency = agency_descriptor([LATER, VARIED])
-    assert agency["name"] == VARIED.meta.agency_id
+    assert agency["name"] == VARIED.meta.agency_id and agency["created"] == "2022-01-20T00:00:00Z"
+    assert agency["sources"][0] == {"title": VARIED.meta.title, "path": VARIED.meta.source_url}
     assert [s.get("path") for s in agency["sources"]] == [VARIED.meta.source_url, None]
 
 
-def test_per_report_package_holds_only_its_rows():
-    files = data_files([VARIED, LATER])
-    folder = f"data/reports/{LATER.meta.report_id}"
+def test_descriptors_name_the_published_schemas_by_path():
+    """Not a copy of each schema in every descriptor: one file per schema, in data/schemas/, beside
+    which every descriptor is (a path may not go up a folder: no `../`)."""
+    files = data_files([VARIED, LATER, OTHER])
+    descriptors = [path for path in files if path.endswith("datapackage.json")]
+    assert len(descriptors) == 3  # the corpus and two agencies
+    for path in descriptors:
+        assert path.count("/") == 1  # in data/, beside data/schemas/
+        for resource in json.loads(files[path])["resources"]:
+            assert resource["schema"] == schema_path(resource["name"]) == f"schemas/{resource['name']}.json"
+            published = files[f"data/{resource['schema']}"]
+            assert published == (SCHEMAS / f"{resource['name']}.json").read_bytes()
+            assert f"data/{resource['path']}" in files
+    assert set(schema_files()) == {f"data/schemas/{n}.json" for n in RESOURCES}
+
+
+def test_agency_package_holds_every_year_of_it_and_only_its_rows():
+    files = data_files([VARIED, LATER, OTHER])
+    folder = f"data/agencies/{LATER.meta.agency_id}"
     for name in RESOURCES:
         ids = {r["report_id"] for r in read_csv(files[f"{folder}/{name}.csv"])}
-        assert ids <= {LATER.meta.report_id}
+        assert ids <= {VARIED.meta.report_id, LATER.meta.report_id}
+    assert [r["report_id"] for r in read_csv(files[f"{folder}/reports.csv"])] == [
+        VARIED.meta.report_id,
+        LATER.meta.report_id,
+    ]
     assert {r["report_id"] for r in read_csv(files["data/reports.csv"])} == {
         VARIED.meta.report_id,
         LATER.meta.report_id,
+        OTHER.meta.report_id,
     }
-    rows = [row for report in (LATER, VARIED) for row in report_tables(report)["applications"]]
-    assert len(read_csv(files["data/applications.csv"])) == len(rows) == 48
+    corpus_rows = {"applications": [row for r in (LATER, VARIED) for row in report_tables(r)["applications"]]}
+    assert len(read_csv(files[f"{folder}/applications.csv"])) == len(corpus_rows["applications"]) == 48
 
 
 def test_every_output_path_of_the_architecture(seed_reports):
     files = data_files(seed_reports)
-    expected = {f"data/{n}.csv" for n in RESOURCES} | {
-        "data/datapackage.json",
-        f"data/{CORPUS_NAME}.zip",
-    }
+    expected = {f"data/{n}.csv" for n in RESOURCES} | {f"data/schemas/{n}.json" for n in RESOURCES}
+    expected |= {"data/datapackage.json", f"data/{CORPUS_NAME}.zip"}
     for report in seed_reports:
-        folder = f"data/reports/{report.meta.report_id}"
-        expected |= {f"{folder}/datapackage.json", f"{folder}/report.json"} | {
-            f"{folder}/{n}.csv" for n in RESOURCES
-        }
-        agency = f"data/agencies/{report.meta.agency_id}"
-        expected |= {f"{agency}/datapackage.json"} | {f"{agency}/{n}.csv" for n in RESOURCES}
+        expected.add(f"data/reports/{report.meta.report_id}/report.json")  # a report's only data file
+        agency = report.meta.agency_id
+        expected.add(f"data/agency-{agency}.datapackage.json")
+        expected |= {f"data/agencies/{agency}/{n}.csv" for n in RESOURCES}
     assert set(files) == expected
 
 
@@ -214,7 +232,12 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
     files = data_files([VARIED, LATER])
     archive = zipfile.ZipFile(io.BytesIO(files[f"data/{CORPUS_NAME}.zip"]))
     names = archive.namelist()
-    assert names == sorted(names) == sorted(["datapackage.json", *(f"{n}.csv" for n in RESOURCES)])
+    tables = [f"{n}.csv" for n in RESOURCES]
+    assert (
+        names
+        == sorted(names)
+        == sorted(["datapackage.json", *tables, *(f"schemas/{n}.json" for n in RESOURCES)])
+    )
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert all(archive.read(n) == files[f"data/{n}"] for n in names)
 

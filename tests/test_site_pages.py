@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from generator.data.package import RESOURCES
 from generator.site.model import report_id, report_title
 from generator.site.textfmt import format_change, format_number
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows, proactive_blocks
@@ -162,11 +163,18 @@ def test_report_page_provenance_and_downloads() -> None:
     copy = f"reports/{report_id(report)}/source.txt"
     assert hashlib.sha256(site.files[copy]).hexdigest() in text(source)
     assert "2019 年版" in text(source)
-    hrefs = {a.get("href") for a in page.xpath("//section[@id='downloads']//a")}
-    assert f"../../data/reports/{report_id(report)}/applications.csv" in hrefs
-    assert f"../../data/reports/{report_id(report)}/datapackage.json" in hrefs
-    size = len(site.files[f"data/reports/{report_id(report)}/findings.csv"])
-    assert f"findings.csv {size} 字节" in text(page.xpath("//section[@id='downloads']")[0])
+    downloads = page.xpath("//section[@id='downloads']")[0]
+    rid, agency = report_id(report), report.meta.agency_id
+    # Its JSON, its original and its agency's package (every year of the agency, this one's rows too).
+    assert [a.get("href") for a in downloads.xpath(".//a[@download]")] == [
+        f"../../data/reports/{rid}/report.json",
+        f"../../{copy}",
+        *(f"../../data/agencies/{agency}/{table}.csv" for table in RESOURCES),
+        f"../../data/agency-{agency}.datapackage.json",
+    ]
+    assert f"{len(site.files[copy])} 字节" in text(downloads)
+    assert "收录该机关每一年的报告，其中包括本报告的各行" in text(downloads)
+    assert downloads.xpath(f".//a[@href='../../agencies/{agency}/#downloads']")
 
 
 def test_charts_sit_in_figures_with_a_caption_and_the_same_numbers_as_a_table() -> None:
@@ -203,7 +211,8 @@ def test_agency_page_shows_change_against_the_previous_year_and_a_multi_year_cha
     assert page.xpath("//figure[@data-chart='trend']")
     links = {a.get("href") for a in page.xpath("//a")}
     assert "../../reports/de-hui-shi-ren-min-zheng-fu-ban-gong-shi-2019/" in links
-    assert "../../data/agencies/de-hui-shi-ren-min-zheng-fu-ban-gong-shi/datapackage.json" in links
+    assert "../../data/agency-de-hui-shi-ren-min-zheng-fu-ban-gong-shi.datapackage.json" in links
+    assert "../../data/agencies/de-hui-shi-ren-min-zheng-fu-ban-gong-shi/applications.csv" in links
 
 
 def test_agency_with_one_year_has_no_trend_chart() -> None:

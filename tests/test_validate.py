@@ -3,15 +3,26 @@ report text, and the frictionless CLI on written packages."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from generator.data.files import corpus_descriptor_bytes, csv_body, data_files, json_bytes, report_lines
+from generator.data.files import (
+    CORPUS_ZIP,
+    agency_descriptor_path,
+    corpus_descriptor_bytes,
+    csv_body,
+    csv_head,
+    data_files,
+    json_bytes,
+    report_lines,
+)
 from generator.data.package import RESOURCES, corpus_descriptor, load_schema, report_tables, sort_reports
 from generator.data.validate import descriptor_problems, problems_by_report, rows_problems, validate_reports
 from generator.engine.write import write_files
@@ -104,8 +115,8 @@ def test_a_schema_error_names_report_table_row_and_source_line():
         ("applications", 4, "total"),
     ]
     first = problems[0]
-    own = data_files([good, bad])[f"data/reports/{bad.meta.report_id}/applications.csv"]
-    assert own.decode("utf-8-sig").splitlines()[3].split(",")[1] == "disclosed"  # row 4 of its own CSV
+    own = csv_head("applications") + report_lines(bad)["applications"]  # its rows alone, under a header
+    assert own.decode("utf-8-sig").splitlines()[3].split(",")[1] == "disclosed"  # row 4
     assert first.message == RULES["schema-invalid"].example
     assert first.report_id == bad.meta.report_id and first.source_file == bad.meta.source_file
     assert first.line == bad.applications.cell("disclosed", "natural_person").line
@@ -166,26 +177,70 @@ def test_descriptor_metadata_errors_are_reported():
 # --- the frictionless command line on written packages ----------------------------------------------
 
 
+def frictionless_validate(descriptor: Path) -> subprocess.Popen[bytes]:
+    """The plain command a downloader runs (no --trusted, which would follow unsafe paths)."""
+    return subprocess.Popen(
+        [str(FRICTIONLESS), "validate", "--json", str(descriptor)], stdout=subprocess.PIPE
+    )
+
+
+def assert_valid(path: object, process: subprocess.Popen[bytes]) -> None:
+    output, _ = process.communicate(timeout=120)
+    report = json.loads(output)
+    assert report["valid"], (path, report["errors"], [t["errors"] for t in report["tasks"]])
+    assert len(report["tasks"]) == len(RESOURCES)
+    assert all(
+        t["stats"]["errors"] == 0 and t["stats"]["rows"] > 0
+        for t in report["tasks"]
+        if t["name"] != "findings"
+    )
+
+
 def test_frictionless_cli_validates_every_written_package(seed_reports, tmp_path: Path):
+    """From the disk, as published: the corpus and every agency's package, whose descriptors name the
+    schemas in data/schemas/ by path."""
     files = data_files(seed_reports)
     write_files(tmp_path, files)
     packages = sorted(p for p in files if p.endswith("datapackage.json"))
-    assert len(packages) == 1 + 2 * len(seed_reports)  # corpus, per report, per agency
-    runs = [
-        (
-            p,
-            subprocess.Popen(
-                [str(FRICTIONLESS), "validate", "--json", str(tmp_path / p)], stdout=subprocess.PIPE
-            ),
-        )
-        for p in packages
-    ]
+    agencies = {r.meta.agency_id for r in seed_reports}
+    assert packages == sorted(["data/datapackage.json", *(agency_descriptor_path(a) for a in agencies)])
+    runs = [(p, frictionless_validate(tmp_path / p)) for p in packages]
     for path, process in runs:
-        output, _ = process.communicate(timeout=120)
-        report = json.loads(output)
-        assert report["valid"], (path, [t["errors"] for t in report["tasks"]])
-        assert len(report["tasks"]) == len(RESOURCES)
-        assert all(t["stats"]["errors"] == 0 for t in report["tasks"])
+        assert_valid(path, process)
+
+
+def test_frictionless_cli_validates_the_corpus_zip_unpacked(seed_reports, tmp_path: Path):
+    """The zip holds the schemas its descriptor names."""
+    with zipfile.ZipFile(io.BytesIO(data_files(seed_reports)[CORPUS_ZIP])) as archive:
+        archive.extractall(tmp_path)
+    assert_valid(CORPUS_ZIP, frictionless_validate(tmp_path / "datapackage.json"))
+
+
+def test_frictionless_api_validates_an_agency_package_from_disk(seed_reports, tmp_path: Path, monkeypatch):
+    """With frictionless's Python API, untrusted (its default), from another working directory."""
+    from frictionless import Package, system
+
+    write_files(tmp_path, data_files(seed_reports))
+    monkeypatch.chdir(tmp_path.parent)
+    assert not system.trusted
+    descriptor = tmp_path / agency_descriptor_path(seed_reports[0].meta.agency_id)
+    report = Package(str(descriptor)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert all(task.stats["rows"] > 0 for task in report.tasks[:4])  # findings may have none
+
+
+def test_a_schema_path_that_is_not_published_is_a_descriptor_problem():
+    report = make_report()
+    files = data_files([report])
+    descriptor = json.loads(files["data/datapackage.json"])
+    descriptor["resources"][1]["schema"] = "schemas/made-up.json"
+    problems = descriptor_problems(json.dumps(descriptor).encode())
+    assert [(p.table, p.message) for p in problems] == [
+        ("datapackage", "datapackage.json: schema 'schemas/made-up.json' is not one of the published schemas")
+    ]
+    descriptor["resources"][1]["schema"] = "../schemas/proactive.json"
+    problems = descriptor_problems(json.dumps(descriptor).encode())
+    assert [p.table for p in problems] == ["datapackage"] and "not safe" in problems[0].message
 
 
 def test_buckets_find_what_one_package_finds(monkeypatch):

@@ -2,10 +2,15 @@
 
 ```
 data/datapackage.json  data/<table>.csv ×5          the corpus package
-data/gov-disclosure-reports.zip                     the corpus package in one file
-data/reports/<report_id>/datapackage.json, <table>.csv ×5, report.json
-data/agencies/<agency_id>/datapackage.json, <table>.csv ×5
+data/schemas/<table>.json ×5                        the Table Schemas, which every descriptor names
+data/gov-disclosure-reports.zip                     the corpus package in one file (with its schemas)
+data/agency-<agency_id>.datapackage.json            one agency's package: every year of it, whose
+data/agencies/<agency_id>/<table>.csv ×5            CSVs are in its own folder
+data/reports/<report_id>/report.json                one report's parse JSON
 ```
+
+Every descriptor is in `data/`, beside `schemas/`: a descriptor may only name files in its own folder
+or below it (the Data Package standard forbids `../`, and `frictionless validate` refuses it).
 
 Every byte is a function of the reports: sorted rows and zip entries, fixed timestamps, no clock.
 """
@@ -24,12 +29,13 @@ from typing import Any
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
+    agency_folder,
     by_agency,
     corpus_descriptor,
     field_names,
-    report_descriptor,
     report_tables,
-    resource_descriptor,
+    schema_bytes,
+    schema_path,
     sort_reports,
 )
 from generator.engine.write import OutputClash
@@ -86,35 +92,18 @@ def csv_bytes(name: str, bodies: Iterable[str | bytes]) -> bytes:
 
 def json_bytes(document: Any, *, compact: bool = False) -> bytes:
     """Indented for the corpus descriptor people read; compact (and far faster: the C encoder only
-    runs without indentation) for the thousands of per-report documents."""
+    runs without indentation) for the thousands of per-report and per-agency documents."""
     if compact:
         return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-@cache
-def _resources_json() -> str:
-    return json.dumps(
-        [resource_descriptor(n, brief=True) for n in RESOURCES], ensure_ascii=False, separators=(",", ":")
-    )
-
-
-def compact_descriptor_bytes(descriptor: Mapping[str, Any]) -> bytes:
-    """A per-report or per-agency descriptor on one line; the five resources (the bulk: full schemas,
-    identical in every package) are serialised once per build."""
-    head = {k: v for k, v in descriptor.items() if k != "resources"}
-    text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
-    return f'{text[:-1]},"resources":{_resources_json()}}}\n'.encode()
-
-
 TableLines = dict[str, list[bytes]]  # table name -> CSV data lines (UTF-8), one chunk per report
 
 
-def package_files(descriptor: bytes, bodies: TableLines) -> dict[str, bytes]:
-    """`datapackage.json` and the CSVs of one package (those of `bodies`), by file name."""
-    files = {"datapackage.json": descriptor}
-    files.update({f"{name}.csv": csv_bytes(name, lines) for name, lines in bodies.items()})
-    return files
+def csv_files(folder: str, bodies: TableLines) -> dict[str, bytes]:
+    """The CSVs of one package (those of `bodies`), by path: `folder` + file name."""
+    return {f"{folder}{name}.csv": csv_bytes(name, lines) for name, lines in bodies.items()}
 
 
 def merge_lines(parts: Sequence[Mapping[str, bytes]], tables: Iterable[str] = RESOURCES) -> TableLines:
@@ -143,23 +132,48 @@ def report_lines(report: Report) -> ReportLines:
     return {name: csv_body(name, rows).encode("utf-8") for name, rows in report_tables(report).items()}
 
 
-def report_package(report: Report, bodies: ReportLines) -> dict[str, bytes]:
-    """data/reports/<report_id>/: the report's package and its JSON document."""
-    own = package_files(
-        compact_descriptor_bytes(report_descriptor(report, resources=False)), merge_lines([bodies])
-    )
-    own["report.json"] = json_bytes(report_to_json(report), compact=True)
-    return {f"{DATA_DIR}/reports/{report.meta.report_id}/{name}": data for name, data in own.items()}
+def report_json_path(report_id: str) -> str:
+    return f"{DATA_DIR}/reports/{report_id}/report.json"
+
+
+def report_json(report: Report) -> dict[str, bytes]:
+    """data/reports/<report_id>/report.json: what a report publishes besides its page and its
+    original file (its rows are in its agency's package and in the corpus's)."""
+    return {report_json_path(report.meta.report_id or ""): json_bytes(report_to_json(report), compact=True)}
+
+
+def agency_descriptor_path(agency_id: str) -> str:
+    return f"{DATA_DIR}/agency-{agency_id}.datapackage.json"
+
+
+def agency_package_paths(agency_id: str) -> list[str]:
+    """The files of an agency's package: its descriptor and its CSVs."""
+    csvs = [f"{DATA_DIR}/{agency_folder(agency_id)}{name}.csv" for name in RESOURCES]
+    return [agency_descriptor_path(agency_id), *csvs]
 
 
 def agency_package(
     agency_id: str, reports: Sequence[Report], bodies: Sequence[ReportLines]
 ) -> dict[str, bytes]:
-    """data/agencies/<agency_id>/: every year of one agency (`reports` in report_id order)."""
-    own = package_files(
-        compact_descriptor_bytes(agency_descriptor(reports, resources=False)), merge_lines(bodies)
-    )
-    return {f"{DATA_DIR}/agencies/{agency_id}/{name}": data for name, data in own.items()}
+    """One agency's package, every year of it (`reports` in report_id order): its descriptor in
+    data/, its CSVs in data/agencies/<agency_id>/."""
+    files = {agency_descriptor_path(agency_id): json_bytes(agency_descriptor(reports), compact=True)}
+    files.update(csv_files(f"{DATA_DIR}/{agency_folder(agency_id)}", merge_lines(bodies)))
+    return files
+
+
+def schema_files() -> dict[str, bytes]:
+    """data/schemas/<table>.json: each Table Schema, published once."""
+    return dict(zip(schema_file_paths(), map(schema_bytes, RESOURCES), strict=True))
+
+
+def schema_file_paths() -> list[str]:
+    return [f"{DATA_DIR}/{schema_path(name)}" for name in RESOURCES]
+
+
+def corpus_package_paths() -> list[str]:
+    """The corpus package's files in data/ (not its schemas): its descriptor, the bulk CSVs, the zip."""
+    return [f"{DATA_DIR}/datapackage.json", *map(bulk_csv_path, RESOURCES), CORPUS_ZIP]
 
 
 def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportLines]) -> dict[str, bytes]:
@@ -175,9 +189,11 @@ def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
 
 
 def corpus_files(reports: Sequence[Report], bodies: Sequence[ReportLines]) -> dict[str, bytes]:
-    """data/datapackage.json and the bulk CSVs."""
-    files = package_files(corpus_descriptor_bytes(reports), merge_lines(bodies))
-    return {f"{DATA_DIR}/{name}": data for name, data in files.items()}
+    """data/datapackage.json, the schemas it names and the bulk CSVs."""
+    files = {f"{DATA_DIR}/datapackage.json": corpus_descriptor_bytes(reports)}
+    files.update(schema_files())
+    files.update(csv_files(f"{DATA_DIR}/", merge_lines(bodies)))
+    return files
 
 
 def bulk_csv_path(table: str) -> str:
@@ -185,7 +201,8 @@ def bulk_csv_path(table: str) -> str:
 
 
 def corpus_zip(files: Mapping[str, bytes]) -> bytes:
-    """data/<corpus>.zip: the files of `corpus_files`, at the top of the archive."""
+    """data/<corpus>.zip: the files of `corpus_files`, as in data/ (the descriptor and the CSVs at
+    the top of the archive, the schemas in schemas/)."""
     return zip_bytes({path.removeprefix(f"{DATA_DIR}/"): data for path, data in files.items()})
 
 
@@ -196,7 +213,7 @@ def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
     bodies = {r.meta.report_id: report_lines(r) for r in ordered}
     files = corpus_package(ordered, list(bodies.values()))
     for report in ordered:
-        files.update(report_package(report, bodies[report.meta.report_id]))
+        files.update(report_json(report))
     for agency_id, group in by_agency(ordered).items():
         files.update(agency_package(agency_id, group, [bodies[r.meta.report_id] for r in group]))
     return files

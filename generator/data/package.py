@@ -1,11 +1,13 @@
 """Package stage: reports → tidy rows per table and Frictionless Data Package descriptors (no disk I/O).
 
 Five tables, one CSV each, joined on `report_id`: `reports`, `proactive`, `applications`,
-`review_litigation`, `findings`. Their Table Schemas are JSON files in `generator/schemas/` (data kept
+`review_litigation`, `findings`. Their Table Schemas are JSON files in `generator/data/schemas/` (data kept
 in the repository, read once as package data). A blank published cell stays empty (None → ""), never 0.
 
-Three kinds of package share these tables and schemas: the corpus, one per report (only its rows) and
-one per agency. Metadata is taken from the content, never from the clock, so builds are reproducible.
+Two kinds of package share these tables and schemas: the corpus and one per agency (every year of it).
+Their descriptors sit side by side in the data folder and name each Table Schema by its path there,
+`schemas/<table>.json`, published once (see `datafiles.py`). Metadata is taken from the content, never
+from the clock, so builds are reproducible.
 """
 
 from __future__ import annotations
@@ -76,14 +78,30 @@ RESOURCE_TEXT = {
 }
 
 
+SCHEMAS_FOLDER = "schemas"  # in the data folder, beside the descriptors that name them
+
+
 @cache
-def _schema_text(name: str) -> str:
-    return resources.files("generator.data").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
+def schema_bytes(name: str) -> bytes:
+    """The Table Schema of one table as published: the bytes of generator/data/schemas/<name>.json."""
+    return resources.files("generator.data").joinpath("schemas", f"{name}.json").read_bytes()
 
 
 def load_schema(name: str) -> dict[str, Any]:
     """The Table Schema of one table (a fresh copy: callers may not share a mutable dict)."""
-    return json.loads(_schema_text(name))
+    return json.loads(schema_bytes(name))
+
+
+def schema_path(name: str) -> str:
+    """Where a descriptor finds the schema of one table: a path relative to the data folder, where
+    every descriptor is (the Data Package standard allows no `../`, and frictionless refuses it)."""
+    return f"{SCHEMAS_FOLDER}/{name}.json"
+
+
+def schema_at(path: str) -> dict[str, Any]:
+    """The schema a descriptor names by `path` (KeyError: not one of the published schemas)."""
+    by_path = {schema_path(name): name for name in RESOURCES}
+    return load_schema(by_path[path])
 
 
 @cache
@@ -240,26 +258,20 @@ EN_ABOUT = (
 )
 
 
-def brief_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """A schema without field descriptions: what per-report packages carry (the corpus package and the
-    data page hold the full dictionary; thousands of copies of it would dwarf the data)."""
-    fields = [{k: v for k, v in f.items() if k != "description"} for f in schema["fields"]]
-    return {**schema, "fields": fields}
-
-
-def resource_descriptor(name: str, *, brief: bool = False) -> dict[str, Any]:
+def resource_descriptor(name: str, folder: str = "") -> dict[str, Any]:
+    """One table: its CSV in `folder` (relative to the data folder, e.g. "agencies/<id>/"), its
+    schema by path."""
     title, description = RESOURCE_TEXT[name]
-    schema = load_schema(name)
     return {
         "name": name,
         "type": "table",
-        "path": f"{name}.csv",
+        "path": f"{folder}{name}.csv",
         "title": title,
         "description": description,
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",  # the files start with a BOM for Excel; frictionless and pandas strip it
-        "schema": brief_schema(schema) if brief else schema,
+        "schema": schema_path(name),
     }
 
 
@@ -306,11 +318,9 @@ def _package(
     description: str,
     reports: Sequence[Report],
     sources: list[Any],
-    resources: bool = True,
+    folder: str = "",
 ) -> dict:
-    """A package descriptor; without its resources when the caller adds them already serialised
-    (the per-report and per-agency packages: parsing the five schemas for each was a fifth of
-    packaging a report)."""
+    """A package descriptor whose CSVs are in `folder` (relative to the data folder)."""
     descriptor: dict[str, Any] = {
         "name": package_name(name),
         "title": title,
@@ -324,8 +334,7 @@ def _package(
     created = _created(reports)
     if created:
         descriptor["created"] = created
-    if resources:
-        descriptor["resources"] = [resource_descriptor(n) for n in RESOURCES]
+    descriptor["resources"] = [resource_descriptor(n, folder) for n in RESOURCES]
     return descriptor
 
 
@@ -347,24 +356,21 @@ def corpus_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
     )
 
 
-def report_descriptor(report: Report, *, resources: bool = True) -> dict[str, Any]:
-    """One report's package: the same five tables holding only its rows."""
-    meta = report.meta
-    agency, year = meta.agency or meta.agency_id or "", meta.year or "?"
-    title = f"{agency}{year}年政府信息公开工作年度报告数据 / {year} annual report of {meta.agency_id}"
-    description = f"{agency}{year}年政府信息公开工作年度报告的表格数据。{ZH_ABOUT}\n\n{EN_ABOUT}"
-    return _package(meta.report_id or "unknown", title, description, [report], [_source(report)], resources)
-
-
-def agency_descriptor(reports: Sequence[Report], *, resources: bool = True) -> dict[str, Any]:
-    """One agency's package: every year of it."""
+def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
+    """One agency's package: every year of it, its CSVs in `agencies/<agency_id>/`."""
     ordered = sort_reports(reports)
     latest = max(ordered, key=lambda r: r.meta.year or 0)
     agency_id, agency = latest.meta.agency_id or "unknown", latest.meta.agency or latest.meta.agency_id
     years = _years(ordered)
     title = f"{agency}政府信息公开工作年度报告数据（{years}）/ Annual reports of {agency_id} ({years})"
     description = f"{agency}历年政府信息公开工作年度报告的表格数据。{ZH_ABOUT}\n\n{EN_ABOUT}"
-    return _package(agency_id, title, description, ordered, [_source(r) for r in ordered], resources)
+    sources = [_source(r) for r in ordered]
+    return _package(agency_id, title, description, ordered, sources, agency_folder(agency_id))
+
+
+def agency_folder(agency_id: str) -> str:
+    """The folder of an agency's CSVs, relative to the data folder."""
+    return f"agencies/{agency_id}/"
 
 
 def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:

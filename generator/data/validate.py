@@ -8,9 +8,13 @@ the buckets validates the corpus tables, and every agency package (the same sche
 the rows). A bucket is a unit of the build (`engine.units`): after a one-report change, only that
 report's bucket is validated again.
 
-A frictionless error becomes a `ValidationProblem` naming the report, the table, the row in that
-report's own CSV and the line of the cell in the report text; `to_finding()` makes it an
-`error[schema-invalid]` of the report.
+Descriptors name their schemas by path (`schemas/<table>.json`, see `package.schema_path`); here they
+are read from the generator's own schemas, the bytes the build publishes at that path. A path that
+is not one of them is a problem of the descriptor.
+
+A frictionless error becomes a `ValidationProblem` naming the report, the table, the row among that
+report's rows (numbered as in a CSV of its rows alone) and the line of the cell in the report text;
+`to_finding()` makes it an `error[schema-invalid]` of the report.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ class ValidationProblem:
     message: str  # what frictionless found, with the table and row
     report_id: str | None = None
     source_file: str | None = None  # the report's file, as findings name it
-    row: int | None = None  # row number in the report's own CSV file (the header is row 1)
+    row: int | None = None  # row number among the report's rows, as in a CSV of them alone (header: row 1)
     field: str | None = None
     line: int | None = None  # line of the cell in the report text
 
@@ -67,7 +71,8 @@ class ValidationProblem:
 
 
 def in_memory_package(resources: Sequence[Mapping[str, Any]], tables: Mapping[str, bytes]) -> Package:
-    """A package of `resources` (descriptors with schemas) whose CSVs are the given bytes."""
+    """A package of `resources` (descriptors with their schemas, see `with_schemas`) whose CSVs are
+    the given bytes."""
     from frictionless import Package, Resource, Schema  # a fifth of a second: only where it is used
 
     return Package(
@@ -105,11 +110,36 @@ def _raw(table: str, error: Any) -> RawError:
 
 
 def metadata_problems(descriptor: dict[str, Any]) -> list[ValidationProblem]:
+    """What is wrong with a descriptor itself: frictionless's metadata errors, then any schema it
+    names by a path that is not one of the published schemas."""
     from frictionless import Package
 
+    errors = [error.message for error in Package.metadata_validate(descriptor)]
+    if not errors:
+        errors = [
+            f"schema {path!r} is not one of the published schemas" for path in unknown_schemas(descriptor)
+        ]
+    return [ValidationProblem("datapackage", f"datapackage.json: {message}") for message in errors]
+
+
+def unknown_schemas(descriptor: Mapping[str, Any]) -> list[str]:
+    paths = [spec.get("schema") for spec in descriptor.get("resources", [])]
+    return [path for path in paths if isinstance(path, str) and path not in published_schema_paths()]
+
+
+def published_schema_paths() -> set[str]:
+    from generator.data.package import RESOURCES, schema_path
+
+    return {schema_path(name) for name in RESOURCES}
+
+
+def with_schemas(resources: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The resources with each schema named by path replaced by the schema itself."""
+    from generator.data.package import schema_at
+
     return [
-        ValidationProblem("datapackage", f"datapackage.json: {error.message}")
-        for error in Package.metadata_validate(descriptor)
+        {**spec, "schema": schema_at(spec["schema"])} if isinstance(spec.get("schema"), str) else {**spec}
+        for spec in resources
     ]
 
 

@@ -110,6 +110,12 @@ def agency_id(report: Report) -> str:
     return report.meta.agency_id or "unknown-" + _safe_id(Path(report.meta.source_file).stem)
 
 
+def has_package(agency: Agency) -> bool:
+    """Whether the agency publishes a data package: not when its reports name no agency (they are
+    grouped under a made-up id, one per file)."""
+    return all(r.meta.agency_id == agency.id for r in agency.reports)
+
+
 def agency_name(report: Report) -> str:
     return report.meta.agency or "（机关名称不详）"
 
@@ -128,7 +134,7 @@ def build_corpus(
 ) -> Corpus:
     """Group reports by agency, in a stable order (the site must be byte-identical between builds).
 
-    `pages` and `schemas` default to content/pages/*.md and generator/schemas/*.json of this checkout
+    `pages` and `schemas` default to content/pages/*.md and generator/data/schemas/*.json of this checkout
     (read here, once, so that rendering itself never touches the disk); pass {} for none."""
     ordered = tuple(sorted(reports, key=report_id))
     by_agency: dict[str, list[Report]] = {}

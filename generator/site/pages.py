@@ -18,13 +18,15 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from generator.site.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
+from generator.data.files import DATA_DIR, agency_package_paths, report_json_path
+from generator.data.package import SCHEMAS_FOLDER
 from generator.read.history import FileHistory
 from generator.site.markdown import render_narrative
 from generator.model import Number, Report
 from generator.site.official_tables import OfficialTable, official_tables
 from generator.site.figures import APPLICANT_LABELS, HEADLINES, OUTCOME_LABELS, RESULT_GROUPS, add, applicant_values, change, corpus_total, result_group_values, review_matrix, summed_figures, timeliness
 from generator.site.findings import FindingView, finding_views, template_of
-from generator.site.model import Agency, Corpus, agency_url, report_id, report_title, report_url
+from generator.site.model import Agency, Corpus, agency_url, has_package, report_id, report_title, report_url
 from generator.spec import SECTIONS
 from generator.site.table_html import official_table_html
 from generator.site.textfmt import format_change, format_or_dash, format_size
@@ -42,7 +44,7 @@ class Download:
     path: str  # relative to the site root
     name: str  # file name
     label: str  # what it is, in Chinese
-    size: str
+    size: str  # "" when the page does not know it (another unit makes the file)
 
 
 FILE_LABELS = {  # in the order the download lists show them
@@ -52,6 +54,7 @@ FILE_LABELS = {  # in the order the download lists show them
     "review_litigation": "行政复议、行政诉讼情况",
     "findings": "问题清单",
     "report": "整份报告",
+    "source": "报告原文",
     "datapackage": "数据包描述",
 }
 FORMAT_LABELS = {".csv": "CSV", ".json": "JSON", ".zip": "ZIP 压缩包"}
@@ -59,40 +62,54 @@ BUNDLE_LABELS = {".zip": "完整数据包"}  # the corpus-wide archive
 
 
 def _download_order(download: Download) -> tuple[int, str]:
-    stem = download.name.split(".", 1)[0]
+    stem = _stem(download.name)
     order = list(FILE_LABELS)
     return (order.index(stem) if stem in order else len(order), download.name)
 
 
+def _stem(name: str) -> str:
+    """What a file is, by its name: "applications", "datapackage" (an agency's
+    `agency-<id>.datapackage.json` too), "report", "source"…"""
+    return "datapackage" if name.endswith("datapackage.json") else name.split(".", 1)[0]
+
+
+def _label(path: str) -> str:
+    """A file's label in a download list, e.g. "收到和处理申请情况（CSV）" or, for a Table Schema in
+    data/schemas/, "收到和处理申请情况表结构（JSON）"."""
+    name = PurePosixPath(path).name
+    stem, suffix = _stem(name), PurePosixPath(name).suffix
+    label = FILE_LABELS.get(stem) or BUNDLE_LABELS.get(suffix, stem)
+    if path.startswith(f"{DATA_DIR}/{SCHEMAS_FOLDER}/"):
+        label = f"{label}表结构"
+    return f"{label}（{FORMAT_LABELS.get(suffix, suffix.lstrip('.').upper())}）"
+
+
 class Files:
-    """The data files (and source copies) other stages produce, indexed by folder for download lists."""
+    """The data files (and source copies) other stages produce, for download lists."""
 
     def __init__(self, data_files: Mapping[str, bytes], sizes: Mapping[str, int] | None = None) -> None:
         """`sizes`: files made elsewhere (the corpus's bulk files, written by another process), known
         here only by their size, which is looked up when a page lists them."""
         self._files = data_files
         self._sizes: Mapping[str, int] = sizes or {}
-        self._by_dir: dict[str, list[str]] = {}
-        for path in sorted({*data_files, *self._sizes}):
-            folder, _, _ = path.rpartition("/")
-            self._by_dir.setdefault(folder, []).append(path)
 
     def get(self, path: str) -> bytes | None:
         return self._files.get(path)
 
-    def in_dir(self, folder: str) -> list[Download]:
-        """The files of one folder, tables in the order of the report, each format beside the other."""
-        return sorted(
-            (self.download(p) for p in self._by_dir.get(folder.rstrip("/"), [])), key=_download_order
-        )
-
     def download(self, path: str) -> Download:
-        name = PurePosixPath(path).name
-        stem, suffix = name.split(".", 1)[0], PurePosixPath(name).suffix
-        label = FILE_LABELS.get(stem) or BUNDLE_LABELS.get(suffix, stem)
-        fmt = FORMAT_LABELS.get(suffix, suffix.lstrip(".").upper())
         size = self._sizes[path] if path in self._sizes else len(self._files[path])
-        return Download(path, name, f"{label}（{fmt}）", format_size(size))
+        return Download(path, PurePosixPath(path).name, _label(path), format_size(size))
+
+    def of(self, paths: Iterable[str]) -> list[Download]:
+        """The downloads of those `paths` that are here, in the order of a download list."""
+        present = [p for p in paths if p in self._files or p in self._sizes]
+        return sorted(map(self.download, present), key=_download_order)
+
+
+def link_only(paths: Iterable[str]) -> list[Download]:
+    """Downloads of files another unit makes, listed without their size (a page that showed it would
+    have to be made again whenever they change)."""
+    return sorted((Download(p, PurePosixPath(p).name, _label(p), "") for p in paths), key=_download_order)
 
 
 # --- home -----------------------------------------------------------------------------------------
@@ -188,7 +205,7 @@ def agency_page(corpus: Corpus, agency: Agency, files: Files) -> Page:
         "has_charts": any(f.drawable for f in figures),
         "report_rows": [_report_row(r, agency) for r in reversed(reports)],
         "findings": [(r, f) for r in reversed(reports) for f in finding_views(r)],
-        "downloads": files.in_dir(f"data/agencies/{agency.id}"),
+        "downloads": files.of(agency_package_paths(agency.id)) if has_package(agency) else [],
     }
     return Page(f"{agency_url(agency.id)}index.html", "agency.html", context)
 
@@ -261,7 +278,8 @@ def report_page(corpus: Corpus, report: Report, files: Files) -> Page:
         "history": _history(
             corpus.history.of(report.meta.source_file), corpus.config.repo_url, corpus.config.branch
         ),
-        "downloads": files.in_dir(f"data/reports/{rid}"),
+        "downloads": files.of([report_json_path(rid), source_copy_path(report)]),
+        "agency_package": link_only(agency_package_paths(agency.id)) if has_package(agency) else [],
         "siblings": [(r.meta.year, report_url(r), report_id(r) == rid) for r in agency.reports],
     }
     return Page(f"{report_url(report)}index.html", "report.html", context)

@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.data.files import corpus_package_paths, schema_file_paths
 from generator.site.markdown import render_markdown
 from generator.model import Report
 from generator.site.pages import FILE_LABELS, Files, Page
@@ -91,7 +92,8 @@ def data_page(corpus: Corpus, files: Files) -> Page:
     package = _json(files.get("data/datapackage.json"))
     context = {
         "title": "数据下载",
-        "downloads": files.in_dir("data"),
+        "downloads": files.of(corpus_package_paths()),
+        "schemas": files.of(schema_file_paths()),
         "dictionary": [
             (name, FILE_LABELS.get(name, ""), schema.get("description", ""), _fields(schema))
             for name, schema in sorted(corpus.schemas.items(), key=_schema_order)
