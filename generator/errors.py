@@ -1,4 +1,4 @@
-"""Exceptions that end the reading of one file. `cli.py` turns them into messages and exit codes."""
+"""The project's own exceptions. `commands/cli.py` turns them into messages and exit codes."""
 
 from __future__ import annotations
 
@@ -10,3 +10,7 @@ class NotAReport(Exception):
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+
+
+class OutputClash(ValueError):
+    """Two outputs would be written to one file, or a path would leave the output folder."""

@@ -11,6 +11,7 @@ Adding a page family is one entry here plus its template.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from generator.data.files import (
 )
 from generator.data.package import sort_reports
 from generator.data.validate import buckets, descriptor_problems, rows_problems
-from generator.model import Report
+from generator.model import Report, derived
 from generator.site import pages_corpus, pages_quality
 from generator.site.model import Agency, Corpus, has_package, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
@@ -77,10 +78,16 @@ def page_of(page: Callable[[Corpus, Any], Page]) -> Callable[[Context, Any], Mad
     return make
 
 
-def agency_facts(agency: Agency) -> tuple[object, ...]:
-    """What the pages of other units show of an agency (not its reports' contents)."""
+def agency_facts(agency: Agency) -> str:
+    """A digest of what the pages of other units show of an agency (not its reports' contents);
+    made once per agency, though every report of it names it."""
+    return derived(agency, "facts", _agency_facts)
+
+
+def _agency_facts(agency: Agency) -> str:
     years = tuple((r.meta.year, report_id(r)) for r in agency.reports)
-    return (agency.id, agency.name, agency.region, agency.level, agency.kind, years)
+    facts = (agency.id, agency.name, agency.region, agency.level, agency.kind, years)
+    return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
 
 
 # --- reports and agencies ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.clock import stage
-from generator.errors import NotAReport
+from generator.errors import NotAReport, OutputClash
 from generator.model import Finding, Report
 from generator.read.history import NO_HISTORY, History
 from generator.rules import finding
@@ -118,7 +118,7 @@ def build_site(sources: Sources, vega_cache: Path | None = None) -> Site:
 def make_families(context: Context) -> tuple[dict[str, bytes], tuple[str, ...]]:
     """package → validate → render: every item of every family (`families.py`), in order; two files
     at one path are a bug (OutputClash)."""
-    from generator.engine.write import OutputClash, check_paths
+    from generator.engine.write import check_paths
     from generator.families import FAMILIES
 
     files: dict[str, bytes] = {}

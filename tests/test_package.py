@@ -19,7 +19,8 @@ from generator.data.package import (
     report_tables,
     schema_path,
 )
-from generator.engine.write import OutputClash, check_paths, write_files
+from generator.engine.write import check_paths, write_files
+from generator.errors import OutputClash
 from generator.model import report_to_json
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
 from tests.factories import make_report, row

@@ -26,6 +26,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
+from generator.clock import timed
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
@@ -38,7 +39,7 @@ from generator.data.package import (
     schema_path,
     sort_reports,
 )
-from generator.engine.write import OutputClash
+from generator.errors import OutputClash
 from generator.model import Report, report_to_json
 
 DATA_DIR = "data"
@@ -126,6 +127,7 @@ def check_unique_ids(reports: Sequence[Report]) -> None:
 ReportLines = dict[str, bytes]  # one report's CSV data lines (UTF-8), by table name
 
 
+@timed("package")
 def report_lines(report: Report) -> ReportLines:
     """One report's rows in every table, formatted once: its own CSVs, its agency's and the corpus's
     are these lines under a header."""
@@ -136,6 +138,7 @@ def report_json_path(report_id: str) -> str:
     return f"{DATA_DIR}/reports/{report_id}/report.json"
 
 
+@timed("package")
 def report_json(report: Report) -> dict[str, bytes]:
     """data/reports/<report_id>/report.json: what a report publishes besides its page and its
     original file (its rows are in its agency's package and in the corpus's)."""
@@ -152,6 +155,7 @@ def agency_package_paths(agency_id: str) -> list[str]:
     return [agency_descriptor_path(agency_id), *csvs]
 
 
+@timed("package")
 def agency_package(
     agency_id: str, reports: Sequence[Report], bodies: Sequence[ReportLines]
 ) -> dict[str, bytes]:
@@ -176,6 +180,7 @@ def corpus_package_paths() -> list[str]:
     return [f"{DATA_DIR}/datapackage.json", *map(bulk_csv_path, RESOURCES), CORPUS_ZIP]
 
 
+@timed("package")
 def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportLines]) -> dict[str, bytes]:
     """data/: the corpus package and its zip (`reports` in report_id order, `bodies` alongside)."""
     files = corpus_files(reports, bodies)

@@ -188,12 +188,11 @@ class LineStore:
 
     def save(self, folder: Path, version: str, fresh: bool) -> None:
         self._folder, self._version = folder, version
-        touched = {shard_of(digest) for digest in self._added}
-        for number in range(SHARDS) if fresh else sorted(touched):
-            values = {
-                **self._shard(number),
-                **{k: v for k, v in self._added.items() if shard_of(k) == number},
-            }
+        added = _shards(self._added)
+        for number in range(SHARDS):
+            if not (fresh or added[number]):
+                continue
+            values = {**self._shard(number), **added[number]}
             if self._used is not None:
                 values = {k: v for k, v in values.items() if k in self._used}
             _save(folder / f"lines-{number:02d}.pickle", {"version": version, "values": values})

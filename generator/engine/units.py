@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.data.files import ReportLines
 from generator.engine import workers
 from generator.engine.state import UnitRecord
-from generator.engine.write import check_paths, write_files
+from generator.engine.write import check_clashes, check_paths, write_files
 from generator.families import Context, Family, Made
 
 
@@ -123,7 +123,7 @@ class Engine:
         for unit, record in self.previous.items():
             if unit not in self.records:
                 self.remove(list(record.outputs))
-        check_paths(path for record in self.records.values() for path in record.outputs)
+        check_clashes(path for record in self.records.values() for path in record.outputs)
 
     def remove(self, paths: Iterable[str]) -> None:
         for path in paths:

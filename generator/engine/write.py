@@ -12,24 +12,34 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
-
-class OutputClash(ValueError):
-    """Two outputs would be written to one file, or a path would leave the output folder."""
+from generator.clock import timed
+from generator.errors import OutputClash
 
 
 def check_paths(paths: Iterable[str]) -> None:
-    """Raise OutputClash for unsafe paths, case-insensitive duplicates, or a file that is also a folder."""
-    seen: dict[str, str] = {}
-    folders: set[str] = set()
-    for path in sorted(paths):
+    """Raise OutputClash for a path that would leave the output folder, and for `check_clashes`."""
+    paths = list(paths)
+    for path in paths:
         pure = PurePosixPath(path)
         if not path or pure.is_absolute() or ".." in pure.parts or "\\" in path or path.endswith("/"):
             raise OutputClash(f"output path {path!r} is not a relative path inside the output folder")
+    check_clashes(paths)
+
+
+def check_clashes(paths: Iterable[str]) -> None:
+    """Raise OutputClash for two paths that differ only in case, or a file that is also a folder
+    (plain string work: the engine checks every file of the site after each build)."""
+    seen: dict[str, str] = {}
+    folders: set[str] = set()
+    for path in sorted(paths):
         key = path.casefold()
         if key in seen:
             raise OutputClash(f"outputs {seen[key]!r} and {path!r} would be written to one file")
         seen[key] = path
-        folders.update(str(parent).casefold() for parent in pure.parents if str(parent) != ".")
+        folder = key.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
     for key, path in seen.items():
         if key in folders:
             raise OutputClash(f"output {path!r} is also the folder of other outputs")
@@ -62,6 +72,7 @@ def _write_if_changed(target: str, data: bytes) -> bool:
     return True
 
 
+@timed("write")
 def write_files(out_dir: Path, files: Mapping[str, bytes]) -> int:
     """Write the files whose bytes changed (their paths checked with `check_paths`); return how many."""
     root = str(out_dir)

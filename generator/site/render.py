@@ -24,8 +24,7 @@ from generator.site.charts import charts_script
 from generator.site.pages import Files, Page
 from generator.site.model import REPO_ROOT, Corpus, SiteConfig, agency_url, report_id, report_title, report_url, root_for
 from generator.site.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
-from generator.clock import stage
-from generator.engine.write import OutputClash
+from generator.clock import stage, timed
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"
@@ -77,6 +76,7 @@ def json_script(value: object) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+@timed("render")
 def render_page(page: Page, config: SiteConfig) -> bytes:
     template = environment().get_template(page.template)
     html = template.render(root=root_for(page.path), path=page.path, config=config, **page.context)
