@@ -27,7 +27,7 @@ def failing(n: int) -> int:
 def test_pooled_work_equals_work_done_here_in_order() -> None:
     items = list(range(40))
     here = workers.run(items, square, jobs=1)
-    pooled = workers.run(items, square, jobs=2)
+    pooled = workers.run(items, square, jobs=2, heavy=3)
     assert [value for value, _ in pooled] == [value for value, _ in here] == [n * n for n in items]
     assert {pid for _, pid in here} == {os.getpid()}
     assert os.getpid() not in {pid for _, pid in pooled}
@@ -55,3 +55,9 @@ def test_few_items_run_here_unless_some_are_heavy() -> None:
     assert workers.pooled(3, jobs=0, heavy=True) == (workers.workers_for(0) > 1)
     assert workers.pooled(3, jobs=2)
     assert not workers.pooled(300, jobs=1, heavy=True)
+
+
+def test_heavy_items_are_shared_out_one_by_one() -> None:
+    items = list(range(30))
+    results = workers.run(items, square, jobs=2, heavy=5)
+    assert [value for value, _ in results] == [n * n for n in items]

@@ -73,7 +73,7 @@ class Engine:
     def run(self, units: Sequence[Unit]) -> list[Done]:
         """Make the stale units (the heavy ones first, so they start at once) and record them all."""
         stale = sorted((u for u in units if self.stale(u)), key=lambda u: not u.heavy)
-        heavy = any(u.heavy for u in stale)
+        heavy = sum(u.heavy for u in stale)
         done = workers.run(stale, self._make, self.jobs, heavy=heavy, done=self.progress(len(stale)))
         for result in done:
             before = self.previous.get(result.unit)

@@ -39,32 +39,34 @@ def run(
     work: Callable[[T], R],
     jobs: int,
     *,
-    heavy: bool = False,
+    heavy: int = 0,
     done: Callable[[R], object] = id,
 ) -> list[R]:
     """`work(item)` for every item, in order: in forked workers when there are enough items to gain
-    (`pooled`). `done` is called with each result as it arrives (progress)."""
-    if not pooled(len(items), jobs, heavy):
+    (`pooled`). The first `heavy` items take long: each is a piece of work of its own, so that they
+    share the workers out evenly. `done` is called with each result as it arrives (progress)."""
+    if not pooled(len(items), jobs, heavy > 0):
         results = []
         for item in items:
             results.append(work(item))
             done(results[-1])
         return results
     out = []
-    for result in _in_workers(items, work, workers_for(jobs)):
+    for result in _in_workers(items, work, workers_for(jobs), heavy):
         done(result)
         out.append(result)
     return out
 
 
-def _in_workers(items: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R]:
+def _in_workers(items: Sequence[T], work: Callable[[T], R], workers: int, heavy: int) -> Iterator[R]:
     import multiprocessing  # here: most rebuilds need no pool
     from concurrent.futures import ProcessPoolExecutor
 
     global _shared
     _shared = (work, items)
-    size = max(1, -(-len(items) // (workers * _CHUNKS_PER_WORKER)))
-    spans = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    size = max(1, -(-(len(items) - heavy) // (workers * _CHUNKS_PER_WORKER)))
+    spans = [(i, i + 1) for i in range(heavy)]
+    spans += [(start, min(start + size, len(items))) for start in range(heavy, len(items), size)]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
