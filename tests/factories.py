@@ -98,3 +98,20 @@ def row(*values: Any) -> list[Any]:
     if len(values) == 6:
         return [*values, sum(v for v in values if isinstance(v, int))]
     return list(values)
+
+
+def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
+    """Every data file the data and report families publish for these reports, by path."""
+    from generator.data.files import agency_package, corpus_package, report_json, report_lines
+    from generator.data.package import sort_reports
+
+    ordered = sort_reports(reports)
+    lines = {r.meta.report_id: report_lines(r) for r in ordered}
+    files = corpus_package(ordered, list(lines.values()))
+    agencies: dict[str, list[Report]] = {}
+    for report in ordered:
+        files.update(report_json(report))
+        agencies.setdefault(report.meta.agency_id or "", []).append(report)
+    for agency_id, group in agencies.items():
+        files.update(agency_package(agency_id, group, [lines[r.meta.report_id] for r in group]))
+    return files

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.files import CORPUS_NAME, data_files, schema_files
+from generator.data.files import CORPUS_NAME, schema_files
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
@@ -23,7 +23,7 @@ from generator.engine.write import check_paths, write_files
 from generator.errors import OutputClash
 from generator.model import report_to_json
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
-from tests.factories import make_report, row
+from tests.factories import data_files, make_report, row
 from tests.parse_helpers import SEEDS, parse_path
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "generator" / "data" / "schemas"
@@ -241,11 +241,6 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
     )
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert all(archive.read(n) == files[f"data/{n}"] for n in names)
-
-
-def test_duplicate_report_ids_are_refused():
-    with pytest.raises(OutputClash, match="same report_id"):
-        data_files([VARIED, make_report(agency_id=VARIED.meta.agency_id, year=2019)])
 
 
 # --- write ---------------------------------------------------------------------------------------------

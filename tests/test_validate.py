@@ -19,7 +19,6 @@ from generator.data.files import (
     corpus_descriptor_bytes,
     csv_body,
     csv_head,
-    data_files,
     json_bytes,
     report_lines,
 )
@@ -28,7 +27,7 @@ from generator.data.validate import descriptor_problems, problems_by_report, row
 from generator.engine.write import write_files
 from generator.rules import RULES
 from generator.spec import APPLICATION_ROWS, OUTCOMES, PROACTIVE_BLOCKS, PROCEEDINGS
-from tests.factories import make_report, row
+from tests.factories import data_files, make_report, row
 from tests.parse_helpers import SEEDS, parse_path
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"

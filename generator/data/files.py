@@ -1,4 +1,4 @@
-"""The data downloads as `{path under site/: bytes}` (pure: nothing is written here, see write.py).
+"""The data downloads as `{path under site/: bytes}` (pure: nothing is written here, see engine/write.py).
 
 ```
 data/datapackage.json  data/<table>.csv ×5          the corpus package
@@ -31,15 +31,12 @@ from generator.data.package import (
     RESOURCES,
     agency_descriptor,
     agency_folder,
-    by_agency,
     corpus_descriptor,
     field_names,
     report_tables,
     schema_bytes,
     schema_path,
-    sort_reports,
 )
-from generator.errors import OutputClash
 from generator.model import Report, report_to_json
 
 DATA_DIR = "data"
@@ -85,10 +82,10 @@ def csv_head(name: str) -> bytes:
     return (BOM + csv_header(name)).encode("utf-8")
 
 
-def csv_bytes(name: str, bodies: Iterable[str | bytes]) -> bytes:
+def csv_bytes(name: str, lines: Iterable[str | bytes]) -> bytes:
     """A CSV file: BOM, header, then the data lines (text, or already UTF-8), joined in one copy
     (the corpus CSVs are tens of MB)."""
-    return b"".join([csv_head(name), *(b.encode("utf-8") if isinstance(b, str) else b for b in bodies)])
+    return b"".join([csv_head(name), *(b.encode("utf-8") if isinstance(b, str) else b for b in lines)])
 
 
 def json_bytes(document: Any, *, compact: bool = False) -> bytes:
@@ -102,26 +99,13 @@ def json_bytes(document: Any, *, compact: bool = False) -> bytes:
 TableLines = dict[str, list[bytes]]  # table name -> CSV data lines (UTF-8), one chunk per report
 
 
-def csv_files(folder: str, bodies: TableLines) -> dict[str, bytes]:
-    """The CSVs of one package (those of `bodies`), by path: `folder` + file name."""
-    return {f"{folder}{name}.csv": csv_bytes(name, lines) for name, lines in bodies.items()}
+def csv_files(folder: str, tables: TableLines) -> dict[str, bytes]:
+    """The CSVs of one package (those of `tables`), by path: `folder` + file name."""
+    return {f"{folder}{name}.csv": csv_bytes(name, lines) for name, lines in tables.items()}
 
 
 def merge_lines(parts: Sequence[Mapping[str, bytes]], tables: Iterable[str] = RESOURCES) -> TableLines:
     return {name: [part[name] for part in parts] for name in tables}
-
-
-def check_unique_ids(reports: Sequence[Report]) -> None:
-    """Two reports with one report_id would write one folder: refuse (front matter `id` resolves it)."""
-    seen: dict[str, str] = {}
-    for report in reports:
-        key = (report.meta.report_id or "").casefold()
-        if key in seen:
-            raise OutputClash(
-                f"{report.meta.source_file} and {seen[key]} have the same report_id "
-                f"{report.meta.report_id!r}: give one of them an `id` in its front matter"
-            )
-        seen[key] = report.meta.source_file
 
 
 ReportLines = dict[str, bytes]  # one report's CSV data lines (UTF-8), by table name
@@ -157,12 +141,12 @@ def agency_package_paths(agency_id: str) -> list[str]:
 
 @timed("package")
 def agency_package(
-    agency_id: str, reports: Sequence[Report], bodies: Sequence[ReportLines]
+    agency_id: str, reports: Sequence[Report], lines: Sequence[ReportLines]
 ) -> dict[str, bytes]:
     """One agency's package, every year of it (`reports` in report_id order): its descriptor in
     data/, its CSVs in data/agencies/<agency_id>/."""
     files = {agency_descriptor_path(agency_id): json_bytes(agency_descriptor(reports), compact=True)}
-    files.update(csv_files(f"{DATA_DIR}/{agency_folder(agency_id)}", merge_lines(bodies)))
+    files.update(csv_files(f"{DATA_DIR}/{agency_folder(agency_id)}", merge_lines(lines)))
     return files
 
 
@@ -181,9 +165,9 @@ def corpus_package_paths() -> list[str]:
 
 
 @timed("package")
-def corpus_package(reports: Sequence[Report], bodies: Sequence[ReportLines]) -> dict[str, bytes]:
-    """data/: the corpus package and its zip (`reports` in report_id order, `bodies` alongside)."""
-    files = corpus_files(reports, bodies)
+def corpus_package(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
+    """data/: the corpus package and its zip (`reports` in report_id order, `lines` alongside)."""
+    files = corpus_files(reports, lines)
     files[CORPUS_ZIP] = corpus_zip(files)
     return files
 
@@ -193,11 +177,11 @@ def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
     return json_bytes(corpus_descriptor(reports))
 
 
-def corpus_files(reports: Sequence[Report], bodies: Sequence[ReportLines]) -> dict[str, bytes]:
+def corpus_files(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
     """data/datapackage.json, the schemas it names and the bulk CSVs."""
     files = {f"{DATA_DIR}/datapackage.json": corpus_descriptor_bytes(reports)}
     files.update(schema_files())
-    files.update(csv_files(f"{DATA_DIR}/", merge_lines(bodies)))
+    files.update(csv_files(f"{DATA_DIR}/", merge_lines(lines)))
     return files
 
 
@@ -209,19 +193,6 @@ def corpus_zip(files: Mapping[str, bytes]) -> bytes:
     """data/<corpus>.zip: the files of `corpus_files`, as in data/ (the descriptor and the CSVs at
     the top of the archive, the schemas in schemas/)."""
     return zip_bytes({path.removeprefix(f"{DATA_DIR}/"): data for path, data in files.items()})
-
-
-def data_files(reports: Sequence[Report]) -> dict[str, bytes]:
-    """Every data download of the site, by path relative to the site folder."""
-    ordered = sort_reports(reports)
-    check_unique_ids(ordered)
-    bodies = {r.meta.report_id: report_lines(r) for r in ordered}
-    files = corpus_package(ordered, list(bodies.values()))
-    for report in ordered:
-        files.update(report_json(report))
-    for agency_id, group in by_agency(ordered).items():
-        files.update(agency_package(agency_id, group, [bodies[r.meta.report_id] for r in group]))
-    return files
 
 
 def zip_bytes(files: Mapping[str, bytes]) -> bytes:

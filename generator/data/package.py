@@ -6,7 +6,7 @@ in the repository, read once as package data). A blank published cell stays empt
 
 Two kinds of package share these tables and schemas: the corpus and one per agency (every year of it).
 Their descriptors sit side by side in the data folder and name each Table Schema by its path there,
-`schemas/<table>.json`, published once (see `datafiles.py`). Metadata is taken from the content, never
+`schemas/<table>.json`, published once (see `data/files.py`). Metadata is taken from the content, never
 from the clock, so builds are reproducible.
 """
 
@@ -371,12 +371,3 @@ def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
 def agency_folder(agency_id: str) -> str:
     """The folder of an agency's CSVs, relative to the data folder."""
     return f"agencies/{agency_id}/"
-
-
-def by_agency(reports: Iterable[Report]) -> dict[str, list[Report]]:
-    """Reports grouped by agency_id, in agency_id order (those without one are left out)."""
-    groups: dict[str, list[Report]] = {}
-    for report in sort_reports(reports):
-        if report.meta.agency_id:  # a report whose agency is unknown has no agency to share a package with
-            groups.setdefault(report.meta.agency_id, []).append(report)
-    return dict(sorted(groups.items()))

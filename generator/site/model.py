@@ -1,8 +1,8 @@
 """What the website is built from: the corpus of reports grouped by agency, plus pages and schemas.
 
-`render.render_site(corpus, data_files)` turns a `Corpus` into pages. The orchestrator builds the
-corpus once with `build_corpus`, after every report is parsed and checked (so corpus-wide findings,
-such as carry-over between years, are already on the reports).
+The families (`families.py`) make pages from a `Corpus`. The pipeline and the engine build it once
+with `build_corpus`, after every report is parsed and checked (so corpus-wide findings, such as
+carry-over between years, are already on the reports).
 """
 
 from __future__ import annotations

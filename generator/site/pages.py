@@ -1,6 +1,6 @@
 """Page contexts for the home, agency and report pages: pure functions of the corpus and data files.
 
-Each function returns a `Page` (output path, template, context); `render.render_site` renders them.
+Each function returns a `Page` (output path, template, context); `render.render_page` renders it.
 Corpus-wide pages (data, quality, comparison, Markdown, 404) are in `pages_corpus.py`.
 """
 

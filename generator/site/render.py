@@ -1,12 +1,9 @@
-"""Render stage: corpus -> {relative path: bytes} for every page of the site, plus its static assets.
+"""Render stage: a page's context -> HTML bytes, and the site's static assets.
 
 Pure: nothing here writes to disk (`engine.write` does). The families (`families.py`) call
 
     html = render_page(page, config)             # one page (`site.pages` makes its context)
     assets = static_assets(cache_dir)            # CSS, scripts, the Vega bundle
-
-`data_files` are the files other stages publish (data packages under `data/…` and the original
-files at `reports/<id>/source.<ext>`); pages link to them and show their sizes.
 """
 
 from __future__ import annotations
