@@ -1,7 +1,7 @@
 """The build as a specification: read → parse → check → package → validate → render, one pure
 function (`build_site`) with no cache and no processes.
 
-`build.py check` runs its first stages; the incremental build (`build.py`) is an optimisation of
+`build.py check` runs its first stages; the incremental build (`engine/build.py`) is an optimisation of
 the whole, and the tests prove it gives `build_site`'s bytes, file for file. `load_report` is the
 per-report part (read, parse, check), which the build runs in worker processes.
 """

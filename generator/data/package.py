@@ -98,12 +98,6 @@ def schema_path(name: str) -> str:
     return f"{SCHEMAS_FOLDER}/{name}.json"
 
 
-def schema_at(path: str) -> dict[str, Any]:
-    """The schema a descriptor names by `path` (KeyError: not one of the published schemas)."""
-    by_path = {schema_path(name): name for name in RESOURCES}
-    return load_schema(by_path[path])
-
-
 @cache
 def field_names(name: str) -> tuple[str, ...]:
     return tuple(f["name"] for f in load_schema(name)["fields"])

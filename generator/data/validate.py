@@ -71,7 +71,7 @@ class ValidationProblem:
 
 
 def in_memory_package(resources: Sequence[Mapping[str, Any]], tables: Mapping[str, bytes]) -> Package:
-    """A package of `resources` (descriptors with their schemas, see `with_schemas`) whose CSVs are
+    """A package of `resources` (descriptors with their schemas) whose CSVs are
     the given bytes."""
     from frictionless import Package, Resource, Schema  # a fifth of a second: only where it is used
 
@@ -131,16 +131,6 @@ def published_schema_paths() -> set[str]:
     from generator.data.package import RESOURCES, schema_path
 
     return {schema_path(name) for name in RESOURCES}
-
-
-def with_schemas(resources: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The resources with each schema named by path replaced by the schema itself."""
-    from generator.data.package import schema_at
-
-    return [
-        {**spec, "schema": schema_at(spec["schema"])} if isinstance(spec.get("schema"), str) else {**spec}
-        for spec in resources
-    ]
 
 
 def bucket_count(reports: int) -> int:

@@ -10,7 +10,6 @@ record                     the state for the next build; files of units that are
 from __future__ import annotations
 
 import gc
-import resource
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -144,8 +143,3 @@ def forget_unused_reports(session: Session, previous: BuildState, state: BuildSt
         session.reports.remove(key for key in previous.parsed if key not in state.parsed)
     elif fresh:
         session.reports.prune(state.parsed)
-
-
-def peak_memory(who: int = resource.RUSAGE_SELF) -> int:
-    """The peak resident memory of this process (or, RUSAGE_CHILDREN, of its largest worker)."""
-    return resource.getrusage(who).ru_maxrss * 1024  # kilobytes on Linux
