@@ -65,7 +65,7 @@ class Family:
     inputs: Callable[[Context, Any], object]  # what an item's files depend on
     make: Callable[[Context, Any], Made]
     first: bool = False  # made before the others, which read what it made (the reports' lines)
-    heavy: bool = field(default=False, compare=False)  # long enough to be worth a worker alone
+    heavy: bool = False  # long enough to be worth a worker of its own
 
 
 def page_of(page: Callable[[Corpus, Any], Page]) -> Callable[[Context, Any], Made]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -66,6 +67,7 @@ def open_session(
         root = content.resolve().parent
         cache_root = root / ".cache" if keep else Path(stack.enter_context(tempfile.TemporaryDirectory()))
         stack.enter_context(gc_relaxed())
+        stack.callback(gc.unfreeze)  # the build freezes its loaded state (engine.build.load_previous)
         if keep:
             keep_compiled_templates(cache_root / "templates")
         yield Session(content, out, cache_root, keep, jobs, progress)
