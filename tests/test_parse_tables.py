@@ -9,7 +9,7 @@ from tests.fixtures.parse import make_fixtures as source
 from tests.parse_helpers import FIXTURES, SEEDS, parse_json, rules_of
 
 PARSE = FIXTURES / "parse"
-LAYOUTS_2021 = ["2021-tabs.txt", "2021-pipes.txt", "2021-webcopy.txt"]
+LAYOUTS_2021 = ["2021-tabs.txt", "2021-pipes.txt", "2021-webcopy.txt", "2021-table-per-row.txt"]
 
 
 def _expected_2021_applications() -> dict[str, list[int]]:
@@ -44,6 +44,30 @@ def test_2021_rows_keep_their_source_lines() -> None:
     for row, row_lines in doc["lines"]["applications"].items():
         assert len(set(row_lines)) == 1, row
         assert lines[row_lines[0] - 1].split("\t")[1:] == [str(v) for v in doc["applications"][row]]
+
+
+def test_a_table_per_row_reads_each_row_from_its_own_table() -> None:
+    """Each row's numbers come from the row under its heading (the heading is the label, restated
+    without its numbering in the row), and the generic headers and Markdown rules are no cells."""
+    path = PARSE / "2021-table-per-row.txt"
+    doc = parse_json(path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for row, row_lines in doc["lines"]["applications"].items():
+        (line,) = set(row_lines)
+        cells = [c.strip() for c in lines[line - 1].strip("|").split("|")]
+        assert lines[line - 2].startswith("| ---") and cells[1:] == [
+            str(v) for v in doc["applications"][row]
+        ], row
+
+
+def test_a_restated_label_that_does_not_fit_its_heading_is_not_taken(tmp_path) -> None:
+    """The row under a heading gives its numbers only when its label restates the heading's."""
+    text = (PARSE / "2021-table-per-row.txt").read_text(encoding="utf-8")
+    path = tmp_path / "2021-table-per-row.txt"
+    path.write_text(text.replace("| 予以公开 | 5 |", "| 不予公开 | 5 |"), encoding="utf-8")
+    doc = parse_json(path)
+    assert doc["applications"]["disclosed"] == [None] * 7
+    assert "row-width" in rules_of(doc)  # null, with a finding that names the row
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,8 @@ def scan(tokens: Sequence[Token]) -> RawApplications:
             break
         row_id = _match(token.key, pointer)
         values, nxt = values_after(tokens, i)
+        if row_id and not values:
+            values, nxt = _restated(tokens, token, values, nxt)
         if row_id:
             raw.found[row_id] = (token, values)
             pointer = _ORDER.index(row_id) + 1
@@ -122,6 +124,20 @@ def scan(tokens: Sequence[Token]) -> RawApplications:
             break
     raw.end = i
     return raw
+
+
+def _restated(
+    tokens: Sequence[Token], label: Token, values: list[Token], nxt: int
+) -> tuple[list[Token], int]:
+    """The values of a row whose label stands alone (a heading) and is restated, shorter, as the first
+    cell of the next line (a table per row: `### （一）予以公开` then `| 予以公开 | 290 | …`)."""
+    if nxt >= len(tokens) or tokens[nxt].line == label.line:
+        return values, nxt
+    restated = tokens[nxt].key
+    if len(restated) < 2 or restated not in label.key:
+        return values, nxt
+    after, end = values_after(tokens, nxt)
+    return (after, end) if after else (values, nxt)
 
 
 def assemble(

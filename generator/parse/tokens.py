@@ -7,6 +7,8 @@ Layouts read:
 - One table row per line, cells separated by tabs or by `|` (pipe-flattened CMS tables). A tab at
   the start of such a row is an empty first cell, unless every row of the file starts with one (an
   indent).
+- A converter's Markdown: headings' `#` marks are dropped, and so are rows that carry no cell of the
+  report (`| --- |` rules, generic headers such as `| 类别 | 数据1 | … | 总计 |`).
 
 Each token remembers its source line and its physical row, so that empty spacer cells that stand
 before a row label (rowspan leftovers) are not mistaken for values of the row above.
@@ -22,6 +24,11 @@ from generator.model import Source
 from generator.parse.text import BOOKMARK, clean, is_blank, is_value_text, norm
 
 _HEADING = re.compile(r"^([一二三四五六七八九十]+|[1-9])\s*[、.．]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")  # a converter's Markdown: "### （一）予以公开"
+_MARKDOWN_RULE = re.compile(r"^:?-{3,}:?$")  # the row under a Markdown table's header: | --- |
+# Headers a converter gives a table it cannot name: 类别 | 数据1 | 数据2 … | 总计. They say nothing of
+# the columns (the template does), and a 总计 among them is not the applications table's total row.
+_GENERIC_HEADER = re.compile(r"^(类别|项目|名称|序号|数据\d+|总计|合计)$")
 _CONTINUABLE_MAX = 24  # header fragments are short; narrative lines are not continued
 
 
@@ -73,6 +80,15 @@ def tabs_indent_rows(lines: Sequence[str]) -> bool:
     return all(line.startswith("\t") for line in rows)
 
 
+def is_layout_row(cells: Sequence[str]) -> bool:
+    """A row of a table that carries no cell of the report: a Markdown rule, or generic headers."""
+    texts = [clean(c) for c in cells]
+    if all(_MARKDOWN_RULE.match(t) for t in texts):
+        return True
+    generic = sum(1 for t in texts if t.startswith("数据"))
+    return generic >= 2 and all(_GENERIC_HEADER.match(t) for t in texts)
+
+
 def _continues(previous: Token | None, text: str, previous_line_blank: bool) -> bool:
     """Whether a plain line continues the previous cell (a header word broken across lines)."""
     if previous is None or previous_line_blank or not text:
@@ -96,7 +112,10 @@ def tokenize(source: Source) -> list[Token]:
                 row += 1
             previous_blank = True
             continue
+        line = _MARKDOWN_HEADING.sub("", line) if line.startswith("#") else line
         cells = split_cells(line, tabs_indent)
+        if cells is not None and len(cells) > 1 and is_layout_row(cells):
+            continue
         if cells is not None and (in_cell or len(cells) > 1):
             if len(cells) > 1:
                 row += 1  # a row per line: the line is the row
