@@ -169,6 +169,12 @@ class ApplicationsTable:
         cells = self.rows.get(row)
         return [c.value for c in cells] if cells else [None] * len(APPLICANT_IDS)
 
+    @property
+    def template(self) -> str:
+        """The template this table's rows follow: 2021 splits （六）其他处理 into three rows. Usually
+        the report's; a report may print a 2021 proactive table beside a 2019 applications table."""
+        return "2021" if "other_misc" in self.rows else "2019"
+
 
 @dataclass(frozen=True)
 class Report:

@@ -70,6 +70,23 @@ def test_a_restated_label_that_does_not_fit_its_heading_is_not_taken(tmp_path) -
     assert "row-width" in rules_of(doc)  # null, with a finding that names the row
 
 
+def test_mixed_templates_read_the_rows_that_are_printed() -> None:
+    """A 2021 proactive table beside a 2019-style applications table: each table is read in the
+    template it follows, and the finding says which."""
+    from generator.spec import application_rows
+
+    doc = parse_json(PARSE / "2021-mixed-templates.txt")
+    assert doc["template"] == "2021" and rules_of(doc) == ["template-conflict"]
+    assert "两张表各按其模板读取" in doc["findings"][0]["message"]
+    expected = _expected_2021_applications()
+    sub_rows = ("other_overdue_correction", "other_unpaid_fee", "other_misc")
+    expected = {r: v for r, v in expected.items() if r not in sub_rows}
+    expected["other"] = [int(n) for n in source.MIXED_OTHER.split()]
+    assert list(doc["applications"]) == [r.id for r in application_rows("2019")]
+    assert doc["applications"] == expected
+    assert doc["proactive"]["administrative_fees"]["fee_amount"]["value"] == 12.5  # the 2021 block
+
+
 @pytest.mark.parametrize(
     ("review_row", "first_five"),
     [

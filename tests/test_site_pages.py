@@ -342,3 +342,23 @@ def test_the_site_renders_with_no_report_yet() -> None:
     pages = render_pages(make_corpus([]))
     assert {"index.html", "data/index.html", "agencies/index.html", "404.html"} <= set(pages)
     assert not any(path.startswith(("reports/", "agencies/x")) for path in pages)
+
+
+def test_a_report_of_mixed_templates_shows_each_table_in_its_own() -> None:
+    """A 2021 proactive table beside a 2019-style applications table (one （六）其他处理 row): the page
+    shows the applications table as printed, the data holds its rows, and nothing fails to validate."""
+    from generator.pipeline import SourceFile, Sources, build_site
+    from tests.parse_helpers import FIXTURES
+    from tests.site_html import CACHE, parse
+
+    data = (FIXTURES / "parse" / "2021-mixed-templates.txt").read_bytes()
+    site = build_site(Sources([SourceFile("content/reports/2021-mixed.txt", data)]), vega_cache=CACHE)
+    (report,) = site.checked.kept
+    page = parse(site.files[f"reports/{report_id(report)}/index.html"])
+    (other,) = page.xpath("//tr[@id='applications.other']")
+    assert [cell_value(td) for td in other.xpath("td")] == ["0", "1", "0", "0", "0", "0", "1"]
+    assert not page.xpath("//tr[@id='applications.other_misc']")
+    assert page.xpath("//tr[@id='proactive.administrative_fees']")  # the 2021 proactive table
+    csv = site.files["data/applications.csv"].decode("utf-8-sig")
+    assert ",other," in csv and ",other_misc," not in csv
+    assert site.problems == ()

@@ -63,7 +63,7 @@ def check_applications_balance(report: Report) -> list[Finding]:
 def check_applications_row_totals(report: Report) -> list[Finding]:
     """V3: in every data row, 总计 = the sum of the six applicant columns."""
     found = []
-    for row in application_rows(template_of(report)):
+    for row in application_rows(report.applications.template):
         values = [v or 0 for v in report.applications.values(row.id)]
         if same_number(values[-1], sum(values[:-1])):
             continue  # holds (what `compare` would find): no terms made
@@ -82,7 +82,7 @@ def check_applications_row_totals(report: Report) -> list[Finding]:
 
 def check_applications_result_total(report: Report) -> list[Finding]:
     """V4: per column, （七）总计 = the sum of every result row of the detected template."""
-    rows = [r.id for r in result_rows(template_of(report))]
+    rows = [r.id for r in result_rows(report.applications.template)]
     mismatches = column_mismatches(report, ("total_processed",), rows)
     if not mismatches:
         return []
@@ -144,7 +144,7 @@ def _negative_finding(where: str, negatives: Sequence[Term], line: int | None) -
 def check_negative_counts(report: Report) -> list[Finding]:
     """V6: every count and amount is ≥ 0, except the signed 本年增/减 of the 2019 template."""
     found = []
-    for row in application_rows(template_of(report)):
+    for row in application_rows(report.applications.template):
         if not _any_negative(report.applications.rows.get(row.id, ())):
             continue  # the usual case, without making a term per cell
         negatives = _negatives(app_term(report, row.id, c) for c in APPLICANT_IDS)

@@ -113,7 +113,7 @@ def template_of(report: Report) -> str:
     """The detected template; when undetected, the layout the parser assembled the rows in."""
     if report.meta.template in TEMPLATES:
         return report.meta.template
-    return "2021" if "other_misc" in report.applications.rows else "2019"
+    return report.applications.template
 
 
 @cache

@@ -191,10 +191,11 @@ def proactive_rows(report: Report) -> list[Row]:
 
 
 def applications_rows(report: Report) -> list[Row]:
-    """One row per data row of the report's template, with the 7 applicant columns."""
+    """One row per data row of the table's template (usually the report's), with the 7 applicant
+    columns."""
     table = report.applications
     rows = []
-    for position, spec_row in enumerate(application_rows(template_of(report)), start=1):
+    for position, spec_row in enumerate(application_rows(table.template), start=1):
         row: Row = {
             "report_id": report.meta.report_id,
             "row_id": spec_row.id,

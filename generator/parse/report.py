@@ -42,7 +42,11 @@ def parse_report(source: Source) -> Report:
     layout = template or "2019"
     proactive, proactive_findings = parse_proactive(blocks, layout)
     findings.extend(proactive_findings)
-    table_b, b_findings = _applications(tokens, raw_applications, layout)
+    # The applications table is read in the template its own rows follow, which may not be the
+    # report's: the rows that are printed are the rows that are read.
+    table_b, b_findings = _applications(
+        tokens, raw_applications, raw_applications.template_evidence or layout
+    )
     findings.extend(b_findings)
     review_after = (
         raw_applications.end if raw_applications.start is not None else _after_blocks(tokens, blocks)
@@ -67,7 +71,10 @@ def _detect_template(
 ) -> tuple[str | None, list[Finding]]:
     from_a, from_b = detect_from_headers(blocks), raw.template_evidence
     if from_a and from_b and from_a != from_b:
-        message = f"主动公开表为 {from_a} 年模板，但申请情况表“（六）其他处理”的结构属于 {from_b} 年模板；以主动公开表为准"
+        message = (
+            f"主动公开表为 {from_a} 年模板，但申请情况表“（六）其他处理”的结构属于 {from_b} 年模板："
+            f"两张表各按其模板读取，报告按主动公开表记为 {from_a} 年模板"
+        )
         line = blocks[0].caption.line if blocks else None
         return from_a, [finding("template-conflict", message, line)]
     template = from_a or from_b

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator import rules
+from generator.checks.equations import template_of
 from generator.model import Report
 from generator.spec import (
     APPLICANT_IDS,
@@ -70,12 +71,6 @@ class FindingView:
         return self.target.split(".", 1)[0] if self.target != self.anchor else None
 
 
-def template_of(report: Report) -> str:
-    if report.meta.template in TEMPLATES:
-        return report.meta.template  # type: ignore[return-value]
-    return "2021" if "other_misc" in report.applications.rows else "2019"
-
-
 def finding_views(report: Report) -> tuple[FindingView, ...]:
     """The report's findings, numbered in order (the page's anchors are f1, f2, …)."""
     template = template_of(report)
@@ -91,15 +86,17 @@ def finding_views(report: Report) -> tuple[FindingView, ...]:
                 f.message,
                 f.line,
                 f.acknowledged,
-                places(f.cells, template),
+                places(f.cells, template, report.applications.template),
             )
         )
     return tuple(views)
 
 
 @lru_cache(maxsize=4096)  # findings of one rule name the same cells in report after report
-def places(refs: tuple[str, ...], template: str) -> tuple[Place, ...]:
-    rows, cells = row_cells(template), cell_refs(template)
+def places(refs: tuple[str, ...], template: str, applications: str | None = None) -> tuple[Place, ...]:
+    """Where a finding's cells are shown; `applications`: the template of the applications table,
+    when it is not the report's."""
+    rows, cells = row_cells(template, applications), cell_refs(template, applications)
     named = set(refs)
     out: list[Place] = []
     covered: set[str] = set()
@@ -116,12 +113,12 @@ def places(refs: tuple[str, ...], template: str) -> tuple[Place, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=len(TEMPLATES))
-def row_cells(template: str) -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=len(TEMPLATES) ** 2)
+def row_cells(template: str, applications: str | None = None) -> dict[str, tuple[str, ...]]:
     """The rows a finding can name whole (applications rows, proactive items) and their cells."""
     rows = {
         f"applications.{r.id}": tuple(f"applications.{r.id}.{c}" for c in APPLICANT_IDS)
-        for r in application_rows(template)
+        for r in application_rows(applications or template)
     }
     for block in proactive_blocks(template):
         for item in block.items:
@@ -129,11 +126,11 @@ def row_cells(template: str) -> dict[str, tuple[str, ...]]:
     return rows
 
 
-@lru_cache(maxsize=len(TEMPLATES))
-def cell_refs(template: str) -> frozenset[str]:
+@lru_cache(maxsize=len(TEMPLATES) ** 2)
+def cell_refs(template: str, applications: str | None = None) -> frozenset[str]:
     """Every value cell the report page of this template shows."""
     refs = {f"review_litigation.{c}" for c in REVIEW_CELLS}
-    for cells in row_cells(template).values():
+    for cells in row_cells(template, applications).values():
         refs.update(cells)
     return frozenset(refs)
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from generator.model import BLANK, Cell, Report
-from generator.site.findings import FindingView, template_of
+from generator.checks.equations import template_of
+from generator.site.findings import FindingView
 from generator.spec import (
     APPLICANT_COLUMNS,
     OUTCOMES,
@@ -103,7 +104,7 @@ def official_tables(report: Report, findings: Sequence[FindingView]) -> tuple[Of
     template = template_of(report)
     return (
         _proactive(report, template, marks, findings),
-        _applications(report, template, marks, findings),
+        _applications(report, report.applications.template, marks, findings),
         _review(report, marks, findings),
     )
 

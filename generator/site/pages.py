@@ -25,7 +25,8 @@ from generator.site.markdown import render_narrative
 from generator.model import Number, Report
 from generator.site.official_tables import OfficialTable, official_tables
 from generator.site.figures import APPLICANT_LABELS, HEADLINES, OUTCOME_LABELS, RESULT_GROUPS, add, applicant_values, change, corpus_total, result_group_values, review_matrix, summed_figures, timeliness
-from generator.site.findings import FindingView, finding_views, template_of
+from generator.checks.equations import template_of
+from generator.site.findings import FindingView, finding_views
 from generator.site.model import Agency, Corpus, agency_url, has_package, report_id, report_title, report_url
 from generator.spec import SECTIONS
 from generator.site.table_html import official_table_html
