@@ -220,3 +220,6 @@ SECTIONS: tuple[tuple[int, str], ...] = (
     (5, "五、存在的主要问题及改进情况"),
     (6, "六、其他需要报告的事项"),
 )
+
+# Units a published number may carry, longest first where one starts another (万元 before 元).
+UNITS = ("万元", "亿元", "万宗", "人次", "元", "件", "条", "个", "项", "次", "宗", "份", "家", "笔", "篇")

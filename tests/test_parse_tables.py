@@ -9,7 +9,13 @@ from tests.fixtures.parse import make_fixtures as source
 from tests.parse_helpers import FIXTURES, SEEDS, parse_json, rules_of
 
 PARSE = FIXTURES / "parse"
-LAYOUTS_2021 = ["2021-tabs.txt", "2021-pipes.txt", "2021-webcopy.txt", "2021-table-per-row.txt"]
+LAYOUTS_2021 = [
+    "2021-tabs.txt",
+    "2021-pipes.txt",
+    "2021-webcopy.txt",
+    "2021-table-per-row.txt",
+    "2021-one-line.txt",
+]
 
 
 def _expected_2021_applications() -> dict[str, list[int]]:
@@ -68,6 +74,33 @@ def test_a_restated_label_that_does_not_fit_its_heading_is_not_taken(tmp_path) -
     doc = parse_json(path)
     assert doc["applications"]["disclosed"] == [None] * 7
     assert "row-width" in rules_of(doc)  # null, with a finding that names the row
+
+
+def test_one_line_with_numbers_run_together_is_read_by_its_arithmetic() -> None:
+    """The whole report on one line, labels and numbers run together: each row is split where its
+    total and the table's column equations leave one reading, and says so; every cell is right."""
+    doc = parse_json(PARSE / "2021-one-line-glued.txt")
+    assert doc["template"] == "2021" and doc["agency"] == "梅河口市教育局"
+    assert doc["applications"] == _expected_2021_applications()
+    assert list(doc["review_litigation"].values()) == [int(n) for n in source.REVIEW.split()]
+    assert set(rules_of(doc)) == {"cells-run-together"}
+    by_columns = [f for f in doc["findings"] if "列合计" in f["message"]]
+    assert {f["cells"][0].split(".")[1] for f in by_columns} == {"new_received", "total_processed"}
+    assert {line for row in doc["lines"]["applications"].values() for line in row} == {1}
+    assert [s["number"] for s in doc["sections"]] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")))
+def test_a_seed_with_its_line_breaks_lost_reads_as_the_seed(tmp_path, seed: str) -> None:
+    """Every seed, its lines (and its blank cells) run into one line: no value differs from the
+    golden file's, and every value of it is read."""
+    lines = (SEEDS / seed).read_text(encoding="utf-8").split("\n")
+    path = tmp_path / seed
+    path.write_text(" ".join(c.strip() for c in lines if c.strip() not in ("", "-", "/")), encoding="utf-8")
+    doc, golden = parse_json(path), parse_json(SEEDS / seed)
+    assert doc["template"] == golden["template"] and doc["agency"] == golden["agency"]
+    assert doc["applications"] == golden["applications"]
+    assert doc["review_litigation"] == golden["review_litigation"]
 
 
 def test_mixed_templates_read_the_rows_that_are_printed() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.model import BLANK, ApplicationsTable, Cell, Finding
@@ -15,10 +15,16 @@ from generator.parse.rows import (
     token_cell,
     values_after,
 )
-from generator.parse.text import norm
+from generator.parse.text import is_blank, norm
 from generator.parse.tokens import Token
 from generator.rules import finding
-from generator.spec import APPLICANT_IDS, APPLICATION_ROW_BY_ID, APPLICATION_ROWS, application_rows
+from generator.spec import (
+    APPLICANT_IDS,
+    APPLICATION_ROW_BY_ID,
+    APPLICATION_ROWS,
+    application_rows,
+    result_rows,
+)
 
 WIDTH = len(APPLICANT_IDS)
 _ORDER = tuple(r.id for r in APPLICATION_ROWS)
@@ -52,7 +58,9 @@ _MATCHERS: dict[str, Callable[[str], bool]] = {
     "not_processed_publication": _has("出版物"),
     "not_processed_excessive": _has("大量反复"),
     "not_processed_confirmation": _has("重新出具", "确认或"),
-    "other": _has("其他处理"),
+    # 其他处理 is a row of its own in 2019, the group of the next three in 2021 (run into its first row's
+    # label when the line breaks are lost: “（六）其他处理1.申请人无正当理由逾期不补正…”).
+    "other": lambda k: "其他处理" in k and not any(w in k for w in ("逾期不补正", "缴纳费用", "收费通知")),
     "other_overdue_correction": _has("逾期不补正"),
     "other_unpaid_fee": _has("缴纳费用", "收费通知"),
     "other_misc": lambda k: bool(_OTHER_MISC.match(k)),
@@ -150,6 +158,7 @@ def assemble(
     unassigned: dict[str, tuple[str, ...]] = {}
     findings: list[Finding] = []
     expected = application_rows(template)
+    ambiguous: dict[str, list[Token]] = {}
     for row in expected:
         if row.id not in raw.found:
             rows[row.id] = (BLANK,) * WIDTH
@@ -158,9 +167,18 @@ def assemble(
         labels[row.id], lines[row.id] = label.text, label.line
         cells, problems, kept = read_row(row.id, label, values)
         rows[row.id] = cells
+        if any(f.rule == "cells-run-together-ambiguous" for f in problems):
+            ambiguous[row.id] = values
         findings.extend(problems)
         if kept:
             unassigned[row.id] = kept
+    for row_id, reading in resolve_by_columns(template, rows, ambiguous).items():
+        rows[row_id] = _reading_cells(reading)
+        unassigned.pop(row_id, None)
+        findings = [
+            f for f in findings if not (f.rule == "cells-run-together-ambiguous" and _names(f, row_id))
+        ]
+        findings.append(_resolved_finding(row_id, raw.found[row_id], reading))
     findings.extend(_missing_rows(raw, [r.id for r in expected], tokens_after))
     findings.extend(_unknown_rows(raw))
     return ApplicationsTable(rows=rows, labels=labels, lines=lines, unassigned=unassigned), findings
@@ -197,6 +215,81 @@ def read_row(
         f"记为空值；原文数字：{raw_text or '（无）'}"
     )
     return _unplaced(label), [finding("row-width", message, label.line, refs)], tuple(t.text for t in values)
+
+
+def _names(item: Finding, row_id: str) -> bool:
+    return item.cells[:1] == (f"applications.{row_id}.{APPLICANT_IDS[0]}",)
+
+
+# The column equations of the applications table (template-spec §7): in every column, the left
+# rows add up to the right rows.
+def _equations(template: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    results = tuple(r.id for r in result_rows(template))
+    return (("total_processed",), results), (
+        ("new_received", "carried_over"),
+        ("total_processed", "carried_forward"),
+    )
+
+
+def resolve_by_columns(
+    template: str, rows: Mapping[str, tuple[Cell, ...]], ambiguous: Mapping[str, list[Token]]
+) -> dict[str, Reading]:
+    """Rows whose digits run together more than one way, read where a column equation leaves one
+    reading: every other row of the equation was read without doubt, and exactly one of the row's
+    readings (each already adding up to its own total) makes the equation hold in every column."""
+    pending = dict(ambiguous)
+    certain = {
+        row_id for row_id in rows if row_id not in pending and all(c.raw is not None for c in rows[row_id])
+    }
+    values = {row_id: [c.value or 0 for c in rows[row_id]] for row_id in certain}
+    resolved: dict[str, Reading] = {}
+    progress = True
+    while progress and pending:
+        progress = False
+        for row_id, tokens in list(pending.items()):
+            expected = _required(row_id, values, _equations(template))
+            if expected is None:
+                continue
+            readings = run_together_readings(tokens, WIDTH, sums_to_last, limit=None)
+            fitting = [r for r in readings if [v or 0 for v in r.values] == expected]
+            if len(fitting) == 1:
+                resolved[row_id] = fitting[0]
+                values[row_id] = expected
+                del pending[row_id]
+                progress = True
+    return resolved
+
+
+def _known(cell: Cell) -> bool:
+    """A cell read as printed: a number, or a blank (which the equations count as 0)."""
+    return cell.raw is not None and (cell.value is not None or is_blank(cell.raw))
+
+
+def _required(
+    row_id: str, values: Mapping[str, list[int | float]], equations: Sequence[tuple[tuple[str, ...], ...]]
+) -> list[int | float] | None:
+    """The values a row must have for an equation whose other rows are all known, else None."""
+    for left, right in equations:
+        if row_id not in (*left, *right) or any(r not in values for r in (*left, *right) if r != row_id):
+            continue
+        own, other = (left, right) if row_id in left else (right, left)
+        return [
+            sum(values[r][c] for r in other) - sum(values[r][c] for r in own if r != row_id)
+            for c in range(WIDTH)
+        ]
+    return None
+
+
+def _resolved_finding(row_id: str, found: tuple[Token, list[Token]], reading: Reading) -> Finding:
+    label, values = found
+    raw_text = " ".join(t.text or "（空）" for t in values)
+    message = (
+        f"{_row_name(row_id, label)}：原文“{raw_text}”有数字粘连，按行合计和列合计唯一拆分为 "
+        f"{' '.join(reading.raws)}，请核对原件"
+    )
+    return finding(
+        "cells-run-together", message, label.line, tuple(f"applications.{row_id}.{c}" for c in APPLICANT_IDS)
+    )
 
 
 def _unplaced(label: Token) -> tuple[Cell, ...]:

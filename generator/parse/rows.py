@@ -79,9 +79,13 @@ def _splits_per_token(tokens: list[Token], width: int) -> list[list[int]]:
 
 
 def run_together_readings(
-    tokens: list[Token], width: int, accept: Callable[[tuple[int | None, ...]], bool]
+    tokens: list[Token],
+    width: int,
+    accept: Callable[[tuple[int | None, ...]], bool],
+    limit: int | None = 2,
 ) -> list[Reading]:
-    """Readings of a row with too few cells where some cells are digits run together, filtered by `accept`."""
+    """Readings of a row with too few cells where some cells are digits run together, filtered by
+    `accept`; at most `limit` of them (two already make a row ambiguous; None: every one)."""
     total_digits = sum(len(digits_only(t.text) or "") for t in tokens)
     if len(tokens) >= width or total_digits > MAX_RUN_DIGITS:
         return []
@@ -90,7 +94,7 @@ def run_together_readings(
         for reading in _readings_for_counts(tokens, counts):
             if accept(reading.values):
                 readings.append(reading)
-            if len(readings) > 1:  # two readings already make it ambiguous
+            if limit is not None and len(readings) >= limit:
                 return readings
     return readings
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from generator.spec import UNITS
+
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -41,9 +43,8 @@ def _traditional_to_simplified() -> Any:
 
 # Placeholders that mean "no value" (never zero): blank, dashes, slashes, 无.
 _NO_VALUE = {"", "-", "--", "/", "—", "——", "–", "无", "空", "N/A", "n/a", "NA", "/-"}
-_UNITS = ("万元", "亿元", "万宗", "人次", "元", "件", "条", "个", "项", "次", "宗", "份", "家", "笔", "篇")
 _NUMBER = re.compile(
-    r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>" + "|".join(_UNITS) + r")?$"
+    r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>" + "|".join(UNITS) + r")?$"
 )
 _CHANGE = re.compile(r"^(?P<word>增加|增|减少|减)(?P<rest>.+)$")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.errors import NotAReport
 from generator.model import Source
 from generator.read.text import MAX_FILE_BYTES, decode_source
+from generator.read.unfold import unfold
 
 Reader = Callable[[bytes, str], Source]
 
@@ -48,4 +49,4 @@ def read_source(path: Path, display: str | None = None, data: bytes | None = Non
     size = len(data) if data is not None else path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise NotAReport(name, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    return reader(data if data is not None else path.read_bytes(), name)
+    return unfold(reader(data if data is not None else path.read_bytes(), name))
