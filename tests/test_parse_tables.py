@@ -15,6 +15,7 @@ LAYOUTS_2021 = [
     "2021-webcopy.txt",
     "2021-table-per-row.txt",
     "2021-one-line.txt",
+    "2021-pdf-text.txt",
 ]
 
 
@@ -101,6 +102,18 @@ def test_a_seed_with_its_line_breaks_lost_reads_as_the_seed(tmp_path, seed: str)
     assert doc["template"] == golden["template"] and doc["agency"] == golden["agency"]
     assert doc["applications"] == golden["applications"]
     assert doc["review_litigation"] == golden["review_litigation"]
+
+
+def test_a_row_of_column_numbers_above_the_table_does_not_shift_its_rows(tmp_path) -> None:
+    """Numbers between the header and the first row's label say the numbers stand before the labels
+    only when the last row's label has none after it too; a row of column numbers (1 … 7) above a
+    table read the usual way must not move every row's numbers to the row before."""
+    lines = (PARSE / "2021-webcopy.txt").read_text(encoding="utf-8").split("\n")
+    first = lines.index("一、本年新收政府信息公开申请数量")
+    numbered = [*lines[:first], *(x for n in range(1, 8) for x in (str(n), "")), *lines[first:]]
+    path = tmp_path / "2021-webcopy.txt"
+    path.write_text("\n".join(numbered), encoding="utf-8")
+    assert parse_json(path)["applications"] == _expected_2021_applications()
 
 
 def test_mixed_templates_read_the_rows_that_are_printed() -> None:

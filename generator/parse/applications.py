@@ -106,11 +106,17 @@ def _match(key: str, pointer: int) -> str | None:
 
 
 def scan(tokens: Sequence[Token]) -> RawApplications:
-    raw = RawApplications()
     start = next((i for i, t in enumerate(tokens) if is_table_start(t)), None)
     if start is None:
-        return raw
-    raw.start, pointer, i = start, 0, start
+        return RawApplications()
+    raw = _scan(tokens, start, before=False)
+    return _scan(tokens, start, before=True) if numbers_before_labels(tokens, start, raw) else raw
+
+
+def _scan(tokens: Sequence[Token], start: int, *, before: bool) -> RawApplications:
+    """The rows from `start`; each label takes the numbers after it, or (`before`) before it."""
+    raw = RawApplications(start=start)
+    pointer, i = 0, start
     while i < len(tokens):
         token = tokens[i]
         if token.is_value:
@@ -120,18 +126,42 @@ def scan(tokens: Sequence[Token]) -> RawApplications:
             break
         row_id = _match(token.key, pointer)
         values, nxt = values_after(tokens, i)
-        if row_id and not values:
+        if before:
+            values = values_before(tokens, i)
+        elif row_id and not values:
             values, nxt = _restated(tokens, token, values, nxt)
         if row_id:
             raw.found[row_id] = (token, values)
             pointer = _ORDER.index(row_id) + 1
-        elif values and not any(g in token.key for g in _GROUPS):
+        elif any(not v.is_blank for v in values) and not any(g in token.key for g in _GROUPS):
             raw.unknown.append((token, values))
         i = nxt
         if row_id == "carried_forward":
             break
     raw.end = i
     return raw
+
+
+def numbers_before_labels(tokens: Sequence[Token], start: int, raw: RawApplications) -> bool:
+    """Whether each row's numbers stand before its label (text converted from a PDF). Both ends of
+    the table must say so, or a row of column numbers above a table read the usual way would shift
+    every row: numbers (not blanks) between the header and the first row's label, and none after the
+    last row's label (四、结转下年度继续办理)."""
+    if sum(1 for t in values_before(tokens, start) if not t.is_blank) < 2:
+        return False
+    last = raw.found.get("carried_forward")
+    if last is None:
+        return False
+    index = next(i for i in range(start, len(tokens)) if tokens[i] is last[0])
+    return not values_after(tokens, index)[0]
+
+
+def values_before(tokens: Sequence[Token], index: int) -> list[Token]:
+    """The value cells between the label before `index` and the label at `index`."""
+    first = index
+    while first > 0 and tokens[first - 1].is_value:
+        first -= 1
+    return list(tokens[first:index])
 
 
 def _restated(

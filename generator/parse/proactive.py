@@ -80,11 +80,29 @@ def _label_key(token: Token) -> str:
     return _NOTE.sub("", norm(token.text))
 
 
+def _caption_rest(block: Block) -> tuple[Token, ...]:
+    """What a caption's cell holds after the caption, when the next cells ran into it (a PDF's text:
+    “第二十条第（五）项信息内容本年处理决定数量行政许可”): a label of its own."""
+    caption = block.caption
+    match = _CAPTION.search(caption.key)
+    rest = caption.key[match.end() :] if match else ""
+    return (Token.of(rest, caption.line, caption.row),) if rest else ()
+
+
+def _without_header(key: str, spec: ProactiveBlock) -> str:
+    """A row label run into the block's header words (text whose line breaks were lost, or a PDF's:
+    “信息内容本年制发件数…现行有效件数规章”), without them."""
+    for word in ("信息内容", *(norm(m.label) for m in spec.measures)):
+        if key.startswith(word) and len(key) > len(word):
+            key = key[len(word) :]
+    return key
+
+
 def parse_block(block: Block, spec: ProactiveBlock) -> tuple[list[ProactiveRow], list[Finding]]:
     rows: list[ProactiveRow] = []
     findings: list[Finding] = []
     width = len(spec.measures)
-    tokens = block.tokens
+    tokens = (*_caption_rest(block), *block.tokens)
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -92,7 +110,8 @@ def parse_block(block: Block, spec: ProactiveBlock) -> tuple[list[ProactiveRow],
             i += 1
             continue
         values, nxt = values_after(tokens, i)
-        item = next((it for it in spec.items if _item_matchers(it)(_label_key(token))), None)
+        key = _without_header(_label_key(token), spec)
+        item = next((it for it in spec.items if _item_matchers(it)(key)), None)
         if item is not None:
             row, problems = _read_item(item, spec, token, values, width)
             rows.append(row)
