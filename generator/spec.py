@@ -223,3 +223,14 @@ SECTIONS: tuple[tuple[int, str], ...] = (
 
 # Units a published number may carry, longest first where one starts another (万元 before 元).
 UNITS = ("万元", "亿元", "万宗", "人次", "元", "件", "条", "个", "项", "次", "宗", "份", "家", "笔", "篇")
+
+# The six narrative sections' headings, by keyword (template-spec §3: real headings vary, e.g.
+# 五、存在的问题及整改措施, 二、行政机关主动公开政府信息情况).
+SECTION_KEYWORDS: dict[int, tuple[str, ...]] = {
+    1: ("总体情况", "基本情况", "概述"),
+    2: ("主动公开",),
+    3: ("收到和处理", "依申请公开"),
+    4: ("行政复议", "行政诉讼"),
+    5: ("问题",),
+    6: ("其他需要报告", "其他事项"),
+}

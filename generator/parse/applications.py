@@ -145,9 +145,9 @@ def _scan(tokens: Sequence[Token], start: int, *, before: bool) -> RawApplicatio
 def numbers_before_labels(tokens: Sequence[Token], start: int, raw: RawApplications) -> bool:
     """Whether each row's numbers stand before its label (text converted from a PDF). Both ends of
     the table must say so, or a row of column numbers above a table read the usual way would shift
-    every row: numbers (not blanks) between the header and the first row's label, and none after the
+    every row: a number (not only blanks) between the header and the first row's label, and none after the
     last row's label (四、结转下年度继续办理)."""
-    if sum(1 for t in values_before(tokens, start) if not t.is_blank) < 2:
+    if all(t.is_blank for t in values_before(tokens, start)):  # none, or a header's spacer cells
         return False
     last = raw.found.get("carried_forward")
     if last is None:

@@ -33,8 +33,12 @@ def values_after(tokens: Sequence[Token], index: int) -> tuple[list[Token], int]
 
 
 def fit_width(values: list[Token], width: int) -> list[Token] | None:
-    """Drop surplus blank cells at the ends (page padding); the row fits when exactly `width` remain."""
+    """Drop surplus blank cells at the ends (page padding); the row fits when exactly `width` remain.
+    Surplus with a blank at both ends does not fit: which end is padding cannot be told, and
+    trimming the wrong one would move every number by a column."""
     fitted = list(values)
+    if len(fitted) > width and fitted[0].is_blank and fitted[-1].is_blank:
+        return None
     while len(fitted) > width and fitted[-1].is_blank:
         fitted.pop()
     while len(fitted) > width and fitted[0].is_blank:

@@ -7,18 +7,10 @@ from dataclasses import dataclass
 
 from generator.model import Section, Source
 from generator.parse.text import BOOKMARK, clean, norm
+from generator.spec import SECTION_KEYWORDS
 
 _NUMBERED = re.compile(r"^(?:(?P<zh>[一二三四五六])|(?P<digit>[1-6]))\s*[、.．]\s*(?P<rest>.+)$")
 _ZH = "一二三四五六"
-# Keywords per section (template-spec §3: real headings vary, e.g. 五、存在的问题及整改措施).
-_KEYWORDS: dict[int, tuple[str, ...]] = {
-    1: ("总体情况", "基本情况", "概述"),
-    2: ("主动公开",),
-    3: ("收到和处理", "依申请公开"),
-    4: ("行政复议", "行政诉讼"),
-    5: ("问题",),
-    6: ("其他需要报告", "其他事项"),
-}
 _HEADING_MAX = 48
 # What a heading line starts with once bookmarks and `clean`'s whitespace are gone: a cheap test run
 # on every line before `_heading_number` (most lines are not headings).
@@ -45,7 +37,7 @@ def _heading_number(line: str) -> tuple[int, str, bool] | None:
         return None
     number = _ZH.index(match["zh"]) + 1 if match["zh"] else int(match["digit"])
     key = norm(match["rest"])
-    return (number, text, bool(match["zh"])) if any(k in key for k in _KEYWORDS[number]) else None
+    return (number, text, bool(match["zh"])) if any(k in key for k in SECTION_KEYWORDS[number]) else None
 
 
 def find_headings(source: Source) -> list[Heading]:

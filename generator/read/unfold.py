@@ -16,15 +16,14 @@ import re
 from dataclasses import replace
 
 from generator.model import Source
-from generator.spec import UNITS
+from generator.spec import SECTION_KEYWORDS, UNITS
 
 MIN_LENGTH = 300  # characters: a report's lines are shorter, but for narrative paragraphs
-_SECTION = re.compile(
-    r"(?P<number>[一二三四五六])[、.．]\s*"
-    r"(?P<title>总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|政府信息公开行政复议[、，,]?行政诉讼情况"
-    r"|存在的主要问题及改进情况|其他需要报告的事项)"
-)
-_TABLE_SECTIONS = {"二", "三", "四"}
+_NUMBER = re.compile(r"[一二三四五六][、.．]")
+_ZH = "一二三四五六"
+_HEADING_REACH = 24  # characters from a heading's number to its keyword, and from there to its end
+_HEADING_END = re.compile(r"情况|事项|措施")
+_TABLE_SECTIONS = (2, 3, 4)
 _TITLE = re.compile(r"\d{4}\s*年度?\s*政府信息公开(工作)?年度报告")
 _CLOSING_DATE = re.compile(r"\s*(\S{2,40}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 # A number at the start of a label is its numbering (1.属于国家秘密), not a cell; run into the
@@ -54,21 +53,43 @@ def unfold(source: Source) -> Source:
 
 def unfold_line(line: str) -> list[str]:
     """The lines of one run-together line: itself when it holds fewer than three section headings."""
-    headings = list(_SECTION.finditer(line))
-    if len({m.group("number") for m in headings}) < 3:
+    headings = section_headings(line)
+    if len(headings) < 3:
         return [line]
-    out = _preamble(line[: headings[0].start()])
-    for n, heading in enumerate(headings):
-        end = headings[n + 1].start() if n + 1 < len(headings) else len(line)
-        body = line[heading.end() : end].strip()
-        out.append(heading.group(0).strip())
-        if heading.group("number") in _TABLE_SECTIONS:
+    out = _preamble(line[: headings[0][1]])
+    for n, (number, start, end) in enumerate(headings):
+        stop = headings[n + 1][1] if n + 1 < len(headings) else len(line)
+        body = line[end:stop].strip()
+        out.append(line[start:end])
+        if number in _TABLE_SECTIONS:
             out.extend(_cells_as_lines(body))
         elif n + 1 == len(headings):
             out.extend(_closing(body))
         elif body:
             out.append(body)
     return out
+
+
+def section_headings(line: str) -> list[tuple[int, int, int]]:
+    """(number, start, end) of the section headings in a line, in order: a number 一、 … 六、 whose
+    section's keyword follows within reach (as `parse.sections` finds them), the heading ending
+    with the 情况 / 事项 / 措施 after it, or with the keyword."""
+    found: list[tuple[int, int, int]] = []
+    position = 0
+    for match in _NUMBER.finditer(line):
+        number = _ZH.index(match.group()[0]) + 1
+        if match.start() < position or (found and number <= found[-1][0]):
+            continue
+        window = line[match.end() : match.end() + _HEADING_REACH]
+        keyword = min(((i, k) for k in SECTION_KEYWORDS[number] if (i := window.find(k)) >= 0), default=None)
+        if keyword is None:
+            continue
+        after = match.end() + keyword[0] + len(keyword[1])
+        closing = _HEADING_END.search(line, after - 2, after + _HEADING_REACH)
+        end = closing.end() if closing else after
+        found.append((number, match.start(), end))
+        position = end
+    return found
 
 
 def _preamble(text: str) -> list[str]:
