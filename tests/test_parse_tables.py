@@ -16,6 +16,7 @@ LAYOUTS_2021 = [
     "2021-table-per-row.txt",
     "2021-one-line.txt",
     "2021-pdf-text.txt",
+    "2021-restarted.txt",
 ]
 
 

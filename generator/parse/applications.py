@@ -125,6 +125,9 @@ def _scan(tokens: Sequence[Token], start: int, *, before: bool) -> RawApplicatio
         if is_table_end(token):
             break
         row_id = _match(token.key, pointer)
+        if row_id is None and "申请人情况" in token.key:  # the header again: a page break restarted it
+            i = _after_header(tokens, i)
+            continue
         values, nxt = values_after(tokens, i)
         if before:
             values = values_before(tokens, i)
@@ -140,6 +143,19 @@ def _scan(tokens: Sequence[Token], start: int, *, before: bool) -> RawApplicatio
             break
     raw.end = i
     return raw
+
+
+_HEADER_WORDS = frozenset(
+    ("自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+)
+
+
+def _after_header(tokens: Sequence[Token], index: int) -> int:
+    """The index after a repeated header's cells (its 总计 is not the table's total row)."""
+    index += 1
+    while index < len(tokens) and not tokens[index].is_value and tokens[index].key in _HEADER_WORDS:
+        index += 1
+    return index
 
 
 def numbers_before_labels(tokens: Sequence[Token], start: int, raw: RawApplications) -> bool:
