@@ -117,6 +117,39 @@ def test_a_row_of_column_numbers_above_the_table_does_not_shift_its_rows(tmp_pat
     assert parse_json(path)["applications"] == _expected_2021_applications()
 
 
+def _without(name: str, label: str, tmp_path, total: str | None = None):
+    """A fixture with one row's label left out (web copy: the blank line after it too); `total`: the
+    （七）总计 row's first number replaced."""
+    lines = (PARSE / name).read_text(encoding="utf-8").split("\n")
+    if total is not None:
+        lines[lines.index("(七)总计") + 2] = total
+    at = lines.index(label)
+    lines[at : at + (2 if name == "2021-webcopy.txt" else 1)] = []
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return parse_json(path)
+
+
+@pytest.mark.parametrize("name", ["2021-webcopy.txt", "2021-pdf-text.txt"])
+def test_a_row_printed_without_its_label_is_placed_by_position_when_the_columns_confirm(
+    tmp_path, name: str
+) -> None:
+    """Its numbers follow the row before (or, numbers before labels, precede the row after) and the
+    template has exactly one row there; its own total and the column equations confirm it."""
+    doc = _without(name, "4.保护第三方合法权益", tmp_path)
+    assert doc["applications"] == _expected_2021_applications()
+    assert rules_of(doc) == ["row-placed-by-position"]
+
+
+def test_a_row_without_its_label_is_not_placed_when_the_columns_do_not_confirm(tmp_path) -> None:
+    """The same row, but the table's （七）总计 does not add up: nothing is placed by position; both
+    rows' numbers stay unplaced, with a finding."""
+    doc = _without("2021-webcopy.txt", "4.保护第三方合法权益", tmp_path, total="11")
+    assert doc["applications"]["withheld_third_party_rights"] == [None] * 7
+    assert doc["applications"]["withheld_security_stability"] == [None] * 7
+    assert "row-placed-by-position" not in rules_of(doc) and "row-width" in rules_of(doc)
+
+
 def test_mixed_templates_read_the_rows_that_are_printed() -> None:
     """A 2021 proactive table beside a 2019-style applications table: each table is read in the
     template it follows, and the finding says which."""

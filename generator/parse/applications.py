@@ -87,6 +87,7 @@ class RawApplications:
     unknown: list[tuple[Token, list[Token]]] = field(default_factory=list)
     start: int | None = None
     end: int = 0
+    before: bool = False  # each row's numbers stood before its label
 
     @property
     def template_evidence(self) -> str | None:
@@ -115,7 +116,7 @@ def scan(tokens: Sequence[Token]) -> RawApplications:
 
 def _scan(tokens: Sequence[Token], start: int, *, before: bool) -> RawApplications:
     """The rows from `start`; each label takes the numbers after it, or (`before`) before it."""
-    raw = RawApplications(start=start)
+    raw = RawApplications(start=start, before=before)
     pointer, i = 0, start
     while i < len(tokens):
         token = tokens[i]
@@ -205,12 +206,15 @@ def assemble(
     findings: list[Finding] = []
     expected = application_rows(template)
     ambiguous: dict[str, list[Token]] = {}
+    found, placed = split_unlabeled(raw, [r.id for r in expected])
     for row in expected:
-        if row.id not in raw.found:
+        if row.id not in found:
             rows[row.id] = (BLANK,) * WIDTH
             continue
-        label, values = raw.found[row.id]
-        labels[row.id], lines[row.id] = label.text, label.line
+        label, values = found[row.id]
+        lines[row.id] = label.line
+        if label.text:  # not a row placed by its position: it has no label
+            labels[row.id] = label.text
         cells, problems, kept = read_row(row.id, label, values)
         rows[row.id] = cells
         if any(f.rule == "cells-run-together-ambiguous" for f in problems):
@@ -225,9 +229,66 @@ def assemble(
             f for f in findings if not (f.rule == "cells-run-together-ambiguous" and _names(f, row_id))
         ]
         findings.append(_resolved_finding(row_id, raw.found[row_id], reading))
-    findings.extend(_missing_rows(raw, [r.id for r in expected], tokens_after))
+    for row_id in _unconfirmed(template, raw, placed, rows, findings):
+        lines.pop(row_id, None)
+    findings.extend(_missing_rows(raw, [r.id for r in expected if r.id not in placed], tokens_after))
     findings.extend(_unknown_rows(raw))
     return ApplicationsTable(rows=rows, labels=labels, lines=lines, unassigned=unassigned), findings
+
+
+def split_unlabeled(
+    raw: RawApplications, order: Sequence[str]
+) -> tuple[dict[str, tuple[Token, list[Token]]], dict[str, str]]:
+    """Rows as found, where a row's label took the numbers of two rows and the row next to it in the
+    template (after it; before it when numbers stand before labels) was printed with no label: the
+    second seven numbers go to that row, if each seven add up to their 总计. Which rows were placed
+    so (row -> the row whose numbers it took) is returned too: `_confirm_placed` keeps the placement
+    only when a column equation confirms it."""
+    found = dict(raw.found)
+    placed: dict[str, str] = {}
+    for row_id, (label, values) in raw.found.items():
+        if len(values) != 2 * WIDTH or row_id not in order:
+            continue
+        position = order.index(row_id) + (-1 if raw.before else 1)
+        if not 0 <= position < len(order) or order[position] in found:
+            continue
+        own, orphan = (values[WIDTH:], values[:WIDTH]) if raw.before else (values[:WIDTH], values[WIDTH:])
+        if all(sums_to_last([token_cell(t).value for t in half]) for half in (own, orphan)):
+            found[row_id] = (label, own)
+            found[order[position]] = (Token.of("", orphan[0].line, orphan[0].row), orphan)
+            placed[order[position]] = row_id
+    return found, placed
+
+
+def _unconfirmed(
+    template: str,
+    raw: RawApplications,
+    placed: Mapping[str, str],
+    rows: dict[str, tuple[Cell, ...]],
+    findings: list[Finding],
+) -> list[str]:
+    """Keep a row placed by its position only when a column equation, with every other row read
+    without doubt, gives it exactly its numbers (a finding says so); else it is blank again and the
+    row whose numbers it took is read as printed, unplaced. The rows not kept are returned."""
+    dropped = []
+    for row_id, source in placed.items():
+        others = {
+            r: [c.value or 0 for c in cells]
+            for r, cells in rows.items()
+            if r != row_id and all(map(_known, cells))
+        }
+        own = [c.value or 0 for c in rows[row_id]]
+        refs = tuple(f"applications.{row_id}.{c}" for c in APPLICANT_IDS)
+        if _required(row_id, others, _equations(template)) == own:
+            message = f"“{_label(row_id)}”一行没有行名，按模板中的位置（紧邻“{_label(source)}”）和行合计、列合计归入该行，请核对原件"
+            findings.append(finding("row-placed-by-position", message, rows[row_id][0].line, refs))
+            continue
+        label, values = raw.found[source]
+        rows[row_id] = (BLANK,) * WIDTH
+        rows[source], problems, _ = read_row(source, label, values)
+        findings.extend(problems)
+        dropped.append(row_id)
+    return dropped
 
 
 def read_row(

@@ -122,7 +122,7 @@ def _readings_for_counts(tokens: list[Token], counts: list[int]) -> list[Reading
     return readings
 
 
-def sums_to_last(values: Sequence[int | None]) -> bool:
+def sums_to_last(values: Sequence[int | float | None]) -> bool:
     """The last value is the total of the others (blank counts as 0)."""
     *parts, total = values
     return (total or 0) == sum(v or 0 for v in parts)
