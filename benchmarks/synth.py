@@ -31,6 +31,7 @@ import importlib.metadata
 import json
 import math
 import random
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -55,6 +56,13 @@ GENERATOR = "benchmarks/synth.py"
 GENERATOR_VERSION = 1  # bump when the same seed should give different files
 FIRST_YEAR, LAST_YEAR = 2019, 2024
 LAYOUTS = ("word", "web", "tabs", "pipes")
+# Layouts a report's structure is lost in on the way (issue #20), made from a rendered report: a
+# crawler's dump on one line and a PDF's text from a web layout (which prints a blank cell as a
+# dash or a slash: text copied from a page loses empty cells), a converter's Markdown with a table
+# per row from pipe rows. Each is drawn for a share of those reports from a random stream of its
+# own, so every other report stays byte for byte what it was.
+DERIVED_LAYOUTS = {"one-line": "web", "pdf-text": "web", "table-per-row": "pipes"}
+DERIVED_SHARE = 0.2
 DEFAULT_INCONSISTENT_SHARE = 0.05
 DEFAULT_BLANK_SHARE = 0.05
 
@@ -1814,12 +1822,89 @@ def agency_reports(agency: Agency, options: Options) -> list[SyntheticReport]:
         draft = Draft(agency, year, style, tables, slots, signed, published, slots["n_info"])
         text, title, printed_total = render_text(rng, draft)
         path = f"reports/{year}-{agency.slug}.txt"
-        out.append(
-            SyntheticReport(
-                path, encode(text, style), manifest_entry(draft, path, title, printed_total, faults)
-            )
-        )
+        layout, text = derive_layout(options.seed, path, style.layout, text)
+        entry = manifest_entry(draft, path, title, printed_total, faults) | {"layout": layout}
+        out.append(SyntheticReport(path, encode(text, style), entry))
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layouts that lose the structure
+# ---------------------------------------------------------------------------------------------------
+
+
+def derive_layout(seed: int, path: str, layout: str, text: str) -> tuple[str, str]:
+    """The layout a report is published in and its text: for a share of the web and pipe reports,
+    one of `DERIVED_LAYOUTS` made from the rendered text."""
+    options = [name for name, source in DERIVED_LAYOUTS.items() if source == layout]
+    rng = random.Random(f"synth-derived:{seed}:{path}")
+    if not options or rng.random() >= DERIVED_SHARE:
+        return layout, text
+    name = rng.choice(options)
+    return name, {"one-line": one_line, "pdf-text": pdf_text, "table-per-row": table_per_row}[name](text)
+
+
+_ROW_LABEL = re.compile(r"^(（[一二三四五六七]）|\([一二三四五六七]\)|[一二三四]、|\d\.)")
+# The headings vary (三、收到和处理政府信息公开申请的情况, 四、因政府信息公开工作被申请行政复议…).
+_APPLICATIONS = re.compile(r"^三[、.．].*收到和处理")
+_REVIEW = re.compile(r"^四[、.．].*行政复议")
+_VALUE = re.compile(r"^([+-]?[\d,]+(\.\d+)?(万元|元|件)?|[-/—–]+|无)$")
+
+
+def cells_of(text: str) -> list[str]:
+    """A report's cells and lines of text, in order; empty cells go, as from a page's text."""
+    out: list[str] = []
+    for line in text.replace("\r", "").split("\n"):
+        if "|" in line or "\t" in line.strip("\t") or line.startswith("\t"):
+            parts = line.strip().strip("|").split("|") if "|" in line else line.lstrip("\t").split("\t")
+            out.extend(p.strip() for p in parts if p.strip())
+        elif line.strip():
+            out.append(line.strip())
+    return out
+
+
+def one_line(text: str) -> str:
+    """A crawler's dump: every cell and line of text on one line, one space apart."""
+    return " ".join(cells_of(text)) + "\n"
+
+
+def pdf_text(text: str) -> str:
+    """A PDF's text: one cell per line, no blank lines; in the applications table each row's numbers
+    before its label, long labels broken over lines, a group's label one character per line."""
+    cells = cells_of(text)
+    start = next(i for i, c in enumerate(cells) if _APPLICATIONS.match(c))
+    end = next(i for i, c in enumerate(cells) if _REVIEW.match(c))
+    first_row = next(i for i in range(start, end) if "本年新收" in cells[i])
+    out = cells[:first_row]
+    i = first_row
+    while i < end:
+        label, values = cells[i], []
+        i += 1
+        while i < end and _VALUE.match(cells[i]):
+            values.append(cells[i])
+            i += 1
+        pieces = [label[k : k + 14] for k in range(0, len(label), 14)] if values else list(label)
+        out += [*values, *pieces]
+    return "\n".join([*out, *cells[end:]]) + "\n"
+
+
+def table_per_row(text: str) -> str:
+    """A converter's Markdown: each applications row a table of its own under generic headers, its
+    label a heading above it, restated in the row without its numbering."""
+    out: list[str] = []
+    inside = False
+    header = ["类别", *(f"数据{n}" for n in range(1, 7)), "总计"]
+    for line in text.replace("\r", "").split("\n"):
+        inside = (inside or bool(_APPLICATIONS.match(line.strip()))) and not _REVIEW.match(line.strip())
+        parts = [p.strip() for p in line.strip().strip("|").split("|")] if inside and "|" in line else []
+        if len(parts) == 8 and _ROW_LABEL.match(parts[0]):
+            out += [f"### {parts[0]}", f"| {' | '.join(header)} |", "|" + " --- |" * 8]
+            out += [f"| {_ROW_LABEL.sub('', parts[0])} | {' | '.join(parts[1:])} |", ""]
+        elif len(parts) == 1 and _ROW_LABEL.match(parts[0]):
+            out += [f"### {parts[0]}", ""]
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -120,7 +120,8 @@ def test_sample_has_both_templates_every_layout_and_the_planted_faults(
     reports = sample[0]["reports"]
     assert len(reports) == SAMPLE_N
     assert {r["template"] for r in reports} == {"2019", "2021"}
-    assert {r["layout"] for r in reports} == {"word", "web", "tabs", "pipes"}
+    assert {"word", "web", "tabs", "pipes"} <= {r["layout"] for r in reports}
+    assert {r["layout"] for r in reports} <= {"word", "web", "tabs", "pipes", *synth().DERIVED_LAYOUTS}
     assert any(not r["consistent"] for r in reports)
     assert any(r["blank_cells"] for r in reports)
     quirks = Counter(q for r in reports for q in r["quirks"])
@@ -168,10 +169,11 @@ def test_reports_read_like_reports(sample: tuple[dict[str, Any], Path]) -> None:
     manifest, out = sample
     for entry in manifest["reports"]:
         text = (out / entry["path"]).read_bytes().decode(entry["encoding"]).replace("\r\n", "\n")
-        head = "".join(text.split("\n")[:12])
+        head = "".join(text.split("\n")[:12])[:600]
         assert entry["agency"] in head and f"{entry['year']}年" in head, entry["path"]
         for heading in entry["headings"]:
-            assert heading in text
+            # the layouts that lose the structure lose the spaces after a heading too
+            assert heading in text or heading.strip() in text
         if entry["signed"]:
             year, month, day = (int(part) for part in entry["signed"].split("-"))
             assert f"{year}年{month}月{day}日" in text
