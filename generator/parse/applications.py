@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.model import BLANK, ApplicationsTable, Cell, Finding
+from generator.parse.columns import equations, known, required, resolve_by_columns
 from generator.parse.rows import (
     Reading,
     fit_width,
@@ -15,7 +16,7 @@ from generator.parse.rows import (
     token_cell,
     values_after,
 )
-from generator.parse.text import is_blank, norm
+from generator.parse.text import norm
 from generator.parse.tokens import Token
 from generator.rules import finding
 from generator.spec import (
@@ -23,7 +24,6 @@ from generator.spec import (
     APPLICATION_ROW_BY_ID,
     APPLICATION_ROWS,
     application_rows,
-    result_rows,
 )
 
 WIDTH = len(APPLICANT_IDS)
@@ -162,8 +162,8 @@ def _after_header(tokens: Sequence[Token], index: int) -> int:
 def numbers_before_labels(tokens: Sequence[Token], start: int, raw: RawApplications) -> bool:
     """Whether each row's numbers stand before its label (text converted from a PDF). Both ends of
     the table must say so, or a row of column numbers above a table read the usual way would shift
-    every row: a number (not only blanks) between the header and the first row's label, and none after the
-    last row's label (四、结转下年度继续办理)."""
+    every row: a number (not only blanks) between the header and the first row's label, and none
+    after the last row's label (四、结转下年度继续办理)."""
     if all(t.is_blank for t in values_before(tokens, start)):  # none, or a header's spacer cells
         return False
     last = raw.found.get("carried_forward")
@@ -275,11 +275,11 @@ def _unconfirmed(
         others = {
             r: [c.value or 0 for c in cells]
             for r, cells in rows.items()
-            if r != row_id and all(map(_known, cells))
+            if r != row_id and all(map(known, cells))
         }
         own = [c.value or 0 for c in rows[row_id]]
         refs = tuple(f"applications.{row_id}.{c}" for c in APPLICANT_IDS)
-        if _required(row_id, others, _equations(template)) == own:
+        if required(row_id, others, equations(template)) == own:
             message = f"“{_label(row_id)}”一行没有行名，按模板中的位置（紧邻“{_label(source)}”）和行合计、列合计归入该行，请核对原件"
             findings.append(finding("row-placed-by-position", message, rows[row_id][0].line, refs))
             continue
@@ -326,65 +326,6 @@ def read_row(
 
 def _names(item: Finding, row_id: str) -> bool:
     return item.cells[:1] == (f"applications.{row_id}.{APPLICANT_IDS[0]}",)
-
-
-# The column equations of the applications table (template-spec §7): in every column, the left
-# rows add up to the right rows.
-def _equations(template: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    results = tuple(r.id for r in result_rows(template))
-    return (("total_processed",), results), (
-        ("new_received", "carried_over"),
-        ("total_processed", "carried_forward"),
-    )
-
-
-def resolve_by_columns(
-    template: str, rows: Mapping[str, tuple[Cell, ...]], ambiguous: Mapping[str, list[Token]]
-) -> dict[str, Reading]:
-    """Rows whose digits run together more than one way, read where a column equation leaves one
-    reading: every other row of the equation was read without doubt, and exactly one of the row's
-    readings (each already adding up to its own total) makes the equation hold in every column."""
-    pending = dict(ambiguous)
-    certain = {
-        row_id for row_id in rows if row_id not in pending and all(c.raw is not None for c in rows[row_id])
-    }
-    values = {row_id: [c.value or 0 for c in rows[row_id]] for row_id in certain}
-    resolved: dict[str, Reading] = {}
-    progress = True
-    while progress and pending:
-        progress = False
-        for row_id, tokens in list(pending.items()):
-            expected = _required(row_id, values, _equations(template))
-            if expected is None:
-                continue
-            readings = run_together_readings(tokens, WIDTH, sums_to_last, limit=None)
-            fitting = [r for r in readings if [v or 0 for v in r.values] == expected]
-            if len(fitting) == 1:
-                resolved[row_id] = fitting[0]
-                values[row_id] = expected
-                del pending[row_id]
-                progress = True
-    return resolved
-
-
-def _known(cell: Cell) -> bool:
-    """A cell read as printed: a number, or a blank (which the equations count as 0)."""
-    return cell.raw is not None and (cell.value is not None or is_blank(cell.raw))
-
-
-def _required(
-    row_id: str, values: Mapping[str, list[int | float]], equations: Sequence[tuple[tuple[str, ...], ...]]
-) -> list[int | float] | None:
-    """The values a row must have for an equation whose other rows are all known, else None."""
-    for left, right in equations:
-        if row_id not in (*left, *right) or any(r not in values for r in (*left, *right) if r != row_id):
-            continue
-        own, other = (left, right) if row_id in left else (right, left)
-        return [
-            sum(values[r][c] for r in other) - sum(values[r][c] for r in own if r != row_id)
-            for c in range(WIDTH)
-        ]
-    return None
 
 
 def _resolved_finding(row_id: str, found: tuple[Token, list[Token]], reading: Reading) -> Finding:
