@@ -105,6 +105,19 @@ def test_a_seed_with_its_line_breaks_lost_reads_as_the_seed(tmp_path, seed: str)
     assert doc["review_litigation"] == golden["review_litigation"]
 
 
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")))
+def test_a_seed_as_a_pdf_s_text_reads_as_the_seed(tmp_path, seed: str) -> None:
+    """Every seed (2019 template) as the synthetic generator makes a PDF's text of a report: each
+    row's numbers before its label, long labels broken, group labels one character per line."""
+    from tests.test_synth import synth
+
+    path = tmp_path / seed
+    path.write_text(synth().pdf_text((SEEDS / seed).read_text(encoding="utf-8")), encoding="utf-8")
+    doc, golden = parse_json(path), parse_json(SEEDS / seed)
+    assert doc["applications"] == golden["applications"]
+    assert doc["review_litigation"] == golden["review_litigation"]
+
+
 def test_a_row_of_column_numbers_above_the_table_does_not_shift_its_rows(tmp_path) -> None:
     """Numbers between the header and the first row's label say the numbers stand before the labels
     only when the last row's label has none after it too; a row of column numbers (1 … 7) above a
