@@ -6,11 +6,12 @@ import csv
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from generator.data.files import CORPUS_NAME, schema_files
+from generator.data.files import CORPUS_NAME, csv_header, report_lines, schema_files
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
@@ -276,3 +277,26 @@ def test_a_file_cut_short_is_written_again_and_no_temporary_file_is_left(tmp_pat
 def test_clashing_or_unsafe_paths_are_refused(paths):
     with pytest.raises(OutputClash):
         check_paths(paths)
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("\tx", "'\tx"),
+        ("+170", "+170"),
+        ("-5", "-5"),
+        ("-", "-"),
+        ("德惠市人民政府办公室", "德惠市人民政府办公室"),
+    ],
+)
+def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(text: str, written: str) -> None:
+    report = make_report()
+    report = replace(report, meta=replace(report.meta, agency=text))
+    lines = csv_header("reports") + report_lines(report)["reports"].decode("utf-8")
+    (row,) = csv.DictReader(io.StringIO(lines))
+    assert row["agency"] == written
+    assert json.loads(json.dumps(report_to_json(report)))["agency"] == text  # the JSON keeps it

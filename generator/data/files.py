@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
@@ -71,10 +72,29 @@ def csv_header(name: str) -> str:
 def csv_body(name: str, rows: Sequence[Mapping[str, Any]]) -> str:
     """The data lines of some rows (formatted once, then shared by the corpus, agency and report CSVs).
     The csv module writes a blank (None) as an empty cell, and a float as its repr, which reads back
-    as the same number."""
+    as the same number. Text that a spreadsheet would take for a formula is neutralised."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(map(_row_values(name), rows))
+    values = _row_values(name)
+    csv.writer(buffer, lineterminator="\r\n").writerows(tuple(map(inert, values(row))) for row in rows)
     return buffer.getvalue()
+
+
+FORMULA_START = ("=", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"^[+-]\d[\d,]*(\.\d+)?$")
+
+
+def inert(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (it starts with =, @, a tab, a carriage
+    return, or + or - before anything but a number: text from a contributor's file, say) gets a
+    leading apostrophe (OWASP's advice), so that a spreadsheet opening the CSV shows it as text.
+    Numbers, and text such as `+170` or `-`, are left as they are; the JSON keeps the text as is."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_START) or (
+        value[0] in "+-" and len(value) > 1 and not _SIGNED_NUMBER.match(value)
+    ):
+        return "'" + value
+    return value
 
 
 def csv_head(name: str) -> bytes:
