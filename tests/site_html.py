@@ -82,6 +82,21 @@ def seed_site() -> BuiltSite:
     return BuiltSite(pages, dict(site.files))
 
 
+SCRIPT = b"<script>window.__ran = 1; document.title = 'ran';</script>"
+
+
+@lru_cache(maxsize=1)
+def hostile_site() -> BuiltSite:
+    """A contributed web page that carries a script: its report, built as the pipeline builds it."""
+    from generator.pipeline import SourceFile, Sources, build_site
+
+    page = (ROOT / "tests" / "fixtures" / "formats" / "2020-dehui-zhengfu-bangongshi.html").read_bytes()
+    data = page.replace(b"</body>", SCRIPT + b"</body>", 1)
+    site = build_site(Sources([SourceFile("content/reports/2020-dehui.html", data)]), vega_cache=CACHE)
+    pages = {path: data for path, data in site.files.items() if path.endswith(".html")}
+    return BuiltSite(pages, dict(site.files))
+
+
 # Elements whose URL the browser fetches by itself (as opposed to a link the reader may follow).
 FETCHED = "//script[@src]|//link[@href]|//img|//iframe|//source|//video|//audio|//embed|//object"
 

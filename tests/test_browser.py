@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.site_html import BuiltSite, built_site, seed_site
+from tests.site_html import SCRIPT, BuiltSite, built_site, hostile_site, seed_site
 
 pytestmark = pytest.mark.browser
 
@@ -90,6 +90,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("site")
     write_site(built_site(), folder)
     write_site(seed_site(), folder / "seeds")
+    write_site(hostile_site(), folder / "hostile")
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -151,6 +152,17 @@ def visit(browser) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
     opened = Visit(browser)
     yield opened
     opened.close()
+
+
+def test_a_script_in_a_contributed_web_page_never_runs_on_the_site(visit: Visit, base_url: str) -> None:
+    """The original of an HTML report is published as text (source.html.txt), its bytes unchanged."""
+    (copy,) = [p for p in hostile_site().files if p.startswith("reports/") and "/source." in p]
+    assert copy.endswith("/source.html.txt") and SCRIPT in hostile_site().files[copy]
+    page = visit.open(base_url + "hostile/" + copy.rsplit("/", 1)[0] + "/")
+    with page.expect_navigation():
+        page.click("section#source a[href$='/source.html.txt']")
+    assert page.evaluate("window.__ran") is None and page.title() != "ran"
+    assert "window.__ran" in page.inner_text("body")  # shown as text
 
 
 def test_pages_load_without_console_errors_or_requests_to_other_hosts(visit: Visit, base_url: str) -> None:

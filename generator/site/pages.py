@@ -82,6 +82,8 @@ def _label(path: str) -> str:
     label = FILE_LABELS.get(stem) or BUNDLE_LABELS.get(suffix, stem)
     if path.startswith(f"{DATA_DIR}/{SCHEMAS_FOLDER}/"):
         label = f"{label}表结构"
+    if PurePosixPath(PurePosixPath(name).stem).suffix.lower() in ACTIVE_SUFFIXES:
+        return f"{label}（网页源码，以纯文本提供）"  # see source_copy_path
     return f"{label}（{FORMAT_LABELS.get(suffix, suffix.lstrip('.').upper())}）"
 
 
@@ -337,9 +339,16 @@ class SourceInfo:
     repo_link: str | None
 
 
+# Originals a browser would run as a page on the site's own origin (a contributed file is untrusted):
+# published as text, the same bytes (and checksum) under a .txt name, which is served as text/plain.
+ACTIVE_SUFFIXES = frozenset((".html", ".htm", ".xhtml", ".svg", ".xml"))
+
+
 def source_copy_path(report: Report) -> str:
-    """Where the original file is published: reports/<report_id>/source.<ext>."""
-    return f"{report_url(report)}source{report.meta.source_suffix}"
+    """Where the original file is published: reports/<report_id>/source.<ext> (source.html.txt for a
+    web page, see ACTIVE_SUFFIXES)."""
+    suffix = report.meta.source_suffix
+    return f"{report_url(report)}source{suffix}{'.txt' if suffix.lower() in ACTIVE_SUFFIXES else ''}"
 
 
 def _source(report: Report, files: Files, repo_url: str | None, branch: str) -> SourceInfo:
