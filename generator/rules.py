@@ -276,8 +276,8 @@ for _rule in (
         "schema-invalid",
         "error",
         "数据不符合表结构",
-        "生成的开放数据表不符合其 Table Schema（类型、取值范围、主键或外键），无法发布为有效的数据包。消息指明数据表、行（只数该报告自己的各行，表头为第 1 行）和原文行号。",
-        'applications 表第 4 行（disclosed natural_person）的值“-1”不符合表结构：Constraint Error: constraint "minimum" is "0"',
+        "生成的开放数据表不符合其 Table Schema（类型、取值、主键或外键），无法发布为有效的数据包。消息指明数据表、行（只数该报告自己的各行，表头为第 1 行）和原文行号。",
+        'applications 表第 4 行（disclosed natural_person）的值“1.5”不符合表结构：Type Error: type is "integer/default"',
         "validate",
     ),
 ):

@@ -179,3 +179,24 @@ def test_ids_that_differ_only_in_case_are_a_finding_not_an_internal_error(tmp_pa
     assert "另见 content/reports/2020-a.txt" in result.stdout
     assert (tmp_path / "site" / "reports" / "Dehui-Office-2020" / "index.html").is_file()
     assert not (tmp_path / "site" / "reports" / "dehui-office-2020").exists()
+
+
+def test_a_count_printed_negative_leaves_the_site_building_with_a_visible_finding(tmp_path: Path) -> None:
+    """A `-1` where a count stands is kept as printed: the packages still validate, the build does
+    not fail, and the negative-count warning is in the output, the data and the page."""
+    content = _content(tmp_path)
+    seed = content / "reports" / "2020-dehui-zhengfu-bangongshi.txt"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(
+        text.replace(
+            "\t一、本年新收政府信息公开申请数量\n\t2\n", "\t一、本年新收政府信息公开申请数量\n\t-1\n", 1
+        )
+    )
+    result = build(content, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "schema-invalid" not in result.stdout
+    assert "content/reports/2020-dehui-zhengfu-bangongshi.txt:109: warning[negative-count]" in result.stdout
+    findings = (tmp_path / "site" / "data" / "findings.csv").read_text(encoding="utf-8-sig")
+    assert "negative-count" in findings
+    page = next((tmp_path / "site" / "reports").glob("de-hui-*/index.html")).read_text(encoding="utf-8")
+    assert "出现负数" in page and ">-1<" in page

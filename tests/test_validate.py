@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.checks.cross import check_report
 from generator.data.files import (
     CORPUS_ZIP,
     agency_descriptor_path,
@@ -76,16 +77,17 @@ def test_schema_conventions(table):
         ]
 
 
-def test_counts_are_non_negative_where_the_template_says_so():
-    for table, fields in (
-        ("applications", ["natural_person", "total"]),
-        ("review_litigation", ["upheld", "total"]),
-    ):
+def test_a_count_printed_negative_is_valid_data_and_a_finding():
+    """The schemas accept every integer a report can print: a count misprinted as -1 is kept, the
+    packages stay valid, and the negative-count cross-check says so (issue #21)."""
+    for table in ("applications", "review_litigation", "reports"):
         for field in load_schema(table)["fields"]:
-            if field["name"] in fields:
-                assert field["constraints"]["minimum"] == 0
-    value = next(f for f in load_schema("proactive")["fields"] if f["name"] == "value")
-    assert "minimum" not in value.get("constraints", {})  # 本年增/减 of the 2019 template is signed
+            if field["type"] == "integer" and "minimum" in field.get("constraints", {}):
+                # only what the build counts (years, positions, lines, findings), never a printed value
+                assert field["name"] in ("year", "position", "line", "errors", "warnings", "acknowledged")
+    report = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
+    assert validate_data([report]) == []
+    assert "negative-count" in {f.rule for f in check_report(report)}
 
 
 # --- validation in memory -------------------------------------------------------------------------
@@ -107,7 +109,7 @@ def test_seed_corpus_is_valid(seed_reports):
 
 def test_a_schema_error_names_report_table_row_and_source_line():
     good = make_report(agency_id="b")
-    bad = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
+    bad = make_report(applications={"disclosed": row(1.5, 0, 0, 0, 0, 0, 1.5)}, year=2021)
     problems = validate_data([good, bad])
     assert [(p.table, p.row, p.field) for p in problems] == [
         ("applications", 4, "natural_person"),
@@ -246,7 +248,7 @@ def test_buckets_find_what_one_package_finds(monkeypatch):
     from generator.data import validate
 
     reports = [make_report(agency_id=f"a{i}") for i in range(6)]
-    reports.append(make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021))
+    reports.append(make_report(applications={"disclosed": row(1.5, 0, 0, 0, 0, 0, 1.5)}, year=2021))
     whole = validate_data(reports)
     assert len(whole) == 2
     monkeypatch.setattr(validate, "REPORTS_PER_BUCKET", 1)  # four buckets
