@@ -214,7 +214,7 @@ def test_agency_package_holds_every_year_of_it_and_only_its_rows():
 def test_every_output_path_of_the_architecture(seed_reports):
     files = data_files(seed_reports)
     expected = {f"data/{n}.csv" for n in RESOURCES} | {f"data/schemas/{n}.json" for n in RESOURCES}
-    expected |= {"data/datapackage.json", f"data/{CORPUS_NAME}.zip"}
+    expected |= {"data/datapackage.json", f"data/{CORPUS_NAME}.zip", "data/checksums.sha256"}
     for report in seed_reports:
         expected.add(f"data/reports/{report.meta.report_id}/report.json")  # a report's only data file
         agency = report.meta.agency_id

@@ -260,3 +260,40 @@ def test_buckets_hold_250_to_500_reports_and_grow_by_doubling():
     from generator.data.validate import bucket_count
 
     assert [bucket_count(n) for n in (0, 1, 499, 500, 1000, 10_000, 1_000_000)] == [1, 1, 1, 2, 4, 32, 32]
+
+
+def test_a_damaged_or_altered_download_fails_validation(seed_reports, tmp_path: Path):
+    """Every resource carries its size and sha256: one cell changed, or a CSV cut short, fails
+    `frictionless validate`; `sha256sum -c checksums.sha256` checks the zip and the rest."""
+    write_files(tmp_path, data_files(seed_reports))
+    data = tmp_path / "data"
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    assert all(r["bytes"] > 0 and r["hash"].startswith("sha256:") for r in descriptor["resources"])
+
+    def valid(path: Path) -> bool:
+        output = subprocess.run(
+            [str(FRICTIONLESS), "validate", "--json", str(path)], capture_output=True, check=False
+        )
+        return json.loads(output.stdout)["valid"]
+
+    def checksums_hold() -> bool:
+        return (
+            subprocess.run(
+                ["sha256sum", "--quiet", "-c", "checksums.sha256"], cwd=data, check=False
+            ).returncode
+            == 0
+        )
+
+    assert valid(data / "datapackage.json") and checksums_hold()
+    agency = next(data.glob("agency-*.datapackage.json"))
+    assert valid(agency)
+    applications = data / "applications.csv"
+    original = applications.read_bytes()
+    applications.write_bytes(original.replace(b",0,", b",1,", 1))  # one cell changed, the same size
+    assert not valid(data / "datapackage.json") and not checksums_hold()
+    applications.write_bytes(original[: len(original) // 2])  # cut short
+    assert not valid(data / "datapackage.json")
+    applications.write_bytes(original)
+    zipped = data / "gov-disclosure-reports.zip"
+    zipped.write_bytes(zipped.read_bytes()[:-10])
+    assert not checksums_hold()

@@ -18,6 +18,7 @@ Every byte is a function of the reports: sorted rows and zip entries, fixed time
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -43,6 +44,7 @@ from generator.model import Report, report_to_json
 DATA_DIR = "data"
 CORPUS_NAME = "gov-disclosure-reports"
 CORPUS_ZIP = f"{DATA_DIR}/{CORPUS_NAME}.zip"
+CHECKSUMS = f"{DATA_DIR}/checksums.sha256"
 BOM = "\ufeff"  # Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip timestamp: fixed, so the bytes never change
 # zlib level 5, not the default 6: 6 % larger, compressed in two thirds of the time. The zip is made
@@ -165,9 +167,9 @@ def agency_package(
 ) -> dict[str, bytes]:
     """One agency's package, every year of it (`reports` in report_id order): its descriptor in
     data/, its CSVs in data/agencies/<agency_id>/."""
-    files = {agency_descriptor_path(agency_id): json_bytes(agency_descriptor(reports), compact=True)}
-    files.update(csv_files(f"{DATA_DIR}/{agency_folder(agency_id)}", merge_lines(lines)))
-    return files
+    csvs = csv_files(f"{DATA_DIR}/{agency_folder(agency_id)}", merge_lines(lines))
+    descriptor = with_integrity(agency_descriptor(reports), csvs)
+    return {agency_descriptor_path(agency_id): json_bytes(descriptor, compact=True), **csvs}
 
 
 def schema_files() -> dict[str, bytes]:
@@ -180,29 +182,51 @@ def schema_file_paths() -> list[str]:
 
 
 def corpus_package_paths() -> list[str]:
-    """The corpus package's files in data/ (not its schemas): its descriptor, the bulk CSVs, the zip."""
-    return [f"{DATA_DIR}/datapackage.json", *map(bulk_csv_path, RESOURCES), CORPUS_ZIP]
+    """The corpus package's files in data/ (not its schemas): its descriptor, the bulk CSVs, the zip,
+    and their checksums."""
+    return [f"{DATA_DIR}/datapackage.json", *map(bulk_csv_path, RESOURCES), CORPUS_ZIP, CHECKSUMS]
 
 
 @timed("package")
 def corpus_package(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
-    """data/: the corpus package and its zip (`reports` in report_id order, `lines` alongside)."""
+    """data/: the corpus package, its zip, and the checksums of both (`reports` in report_id order,
+    `lines` alongside)."""
     files = corpus_files(reports, lines)
     files[CORPUS_ZIP] = corpus_zip(files)
+    files[CHECKSUMS] = checksums(files)
     return files
 
 
+def with_integrity(descriptor: dict[str, Any], files: Mapping[str, bytes]) -> dict[str, Any]:
+    """Each resource's size and sha256 (`bytes`, `hash`): a download cut short or altered fails
+    `frictionless validate`."""
+    for resource in descriptor["resources"]:
+        data = files[f"{DATA_DIR}/{resource['path']}"]
+        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    return descriptor
+
+
+def checksums(files: Mapping[str, bytes]) -> bytes:
+    """`sha256sum` lines of files in data/ (`sha256sum -c checksums.sha256` checks a download)."""
+    lines = (
+        f"{hashlib.sha256(data).hexdigest()}  {path.removeprefix(f'{DATA_DIR}/')}\n"
+        for path, data in sorted(files.items())
+    )
+    return "".join(lines).encode("utf-8")
+
+
 def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
-    """data/datapackage.json (`reports` in report_id order)."""
+    """data/datapackage.json (`reports` in report_id order) without its CSVs' sizes and checksums:
+    what the descriptor says of itself, for checking its metadata before the CSVs are made."""
     return json_bytes(corpus_descriptor(reports))
 
 
 def corpus_files(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
-    """data/datapackage.json, the schemas it names and the bulk CSVs."""
-    files = {f"{DATA_DIR}/datapackage.json": corpus_descriptor_bytes(reports)}
-    files.update(schema_files())
-    files.update(csv_files(f"{DATA_DIR}/", merge_lines(lines)))
-    return files
+    """data/datapackage.json (with its CSVs' sizes and checksums), the schemas it names and the bulk
+    CSVs."""
+    csvs = csv_files(f"{DATA_DIR}/", merge_lines(lines))
+    descriptor = json_bytes(with_integrity(corpus_descriptor(reports), csvs))
+    return {f"{DATA_DIR}/datapackage.json": descriptor, **schema_files(), **csvs}
 
 
 def bulk_csv_path(table: str) -> str:

@@ -56,6 +56,7 @@ FILE_LABELS = {  # in the order the download lists show them
     "findings": "问题清单",
     "report": "整份报告",
     "source": "报告原文",
+    "checksums": "校验和（sha256sum -c 可核对下载）",
     "datapackage": "数据包描述",
 }
 FORMAT_LABELS = {".csv": "CSV", ".json": "JSON", ".zip": "ZIP 压缩包"}
