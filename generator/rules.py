@@ -130,6 +130,15 @@ for _rule in (
         "parse",
     ),
     Rule(
+        "source-url-missing",
+        "warning",
+        "没有原文网址",
+        "文件头没有填写原文网址 source_url，网站无法链接到机关发布的原文。只在 build.py check（提交前的检查）中"
+        "提示，不计入报告的问题。",
+        "文件头没有原文网址 source_url：请填写机关发布这份报告的网址",
+        "read",
+    ),
+    Rule(
         "row-placed-by-position",
         "warning",
         "无行名的行按位置归入",

@@ -158,3 +158,21 @@ def test_pull_request_summary_without_reports() -> None:
     result = run(script=".github/scripts/pr_summary.py")
     assert result.returncode == 0
     assert "没有新增或修改" in result.stdout
+
+
+def test_a_report_without_its_source_url_is_asked_for_it(tmp_path: Path) -> None:
+    """`check` asks for the original's address when the front matter has none (a warning of the
+    pull request, not a finding of the report)."""
+    seed = ROOT / "content" / "reports" / "2020-dehui-zhengfu-bangongshi.txt"
+    plain = tmp_path / "2020-dehui.txt"
+    plain.write_bytes(seed.read_bytes())
+    dated = tmp_path / "2020-dehui-with-url.txt"
+    dated.write_text(
+        "---\nsource_url: http://www.dehui.gov.cn/xxgk/2020.html\n---\n" + seed.read_text("utf-8"), "utf-8"
+    )
+    asked = check(str(plain)).stdout
+    assert (
+        f"{plain.relative_to(ROOT) if plain.is_relative_to(ROOT) else plain}:1: warning[source-url-missing]"
+        in asked
+    )
+    assert "source-url-missing" not in check(str(dated)).stdout

@@ -305,6 +305,6 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(text: str, wri
 def test_review_rows_name_the_line_of_their_numbers(seed_reports):
     """Each proceeding's row of review_litigation.csv gives the line of its first number (#21)."""
     report = next(r for r in seed_reports if r.meta.source_file.endswith("2020-tonghua-dongchangqu.txt"))
-    for row in report_tables(report)["review_litigation"]:
-        assert row["line"] == report.review(f"{row['proceeding']}_upheld").line
-        assert row["line"] is not None
+    for proceeding in report_tables(report)["review_litigation"]:
+        assert proceeding["line"] == report.review(f"{proceeding['proceeding']}_upheld").line
+        assert proceeding["line"] is not None

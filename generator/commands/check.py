@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.model import Finding, Report
 from generator.pipeline import Checked, check_sources, read_files
 from generator.read.text import discover
+from generator.rules import finding
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -58,6 +59,14 @@ def with_schema_findings(checked: Checked) -> list[Report]:
     return [r.with_findings(by_id.get(r.meta.report_id or "", ())) for r in checked.reports]
 
 
+def source_url_missing(report: Report) -> tuple[Finding, ...]:
+    """A contributor is asked for the original's address (the site links it); not a finding of the
+    report itself."""
+    if report.meta.source_url:
+        return ()
+    return (finding("source-url-missing", "文件头没有原文网址 source_url：请填写机关发布这份报告的网址", 1),)
+
+
 def run_check(paths: list[Path], fmt: str = "text") -> int:
     """The pipeline's read → parse → check → package → validate stages on the given files; every
     finding printed, one line each (or as GitHub annotations)."""
@@ -69,7 +78,7 @@ def run_check(paths: list[Path], fmt: str = "text") -> int:
         print(show(path, Finding("not-a-report", "error", problem, 1)))
     reports = with_schema_findings(checked)
     for report in reports:
-        for item in report.findings:
+        for item in (*report.findings, *source_url_missing(report)):
             print(show(report.meta.source_file, item))
     errors = sum(len(r.errors) for r in reports) + len(not_reports)
     warnings = sum(len(r.warnings) for r in reports)

@@ -102,6 +102,8 @@ def data_page(corpus: Corpus, files: Files) -> Page:
         "package_version": package.get("version"),
         "licenses": package.get("licenses", []) if package else [],
         "example": corpus.reports[0] if corpus.reports else None,
+        "reports": len(corpus.reports),
+        "with_source_url": sum(1 for r in corpus.reports if r.meta.source_url),
     }
     return Page("data/index.html", "data.html", context)
 
