@@ -297,3 +297,12 @@ def test_a_damaged_or_altered_download_fails_validation(seed_reports, tmp_path: 
     zipped = data / "gov-disclosure-reports.zip"
     zipped.write_bytes(zipped.read_bytes()[:-10])
     assert not checksums_hold()
+
+
+def test_no_column_is_named_with_an_sql_keyword():
+    """A column an analyst's query would have to quote (issue #21)."""
+    keywords = {"group", "order", "select", "from", "where", "table", "index", "key", "value", "year", "line"}
+    allowed = {"value", "year", "line"}  # not reserved in SQLite, DuckDB or PostgreSQL column position
+    for table in RESOURCES:
+        names = {field["name"] for field in load_schema(table)["fields"]}
+        assert not (names & (keywords - allowed)), table

@@ -200,7 +200,7 @@ def applications_rows(report: Report) -> list[Row]:
             "report_id": report.meta.report_id,
             "row_id": spec_row.id,
             "position": position,
-            "group": spec_row.group or None,
+            "row_group": spec_row.group or None,
             "label": spec_row.label,
         }
         row.update(zip(APPLICANT_IDS, table.values(spec_row.id), strict=True))
