@@ -23,7 +23,7 @@ from generator.data.package import (
 from generator.engine.write import check_paths, write_files
 from generator.errors import OutputClash
 from generator.model import report_to_json
-from generator.spec import APPLICANT_IDS, REVIEW_CELLS, application_rows
+from generator.spec import APPLICANT_IDS, APPLICATION_ROWS, REVIEW_CELLS, application_rows
 from tests.factories import data_files, make_report, row
 from tests.parse_helpers import SEEDS, parse_path
 
@@ -215,6 +215,7 @@ def test_every_output_path_of_the_architecture(seed_reports):
     files = data_files(seed_reports)
     expected = {f"data/{n}.csv" for n in RESOURCES} | {f"data/schemas/{n}.json" for n in RESOURCES}
     expected |= {"data/datapackage.json", f"data/{CORPUS_NAME}.zip", "data/checksums.sha256"}
+    expected |= {f"data/{name}" for name in CODELISTS}
     for report in seed_reports:
         expected.add(f"data/reports/{report.meta.report_id}/report.json")  # a report's only data file
         agency = report.meta.agency_id
@@ -230,6 +231,12 @@ def test_builds_are_byte_identical_whatever_the_input_order(seed_reports):
     assert [k for k in first if first[k] != second[k]] == []
 
 
+CODELISTS = [
+    f"codelists/{n}.csv"
+    for n in ("applicant_types", "application_rows", "proactive_items", "review_cells", "rules")
+]
+
+
 def test_zip_is_deterministic_and_holds_the_corpus_package():
     files = data_files([VARIED, LATER])
     archive = zipfile.ZipFile(io.BytesIO(files[f"data/{CORPUS_NAME}.zip"]))
@@ -238,7 +245,7 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
     assert (
         names
         == sorted(names)
-        == sorted(["datapackage.json", *tables, *(f"schemas/{n}.json" for n in RESOURCES)])
+        == sorted(["datapackage.json", *tables, *(f"schemas/{n}.json" for n in RESOURCES), *CODELISTS])
     )
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert all(archive.read(n) == files[f"data/{n}"] for n in names)
@@ -308,3 +315,29 @@ def test_review_rows_name_the_line_of_their_numbers(seed_reports):
     for proceeding in report_tables(report)["review_litigation"]:
         assert proceeding["line"] == report.review(f"{proceeding['proceeding']}_upheld").line
         assert proceeding["line"] is not None
+
+
+def test_codelists_list_every_identifier_and_map_the_templates():
+    """data/codelists/ (issue #21): every applications row with its place in each template and the
+    2019 ↔ 2021 mapping of （六）其他处理; every rule of the registry."""
+    from generator.data.codelists import codelist_files
+    from generator.rules import RULES
+
+    files = codelist_files()
+    rows = list(csv.DictReader(io.StringIO(files["data/codelists/application_rows.csv"].decode("utf-8-sig"))))
+    assert [r["row_id"] for r in rows] == [r.id for r in APPLICATION_ROWS]
+    by_id = {r["row_id"]: r for r in rows}
+    assert by_id["other"]["position_2021"] == "" and by_id["other"]["maps_to"].split("+") == [
+        "other_overdue_correction",
+        "other_unpaid_fee",
+        "other_misc",
+    ]
+    assert by_id["other_misc"]["position_2019"] == "" and by_id["other_misc"]["maps_to"] == "other"
+    for template in ("2019", "2021"):
+        placed = sorted(
+            (int(r[f"position_{template}"]), r["row_id"]) for r in rows if r[f"position_{template}"]
+        )
+        assert [row_id for _, row_id in placed] == [r.id for r in application_rows(template)]
+    rules = list(csv.DictReader(io.StringIO(files["data/codelists/rules.csv"].decode("utf-8-sig"))))
+    assert sorted(r["rule"] for r in rules) == sorted(RULES)
+    assert all(path in data_files([VARIED]) for path in files)  # published with the corpus (and zipped)

@@ -29,6 +29,7 @@ from operator import itemgetter
 from typing import Any
 
 from generator.clock import timed
+from generator.data.codelists import codelist_files
 from generator.data.package import (
     RESOURCES,
     agency_descriptor,
@@ -222,11 +223,11 @@ def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
 
 
 def corpus_files(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
-    """data/datapackage.json (with its CSVs' sizes and checksums), the schemas it names and the bulk
-    CSVs."""
+    """data/datapackage.json (with its CSVs' sizes and checksums), the schemas it names, the
+    codelists and the bulk CSVs."""
     csvs = csv_files(f"{DATA_DIR}/", merge_lines(lines))
     descriptor = json_bytes(with_integrity(corpus_descriptor(reports), csvs))
-    return {f"{DATA_DIR}/datapackage.json": descriptor, **schema_files(), **csvs}
+    return {f"{DATA_DIR}/datapackage.json": descriptor, **schema_files(), **codelist_files(), **csvs}
 
 
 def bulk_csv_path(table: str) -> str:

@@ -58,6 +58,11 @@ FILE_LABELS = {  # in the order the download lists show them
     "source": "报告原文",
     "checksums": "校验和（sha256sum -c 可核对下载）",
     "datapackage": "数据包描述",
+    "application_rows": "申请情况表的行（两版模板对照）",
+    "applicant_types": "申请人类型",
+    "review_cells": "行政复议、行政诉讼的单元格",
+    "proactive_items": "主动公开的项目和指标",
+    "rules": "问题规则",
 }
 FORMAT_LABELS = {".csv": "CSV", ".json": "JSON", ".zip": "ZIP 压缩包"}
 BUNDLE_LABELS = {".zip": "完整数据包"}  # the corpus-wide archive

@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.data.codelists import codelist_files
 from generator.data.files import corpus_package_paths, schema_file_paths
 from generator.site.markdown import render_markdown
 from generator.model import Report
@@ -94,6 +95,7 @@ def data_page(corpus: Corpus, files: Files) -> Page:
         "title": "数据下载",
         "downloads": files.of(corpus_package_paths()),
         "schemas": files.of(schema_file_paths()),
+        "codelists": files.of(sorted(codelist_files())),
         "dictionary": [
             (name, FILE_LABELS.get(name, ""), schema.get("description", ""), _fields(schema))
             for name, schema in sorted(corpus.schemas.items(), key=_schema_order)
