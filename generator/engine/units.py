@@ -3,8 +3,8 @@
 A unit is one item of one family (`families.py`): its id, the digest of its inputs (the version,
 the settings and what the family declares), and how to make it. `Engine.run` makes the units whose
 digest changed or whose files are missing, in worker processes when there are many, writes their
-files, and records what each wrote and found. `Engine.finish` removes the files of units that are
-gone. A unit is a pure function of its inputs, so the site equals `pipeline.build_site`'s.
+files, and records what each wrote and found. `Engine.finish` removes the files no unit makes any
+more. A unit is a pure function of its inputs, so the site equals `pipeline.build_site`'s.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class Engine:
     records: dict[str, UnitRecord] = field(default_factory=dict)
     written: int = 0
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
+    _dropped: set[str] = field(default_factory=set)  # files a remade unit no longer makes
 
     def run(self, units: Sequence[Unit]) -> list[Done]:
         """Make the stale units (the heavy ones first, so they start at once) and record them all."""
@@ -77,7 +78,8 @@ class Engine:
         done = workers.run(stale, self._make, self.jobs, heavy=heavy, done=self.progress(len(stale)))
         for result in done:
             before = self.previous.get(result.unit)
-            self.remove([p for p in before.outputs if p not in result.record.outputs] if before else [])
+            if before is not None:
+                self._dropped.update(p for p in before.outputs if p not in result.record.outputs)
             self.records[result.unit] = result.record
             self.written += result.written
         for unit in units:
@@ -118,12 +120,15 @@ class Engine:
         return found
 
     def finish(self) -> None:
-        """Remove the files of the last build's units that are gone (a deleted report's), and refuse
-        two units' files that would land on one (ids differing only in case)."""
+        """Remove the files that no unit makes any more (a deleted report's, or one a remade unit
+        dropped), unless another unit makes them now, and refuse two units' files that would land
+        on one (ids differing only in case)."""
+        owned = {path for record in self.records.values() for path in record.outputs}
         for unit, record in self.previous.items():
             if unit not in self.records:
-                self.remove(list(record.outputs))
-        check_clashes(path for record in self.records.values() for path in record.outputs)
+                self._dropped.update(record.outputs)
+        self.remove(sorted(self._dropped - owned))
+        check_clashes(owned)
 
     def remove(self, paths: Iterable[str]) -> None:
         for path in paths:
