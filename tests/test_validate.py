@@ -311,3 +311,17 @@ def test_no_column_is_named_with_an_sql_keyword():
     """A column an analyst's query would have to quote (issue #21)."""
     for table in RESOURCES:
         assert not {field["name"] for field in load_schema(table)["fields"]} & SQL_RESERVED, table
+
+
+def test_every_field_has_a_bilingual_title_and_description():
+    """Chinese first, then English: "<中文> / <English>" and "<中文>\\n\\n<English>" (issue #21)."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for table in RESOURCES:
+        for field in load_schema(table)["fields"]:
+            where = f"{table}.{field['name']}"
+            zh, slash, en = field["title"].partition(" / ")
+            assert slash and cjk.search(zh), where
+            assert re.fullmatch(r"[ -~·]*[A-Za-z][ -~·]*", en) and " / " not in en, where
+            zh, blank, en = field["description"].partition("\n\n")
+            assert blank and cjk.search(zh) and "\n" not in zh, where
+            assert re.search(r"[A-Za-z]", en) and "\n" not in en, where

@@ -56,24 +56,37 @@ KEYWORDS = [
 ]
 RESOURCE_TEXT = {
     "reports": (
-        "报告 · Reports",
-        "每份报告一行：机关、行政区划、年度、模板、发布日期、原文出处、主要合计数和问题数。",
+        "报告 / Reports",
+        "每份报告一行：机关、行政区划、年度、模板、发布日期、原文出处、主要合计数和问题数。\n\n"
+        "One row per report: agency, administrative division, year, template, publication date, source "
+        "of the original report, the main totals and the number of findings.",
     ),
     "proactive": (
-        "主动公开 · Proactive disclosure",
-        "主动公开政府信息情况（《条例》第二十条）：每份报告 × 信息内容 × 统计指标一行，含数值、单位和原文。",
+        "主动公开 / Proactive disclosure",
+        "主动公开政府信息情况（《条例》第二十条）：每份报告 × 信息内容 × 统计指标一行，含数值、单位和原文。\n\n"
+        "Proactive disclosure of government information (Article 20 of the Regulations): one row per "
+        "report × information item × measure, with the value, its unit and the original text.",
     ),
     "applications": (
-        "依申请公开 · Disclosure applications",
-        "收到和处理政府信息公开申请情况：每份报告 × 表格行一行，七列为各类申请人（自然人……总计）。",
+        "依申请公开 / Disclosure on request",
+        "收到和处理政府信息公开申请情况：每份报告 × 表格行一行，七列为各类申请人（自然人……总计）。\n\n"
+        "Government information disclosure applications received and handled: one row per report × "
+        "table row, with seven columns for the kinds of applicant (natural person … total).",
     ),
     "review_litigation": (
-        "行政复议和行政诉讼 · Reconsideration and litigation",
-        "政府信息公开行政复议、行政诉讼情况：每份报告 × 程序（行政复议、未经复议直接起诉、复议后起诉）一行，五列为结果。",
+        "行政复议和行政诉讼 / Administrative reconsideration and litigation",
+        "政府信息公开行政复议、行政诉讼情况：每份报告 × 程序（行政复议、未经复议直接起诉、复议后起诉）一行，五列为结果。\n\n"
+        "Administrative reconsideration and administrative litigation over government information "
+        "disclosure: one row per report × proceeding (administrative reconsideration, lawsuit filed "
+        "directly without reconsideration, lawsuit filed after reconsideration), with five columns "
+        "for the outcomes.",
     ),
     "findings": (
-        "问题 · Findings",
-        "读取和核对中发现的每个问题一行：规则、级别、说明、涉及的单元格和原文行号（勾稽关系不符等，原件照登，不作修改）。",
+        "问题 / Findings",
+        "读取和核对中发现的每个问题一行：规则、级别、说明、涉及的单元格和原文行号（勾稽关系不符等，原件照登，不作修改）。\n\n"
+        "One row per problem found while reading and checking: rule, severity, message, the cells "
+        "concerned and the line number in the original report (failed cross-checks and the like are "
+        "published as in the original report, never corrected).",
     ),
 }
 
