@@ -56,7 +56,7 @@ FILE_LABELS = {  # in the order the download lists show them
     "findings": "问题清单",
     "report": "整份报告",
     "source": "报告原文",
-    "checksums": "校验和（sha256sum -c 可核对下载）",
+    "checksums": "校验和",  # the data page says how to use it
     "datapackage": "数据包描述",
     "application_rows": "申请情况表的行（两版模板对照）",
     "applicant_types": "申请人类型",
