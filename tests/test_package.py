@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.data.analyst import analyst_paths
 from generator.data.files import CORPUS_NAME, csv_header, report_lines, schema_files
 from generator.data.package import (
     RESOURCES,
@@ -216,6 +217,7 @@ def test_every_output_path_of_the_architecture(seed_reports):
     expected = {f"data/{n}.csv" for n in RESOURCES} | {f"data/schemas/{n}.json" for n in RESOURCES}
     expected |= {"data/datapackage.json", f"data/{CORPUS_NAME}.zip", "data/checksums.sha256"}
     expected |= {f"data/{name}" for name in CODELISTS}
+    expected |= set(analyst_paths())  # data/parquet/<table>.parquet, data/<corpus>.sqlite
     for report in seed_reports:
         expected.add(f"data/reports/{report.meta.report_id}/report.json")  # a report's only data file
         agency = report.meta.agency_id

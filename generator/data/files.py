@@ -4,6 +4,8 @@
 data/datapackage.json  data/<table>.csv ×5          the corpus package
 data/schemas/<table>.json ×5                        the Table Schemas, which every descriptor names
 data/gov-disclosure-reports.zip                     the corpus package in one file (with its schemas)
+data/parquet/<table>.parquet ×5                     the bulk CSVs as Parquet, and all of them in one
+data/gov-disclosure-reports.sqlite                  SQLite database (analyst.py: same values, typed)
 data/agency-<agency_id>.datapackage.json            one agency's package: every year of it, whose
 data/agencies/<agency_id>/<table>.csv ×5            CSVs are in its own folder
 data/reports/<report_id>/report.json                one report's parse JSON
@@ -29,6 +31,7 @@ from operator import itemgetter
 from typing import Any
 
 from generator.clock import timed
+from generator.data.analyst import analyst_files
 from generator.data.codelists import codelist_files
 from generator.data.package import (
     RESOURCES,
@@ -184,16 +187,19 @@ def schema_file_paths() -> list[str]:
 
 def corpus_package_paths() -> list[str]:
     """The corpus package's files in data/ (not its schemas): its descriptor, the bulk CSVs, the zip,
-    and their checksums."""
+    and their checksums. The Parquet files and the database are `analyst.analyst_paths()`."""
     return [f"{DATA_DIR}/datapackage.json", *map(bulk_csv_path, RESOURCES), CORPUS_ZIP, CHECKSUMS]
 
 
 @timed("package")
 def corpus_package(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
-    """data/: the corpus package, its zip, and the checksums of both (`reports` in report_id order,
-    `lines` alongside)."""
+    """data/: the corpus package, its zip, the same tables as Parquet and SQLite (made from the bulk
+    CSVs' bytes), and the checksums of all of them (`reports` in report_id order, `lines` alongside).
+    The zip holds the Frictionless package only."""
     files = corpus_files(reports, lines)
-    files[CORPUS_ZIP] = corpus_zip(files)
+    zipped = corpus_zip(files)
+    files.update(analyst_files({name: files[bulk_csv_path(name)] for name in RESOURCES}))
+    files[CORPUS_ZIP] = zipped
     files[CHECKSUMS] = checksums(files)
     return files
 

@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
 
+from generator.data.analyst import EXAMPLES, SQLITE_PATH, analyst_paths
 from generator.data.codelists import codelist_files
 from generator.data.files import corpus_package_paths, schema_file_paths
-from generator.site.markdown import render_markdown
 from generator.model import Report
-from generator.site.pages import FILE_LABELS, Files, Page
 from generator.site.figures import HEADLINES, RESULT_GROUPS, SHARE_METHOD, add, app_total, share_disclosed
-from generator.site.model import KIND_LABELS, LEVEL_LABELS, LEVEL_ORDER, Agency, Corpus, agency_url, report_url, root_for
+from generator.site.markdown import render_markdown
+from generator.site.model import (
+    KIND_LABELS,
+    LEVEL_LABELS,
+    LEVEL_ORDER,
+    Agency,
+    Corpus,
+    agency_url,
+    report_url,
+    root_for,
+)
+from generator.site.pages import FILE_LABELS, Download, Files, Page
 from generator.site.table_html import escaped
 from generator.site.textfmt import format_or_dash, format_percent
 
@@ -94,6 +104,8 @@ def data_page(corpus: Corpus, files: Files) -> Page:
     context = {
         "title": "数据下载",
         "downloads": files.of(corpus_package_paths()),
+        "analyst": analyst_downloads(files),
+        "examples": EXAMPLES,
         "schemas": files.of(schema_file_paths()),
         "codelists": files.of(sorted(codelist_files())),
         "dictionary": [
@@ -108,6 +120,19 @@ def data_page(corpus: Corpus, files: Files) -> Page:
         "with_source_url": sum(1 for r in corpus.reports if r.meta.source_url),
     }
     return Page("data/index.html", "data.html", context)
+
+
+def analyst_downloads(files: Files) -> list[Download]:
+    """The Parquet files and the database, labelled by what they hold (the download lists' labels
+    name a table by its file name, and the database is every table)."""
+    return [replace(d, label=_analyst_label(d.path)) for d in files.of(analyst_paths())]
+
+
+def _analyst_label(path: str) -> str:
+    if path == SQLITE_PATH:
+        return "全部表格（SQLite 数据库）"
+    table = path.rsplit("/", 1)[-1].removesuffix(".parquet")
+    return f"{FILE_LABELS.get(table, table)}（Parquet）"
 
 
 def _schema_order(item: tuple[str, Mapping[str, Any]]) -> tuple[int, str]:

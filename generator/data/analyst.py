@@ -1,0 +1,381 @@
+"""The corpus for analysts: each table as Parquet, and all of them in one SQLite database.
+
+```
+data/parquet/<table>.parquet                one file per table of the corpus package
+data/gov-disclosure-reports.sqlite          every table, typed, with its primary key and indexes
+```
+
+Both are made from the bulk CSVs' bytes, read back with the Table Schemas' types, so every format
+holds exactly the CSVs' values: a blank cell is null (never 0), an integer is an integer, a region
+code is text, a date is a date (ISO text in SQLite). Text a spreadsheet would run as a formula keeps
+the CSV's leading apostrophe (see files.inert).
+
+Frictionless type → Arrow / SQLite / pandas:
+
+| schema    | Parquet (Arrow) | SQLite           | pandas (`pd.read_parquet`)   |
+|-----------|-----------------|------------------|------------------------------|
+| integer   | int64           | INTEGER          | Int64 (NA for a blank)       |
+| year      | int64           | INTEGER          | Int64                        |
+| number    | float64         | REAL             | Float64                      |
+| boolean   | bool            | INTEGER (0/1)    | boolean                      |
+| date      | date32          | DATE (ISO text)  | object (datetime.date)       |
+| string, … | string          | TEXT             | string                       |
+
+The pandas dtypes come from pandas metadata written into each Parquet file by hand (pandas is not a
+dependency of the build), which `pd.read_parquet` honours, so no option is needed to keep the counts
+integers. A column whose cells do not all read as its type (a schema problem the validation reports)
+is kept as text rather than stopping the build; a table whose rows break its primary key or a
+required field is kept in SQLite without those constraints, with plain indexes instead.
+
+Every byte is a function of the CSVs (and the library versions): Parquet stores no time and a fixed
+`created_by`; the database is made in memory, vacuumed and serialised.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from generator.data.package import RESOURCES, load_schema
+
+DATA_DIR = "data"
+PARQUET_DIR = f"{DATA_DIR}/parquet"
+SQLITE_PATH = f"{DATA_DIR}/gov-disclosure-reports.sqlite"
+PARQUET_COMPRESSION = "zstd"  # read by pyarrow, R arrow, DuckDB, Spark; a third smaller than snappy here
+BOM = b"\xef\xbb\xbf"
+
+# Frictionless type -> (Arrow type, SQLite declared type, pandas pandas_type, pandas dtype)
+TYPES: dict[str, tuple[pa.DataType, str, str, str]] = {
+    "integer": (pa.int64(), "INTEGER", "int64", "Int64"),
+    "year": (pa.int64(), "INTEGER", "int64", "Int64"),
+    "number": (pa.float64(), "REAL", "float64", "Float64"),
+    "boolean": (pa.bool_(), "INTEGER", "bool", "boolean"),
+    "date": (pa.date32(), "DATE", "date", "object"),
+}
+TEXT = (pa.string(), "TEXT", "unicode", "string")  # string, and any type not above (kept as written)
+
+
+def parquet_path(table: str) -> str:
+    return f"{PARQUET_DIR}/{table}.parquet"
+
+
+def analyst_paths(tables: Iterable[str] = RESOURCES) -> list[str]:
+    """The files this module makes: the Parquet files (in table order), then the database."""
+    return [*map(parquet_path, tables), SQLITE_PATH]
+
+
+def analyst_files(csvs: Mapping[str, bytes]) -> dict[str, bytes]:
+    """`{path: bytes}` of the Parquet files and the database, from the bulk CSVs (`table: bytes`, in
+    the order the tables are to be created)."""
+    tables = {name: read_csv(name, data) for name, data in csvs.items()}
+    files = {parquet_path(name): parquet_bytes(name, table) for name, table in tables.items()}
+    files[SQLITE_PATH] = sqlite_bytes(tables)
+    return files
+
+
+# --- CSV -> Arrow ---------------------------------------------------------------------------------
+
+
+def _fields(table: str) -> list[dict[str, Any]]:
+    return list(load_schema(table)["fields"])
+
+
+def _arrow_type(field: Mapping[str, Any]) -> pa.DataType:
+    return TYPES.get(field.get("type", "string"), TEXT)[0]
+
+
+def read_csv(table: str, data: bytes) -> pa.Table:
+    """One bulk CSV as an Arrow table with its schema's types: "" is null (the schemas' only missing
+    value), as frictionless reads it. A column that fails its type is read as text."""
+    names = [f["name"] for f in _fields(table)]
+    types = {f["name"]: _arrow_type(f) for f in _fields(table)}
+    try:
+        return _read(data, types, names)
+    except pa.ArrowInvalid:
+        pass
+    columns = []
+    for name in names:
+        try:
+            columns.append(_read(data, {name: types[name]}, [name]).column(0))
+        except pa.ArrowInvalid:
+            columns.append(_read(data, {name: pa.string()}, [name]).column(0))
+    return pa.table(columns, names=names)
+
+
+def _read(data: bytes, types: Mapping[str, pa.DataType], names: Sequence[str]) -> pa.Table:
+    body = data[len(BOM) :] if data.startswith(BOM) else data
+    return pacsv.read_csv(
+        io.BytesIO(body),
+        read_options=pacsv.ReadOptions(encoding="utf8"),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),  # messages and titles may span lines
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict(types),
+            include_columns=list(names),
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            true_values=["true", "True", "TRUE", "1"],  # frictionless's defaults (csv writes True)
+            false_values=["false", "False", "FALSE", "0"],
+        ),
+    )
+
+
+# --- Parquet ----------------------------------------------------------------------------------------
+
+
+def parquet_bytes(table: str, data: pa.Table) -> bytes:
+    """One table as Parquet (zstd, one row group up to a million rows), with the pandas metadata that
+    makes `pd.read_parquet` give nullable dtypes, and the table's Table Schema title beside it."""
+    schema = data.schema.with_metadata(
+        {b"pandas": json.dumps(_pandas_metadata(data.schema), separators=(",", ":")).encode("utf-8")}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(
+        data.cast(schema),
+        buffer,
+        compression=PARQUET_COMPRESSION,
+        write_statistics=True,
+        store_schema=True,  # the Arrow schema (and its metadata) for pyarrow and R arrow
+    )
+    return buffer.getvalue()
+
+
+def _pandas_metadata(schema: pa.Schema) -> dict[str, Any]:
+    """What pandas writes in a Parquet file, for a table without an index: the dtype of each column
+    (`numpy_type`), which pyarrow's `to_pandas` restores (Int64 rather than float64 for counts)."""
+    by_arrow = {str(arrow): (kind, dtype) for arrow, _, kind, dtype in (*TYPES.values(), TEXT)}
+    columns = []
+    for field in schema:
+        kind, dtype = by_arrow.get(str(field.type), TEXT[2:])
+        columns.append(
+            {
+                "name": field.name,
+                "field_name": field.name,
+                "pandas_type": kind,
+                "numpy_type": dtype,
+                "metadata": None,
+            }
+        )
+    return {"index_columns": [], "column_indexes": [], "columns": columns}
+
+
+# --- SQLite ---------------------------------------------------------------------------------------
+
+
+def sqlite_bytes(tables: Mapping[str, pa.Table]) -> bytes:
+    """Every table in one SQLite database, made in memory and serialised: typed columns (dates as ISO
+    text), each schema's primary key and foreign keys, an index on report_id where the primary key
+    does not begin with it, and on reports.agency_id."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        for name, data in tables.items():
+            _create(db, name, data)
+        db.execute("VACUUM")
+        return db.serialize()
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _create(db: sqlite3.Connection, name: str, data: pa.Table) -> None:
+    schema = load_schema(name)
+    rows = _rows(data)
+    try:
+        with db:
+            db.execute(_create_table(name, schema, data.schema, constrained=True))
+            _insert(db, name, data.schema, rows)
+    except sqlite3.IntegrityError:  # a duplicate key or a blank required cell: keep every row as it is
+        db.execute(f"DROP TABLE IF EXISTS {_q(name)}")
+        with db:
+            db.execute(_create_table(name, schema, data.schema, constrained=False))
+            _insert(db, name, data.schema, rows)
+        if key := _key(schema):
+            db.execute(f"CREATE INDEX {_q(f'{name}_key')} ON {_q(name)} ({', '.join(map(_q, key))})")
+    key = _key(schema)
+    for column in ("report_id", "agency_id") if name == "reports" else ("report_id",):
+        if column in data.schema.names and key[:1] != [column]:
+            db.execute(f"CREATE INDEX {_q(f'{name}_{column}')} ON {_q(name)} ({_q(column)})")
+    db.commit()
+
+
+def _create_table(name: str, schema: Mapping[str, Any], arrow: pa.Schema, *, constrained: bool) -> str:
+    declared = {f["name"]: TYPES.get(f.get("type", "string"), TEXT)[1] for f in schema["fields"]}
+    required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
+    columns = []
+    for field in arrow:
+        kind = declared[field.name] if field.type == _arrow_type_of(schema, field.name) else "TEXT"
+        columns.append(
+            f"{_q(field.name)} {kind}" + (" NOT NULL" if constrained and field.name in required else "")
+        )
+    key = _key(schema)
+    if constrained and key:
+        columns.append(f"PRIMARY KEY ({', '.join(map(_q, key))})")
+    for foreign in schema.get("foreignKeys", []):
+        fields, reference = foreign["fields"], foreign["reference"]
+        fields = [fields] if isinstance(fields, str) else fields
+        target = reference["fields"]
+        target = [target] if isinstance(target, str) else target
+        columns.append(
+            f"FOREIGN KEY ({', '.join(map(_q, fields))}) REFERENCES "
+            f"{_q(reference['resource'] or name)} ({', '.join(map(_q, target))})"
+        )
+    return f"CREATE TABLE {_q(name)} (\n  " + ",\n  ".join(columns) + "\n)"
+
+
+def _key(schema: Mapping[str, Any]) -> list[str]:
+    key = schema.get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def _arrow_type_of(schema: Mapping[str, Any], name: str) -> pa.DataType:
+    return next(_arrow_type(f) for f in schema["fields"] if f["name"] == name)
+
+
+def _rows(data: pa.Table) -> list[tuple[Any, ...]]:
+    """The rows as Python values, dates as ISO text (a column at a time: far faster than by row)."""
+    columns = []
+    for column in data.columns:
+        if pa.types.is_date(column.type):
+            column = column.cast(pa.string())
+        columns.append(column.to_pylist())
+    return list(zip(*columns, strict=True)) if columns else []
+
+
+def _insert(db: sqlite3.Connection, name: str, arrow: pa.Schema, rows: list[tuple[Any, ...]]) -> None:
+    marks = ", ".join("?" * len(arrow.names))
+    db.executemany(f"INSERT INTO {_q(name)} VALUES ({marks})", rows)
+
+
+# --- how to load it: the data page shows these, tests/test_analyst_formats.py runs them --------------
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet of the data page's "how to load" section, run as it is written from a folder holding
+    the downloaded `data/` (`runs`: "python", "duckdb" (SQL) or "" for one the tests do not run)."""
+
+    title: str
+    language: str
+    code: str
+    runs: str = ""
+
+
+_TABLES = ", ".join(f'"{name}"' for name in RESOURCES)
+
+EXAMPLES: tuple[Example, ...] = (
+    Example(
+        "pandas：CSV",
+        "python",
+        f"""import json
+
+import pandas as pd
+
+# Each column with the type its Table Schema gives (data/schemas/<table>.json): region codes and
+# other identifiers stay text, counts are nullable integers (a cell left blank in the report is
+# <NA>, never 0), and only an empty cell is missing (not the text "NA").
+DTYPES = {{"integer": "Int64", "number": "Float64", "boolean": "boolean"}}
+
+
+def read_table(name):
+    with open(f"data/schemas/{{name}}.json", encoding="utf-8") as file:
+        fields = json.load(file)["fields"]
+    return pd.read_csv(
+        f"data/{{name}}.csv",
+        encoding="utf-8-sig",
+        dtype={{f["name"]: DTYPES.get(f["type"], "string") for f in fields if f["type"] != "date"}},
+        parse_dates=[f["name"] for f in fields if f["type"] == "date"],
+        keep_default_na=False,
+        na_values=[""],
+    )
+
+
+tables = {{name: read_table(name) for name in ({_TABLES})}}
+""",
+        "python",
+    ),
+    Example(
+        "pandas：Parquet",
+        "python",
+        f"""import pandas as pd
+
+# The types are in the files: Int64 counts (<NA> for a blank), text codes, dates.
+tables = {{
+    name: pd.read_parquet(f"data/parquet/{{name}}.parquet")
+    for name in ({_TABLES})
+}}
+""",
+        "python",
+    ),
+    Example(
+        "pandas：SQLite",
+        "python",
+        f"""import sqlite3
+
+import pandas as pd
+
+con = sqlite3.connect("data/{SQLITE_PATH.removeprefix(f"{DATA_DIR}/")}")
+tables = {{
+    name: pd.read_sql(f"SELECT * FROM {{name}}", con, dtype_backend="numpy_nullable")
+    for name in ({_TABLES})
+}}
+con.close()
+""",
+        "python",
+    ),
+    Example(
+        "DuckDB：直接查询 Parquet 文件",
+        "sql",
+        """-- Applications received (row new_received, column total) by province and year.
+-- sum() skips blanks; count(a.total) says how many reports printed the number.
+SELECT r.province, r.year, sum(a.total) AS received, count(a.total) AS reports_with_number
+FROM 'data/parquet/applications.parquet' AS a
+JOIN 'data/parquet/reports.parquet' AS r USING (report_id)
+WHERE a.row_id = 'new_received'
+GROUP BY ALL
+ORDER BY ALL;
+""",
+        "duckdb",
+    ),
+    Example(
+        "DuckDB：打开 SQLite 数据库",
+        "sql",
+        f"""INSTALL sqlite;
+LOAD sqlite;
+ATTACH 'data/{SQLITE_PATH.removeprefix(f"{DATA_DIR}/")}' AS gov (TYPE sqlite, READ_ONLY);
+SELECT report_id, agency, year, new_applications
+FROM gov.reports
+ORDER BY report_id;
+""",
+        "duckdb",
+    ),
+    Example(
+        "R：readr（CSV）或 arrow（Parquet）",
+        "r",
+        """library(readr)
+# Region codes as text; na = "" so that only a blank cell is missing.
+codes <- cols(.default = col_guess(), region_code = col_character(),
+              province_code = col_character(), city_code = col_character(),
+              county_code = col_character())
+reports <- read_csv("data/reports.csv", col_types = codes, na = "")
+
+library(arrow)
+applications <- read_parquet("data/parquet/applications.parquet")
+""",
+    ),
+    Example(
+        "校验下载的数据包（Frictionless）",
+        "shell",
+        """pip install frictionless
+frictionless validate data/datapackage.json
+""",
+    ),
+)
