@@ -10,21 +10,56 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from generator.site.charts import charts_script
-from generator.site.pages import Files, Page
-from generator.site.model import REPO_ROOT, Corpus, SiteConfig, agency_url, report_id, report_title, report_url, root_for
-from generator.site.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
 from generator.clock import stage, timed
+from generator.site.charts import charts_script
+from generator.site.model import (
+    REPO_ROOT,
+    SiteConfig,
+    agency_url,
+    report_id,
+    report_title,
+    report_url,
+    root_for,
+)
+from generator.site.pages import Page
+from generator.site.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"
+# Every page's Content Security Policy (a <meta> first in <head>; `build.py serve` also sends it as a
+# header). Only the site's own files run or style anything: a script or style="" that reaches a page
+# from a report, a Markdown page or a published original is inert, and nothing is fetched from another
+# host. No 'unsafe-eval': Vega evaluates its expressions with vega-embed's interpreter (BUNDLE_SNIPPET),
+# not `new Function`. No 'unsafe-inline': Vega's stylesheets are a static file (static/vega.css), and
+# what it sets through element.style is not an inline style attribute. The one relaxation beyond
+# 'self': img-src data:, for the empty favicon (`<link rel="icon" href="data:,">`), which would
+# otherwise make the browser fetch /favicon.ico. frame-ancestors is ignored in a <meta>, so not written.
+CSP_DIRECTIVES = (
+    ("default-src", "'none'"),
+    ("script-src", "'self'"),
+    ("style-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("connect-src", "'self'"),
+    ("font-src", "'self'"),
+    ("base-uri", "'none'"),
+    ("form-action", "'self'"),
+)
+
+
+def content_security_policy(base: bool = False) -> str:
+    """The policy; `base=True` for 404.html, the one page with a <base> (same origin only)."""
+    directives = dict(CSP_DIRECTIVES)
+    if base:
+        directives["base-uri"] = "'self'"
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
 NAV = (
     ("agencies/", "机关"),
     ("data/", "数据"),
@@ -54,7 +89,12 @@ def environment() -> Environment:
         json_script=json_script,
     )
     env.globals.update(
-        report_url=report_url, agency_url=agency_url, report_id=report_id, report_title=report_title, nav=NAV
+        report_url=report_url,
+        agency_url=agency_url,
+        report_id=report_id,
+        report_title=report_title,
+        nav=NAV,
+        csp=content_security_policy,
     )
     return env
 
@@ -81,7 +121,16 @@ def render_page(page: Page, config: SiteConfig) -> bytes:
 
 
 # What the bundle exposes: static/charts.js calls window.vegaEmbed (vega-embed brings vega and vega-lite).
-BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+# Its vegaEmbed always runs under the Content Security Policy: expressions evaluated by vega-embed's
+# interpreter (`ast: true`; Vega would otherwise compile them with `new Function`), and no <style>
+# element added for the chart's menu or its tooltip (static/vega.css has those rules instead;
+# forceActionsMenu keeps the export menu folded behind its button without vega-embed's own style).
+BUNDLE_SNIPPET = (
+    "const CSP_SAFE = {ast: true, defaultStyle: false, forceActionsMenu: true,"
+    " tooltip: {disableDefaultStyle: true}};"
+    " window.vegaEmbed = (el, spec, options) => vegaEmbed(el, spec, {...options, ...CSP_SAFE});"
+    " window.vega = vega; window.vegaLite = vegaLite;"
+)
 
 
 def vega_bundle(cache_dir: Path | None = None) -> bytes:
