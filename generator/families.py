@@ -28,7 +28,7 @@ from generator.data.files import (
 from generator.data.package import sort_reports
 from generator.data.validate import buckets, descriptor_problems, rows_problems
 from generator.model import Report, derived
-from generator.site import pages_corpus, pages_quality
+from generator.site import pages_corpus, pages_quality, redirects
 from generator.site.model import Agency, Corpus, has_package, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
 from generator.site.render import render_page, static_assets
@@ -143,6 +143,15 @@ def corpus_inputs(context: Context, item: object) -> object:
     return context.corpus_digest()
 
 
+def make_redirects(context: Context, ids: tuple[str, str]) -> Made:
+    pages = redirects.redirect_pages(context.corpus, ids)
+    return Made({page.path: render_page(page, context.corpus.config) for page in pages})
+
+
+def redirect_inputs(context: Context, ids: tuple[str, str]) -> object:
+    return tuple(map(report_id, context.corpus.agency_by_id(ids[1]).reports))
+
+
 def one(corpus: Corpus) -> Sequence[str]:
     return ("index",)
 
@@ -220,6 +229,7 @@ FAMILIES: tuple[Family, ...] = (
         lambda context, slug: context.corpus.pages[slug],
         page_of(pages_corpus.markdown_page),
     ),
+    Family("redirect", redirects.redirected, lambda ids: ids[0], redirect_inputs, make_redirects),
     Family("404", one, str, lambda context, _: (), page_of(lambda corpus, _: pages_corpus.not_found_page())),
     Family("data", one, str, corpus_inputs, make_data, heavy=True),
     Family("static", one, str, lambda context, _: (), make_static, heavy=True),

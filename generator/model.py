@@ -144,6 +144,7 @@ class Metadata:
     front_matter: Mapping[str, Any] = field(default_factory=dict)  # fields the contributor stated
     source_sha256: str | None = None  # checksum of the file as committed
     source_suffix: str = ".txt"  # file type of the original (offered as the source download)
+    printed_agency: str | None = None  # the name in the title or signature, when front matter corrects it
 
 
 @dataclass(frozen=True)

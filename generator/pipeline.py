@@ -18,6 +18,7 @@ from generator.clock import stage
 from generator.errors import NotAReport, OutputClash
 from generator.model import Finding, Report
 from generator.read.history import NO_HISTORY, History
+from generator.read.registry import EMPTY, Registry
 from generator.rules import finding
 from generator.site.model import Corpus, SiteConfig, report_id
 
@@ -43,17 +44,21 @@ class Sources:
     pages: Mapping[str, str] = field(default_factory=dict)  # content/pages/<slug>.md by slug
     config: SiteConfig = field(default_factory=SiteConfig)
     history: History = NO_HISTORY  # of the report files (corrections after publication)
+    registry: Registry = EMPTY  # content/agencies.csv: the published agency ids
 
 
 @dataclass(frozen=True)
 class Checked:
-    """The reports after the check stage: every readable one, with its own and the corpus's findings
-    (`reports`); those that go on to the data and the site, one per report id (`kept`); the files
-    that are not reports, with why (`unreadable`)."""
+    """The reports after the check stage: every readable one, with its registered id and its own and
+    the corpus's findings (`reports`); those that go on to the data and the site, one per report id
+    (`kept`); the files that are not reports, with why (`unreadable`); the registry with the agencies
+    seen for the first time, and the published ids no report uses any more (`dropped_ids`)."""
 
     reports: tuple[Report, ...]
     kept: tuple[Report, ...]
     unreadable: tuple[tuple[str, str], ...]
+    registry: Registry = EMPTY
+    dropped_ids: tuple[str, ...] = ()
 
     @property
     def duplicates(self) -> bool:
@@ -81,12 +86,13 @@ def read_sources(
     """The report files under `content`/reports and the Markdown pages under `content`/pages, with
     report paths relative to the folder holding `content` (as the build names them); and the files
     that cannot be read (path, why)."""
+    from generator.read.registry import read_registry
     from generator.read.text import discover
     from generator.site.model import read_pages
 
     reports, unreadable = read_files(discover(content.resolve()), content.resolve().parent)
     pages = read_pages(content / "pages")
-    return Sources(reports, pages, config or SiteConfig(), history), unreadable
+    return Sources(reports, pages, config or SiteConfig(), history, read_registry(content)), unreadable
 
 
 def read_files(paths: Sequence[Path], root: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
@@ -109,8 +115,14 @@ def build_site(sources: Sources, vega_cache: Path | None = None) -> Site:
     bytes for a given vl-convert) may be kept between calls, as making it takes seconds."""
     from generator.site.model import build_corpus
 
-    checked = check_sources(sources.reports)
-    corpus = build_corpus(checked.kept, pages=sources.pages, config=sources.config, history=sources.history)
+    checked = check_sources(sources.reports, sources.registry)
+    corpus = build_corpus(
+        checked.kept,
+        pages=sources.pages,
+        config=sources.config,
+        history=sources.history,
+        redirects=redirects(checked.registry),
+    )
     files, problems = make_families(PipelineContext(corpus, sources.reports, vega_cache))
     return Site(files, checked, problems)
 
@@ -170,8 +182,11 @@ class PipelineContext:
         return ""
 
 
-def check_sources(sources: Sequence[SourceFile]) -> Checked:
-    """Read, parse and check every file, then the checks that need the whole corpus."""
+def check_sources(sources: Sequence[SourceFile], registry: Registry = EMPTY) -> Checked:
+    """Read, parse and check every file; give each report its registered id; then the checks that
+    need the whole corpus."""
+    from generator.checks.identity import identify
+
     reports: list[Report] = []
     unreadable: list[tuple[str, str]] = []
     for source in sources:
@@ -179,8 +194,19 @@ def check_sources(sources: Sequence[SourceFile]) -> Checked:
             reports.append(load_report(Path(source.path), Path.cwd(), source.data, source.path))
         except NotAReport as exc:
             unreadable.append((source.path, exc.problem))
-    every = corpus_findings(reports)
-    return Checked(tuple(every), tuple(first_of_each_id(every)[0]), tuple(unreadable))
+    identified = identify(reports, registry)
+    every = corpus_findings(identified.reports)
+    kept = first_of_each_id(every)[0]
+    return Checked(tuple(every), tuple(kept), tuple(unreadable), identified.registry, identified.problems)
+
+
+def redirects(registry: Registry) -> dict[str, str]:
+    """Old agency id → the id it was replaced by (its pages redirect there)."""
+    return {
+        entry.agency_id: registry.current_id(entry.agency_id)
+        for entry in registry.entries
+        if entry.replaced_by
+    }
 
 
 def read_file(path: Path, shown: str) -> SourceFile:

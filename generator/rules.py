@@ -130,6 +130,17 @@ for _rule in (
         "parse",
     ),
     Rule(
+        "agency-id-dropped",
+        "error",
+        "已发布的机关 ID 不再使用",
+        "content/agencies.csv 登记的机关 ID 一经发布就不再改变（网址、数据中的外键都依赖它）。若某个已登记的 ID 不再有报告使用"
+        "（常见原因：机关名称被更正后拼出了新 ID），build.py check 拒绝这次修改：把新名称写入原来那一行（原名称移入 former_names）"
+        "并删除新名称自动生成的行；确需改用新 ID 时在 replaced_by 写明新 ID，旧网址会转到新网址。只在 check 中报告，"
+        "不属于任何一份报告。",
+        "机关 ID de-hui-shi-ren-min-zheng-fu-ban-gong-shi（德惠市人民政府办公室）已经发布，现在却没有报告使用它……",
+        "check",
+    ),
+    Rule(
         "source-url-missing",
         "warning",
         "没有原文网址",

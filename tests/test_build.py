@@ -161,24 +161,35 @@ def test_same_agency_and_year_twice_names_both_files(tmp_path: Path) -> None:
     assert expected in result.stdout
 
 
-def test_ids_that_differ_only_in_case_are_a_finding_not_an_internal_error(tmp_path: Path) -> None:
-    """Two report ids one case-insensitive file system would write to one folder: a duplicate-report
-    error on each file (exit 1), and the first is still published."""
+def test_an_id_that_is_not_lowercase_ascii_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """A front-matter id becomes folder names and URLs: one with capitals (two ids one case apart
+    would share a folder on a case-insensitive disk) or a path in it is a front-matter-invalid error
+    naming its line, and the report is published under the id spelled from its name."""
     text = (SEEDS / "2020-dehui-zhengfu-bangongshi.txt").read_text(encoding="utf-8")
     content = _content(
         tmp_path,
         {
             "2020-a.txt": f"---\nid: Dehui-Office\n---\n{text}".encode(),
-            "2020-b.txt": f"---\nid: dehui-office\n---\n{text}".encode(),
+            "2020-b.txt": f"---\nid: ../../escape\nyear: 2021\n---\n{text}".encode(),
         },
     )
     result = build(content, tmp_path / "site")
-    assert result.returncode == 1, result.stderr
     assert "internal error" not in result.stderr
-    assert "content/reports/2020-b.txt:1: error[duplicate-report]" in result.stdout
-    assert "另见 content/reports/2020-a.txt" in result.stdout
-    assert (tmp_path / "site" / "reports" / "Dehui-Office-2020" / "index.html").is_file()
-    assert not (tmp_path / "site" / "reports" / "dehui-office-2020").exists()
+    assert (
+        "content/reports/2020-a.txt:2: error[front-matter-invalid] front matter: id should be"
+        in result.stdout
+    )
+    assert (
+        "content/reports/2020-b.txt:2: error[front-matter-invalid] front matter: id should be"
+        in result.stdout
+    )
+    assert not (tmp_path / "site" / "reports" / "Dehui-Office-2020").exists()
+    assert not (tmp_path / "escape-2021").exists() and not (tmp_path / "site" / "escape-2021").exists()
+    registered = (content / "agencies.csv").read_text(encoding="utf-8")
+    assert "de-hui-shi-ren-min-zheng-fu-ban-gong-shi,德惠市人民政府办公室" in registered
+    assert (
+        tmp_path / "site" / "reports" / "de-hui-shi-ren-min-zheng-fu-ban-gong-shi-2021" / "index.html"
+    ).is_file()
 
 
 def test_a_count_printed_negative_leaves_the_site_building_with_a_visible_finding(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from generator.commands.check import text_line
 from generator.commands.progress import Progress
 from generator.engine.build import Built, run_build
 from generator.engine.session import open_session
+from generator.read.registry import REGISTRY_FILE, registry_bytes
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
@@ -51,6 +52,7 @@ def cmd_build(
     with open_session(content, out, keep=cache, jobs=jobs, progress=progress_bar) as session:
         built = run_build(session)
     print_built(built)
+    keep_registry(content, built)
     stats = build_stats(built, session.clock, jobs)
     print_summary(stats)
     if stats_path:
@@ -75,6 +77,22 @@ def print_built(built: Built) -> None:
             print(text_line(report.meta.source_file, item))
     for line in built.problems:
         print(line)
+
+
+def keep_registry(content: Path, built: Built) -> None:
+    """Write content/agencies.csv when this build registered an agency or a new name (commit it with
+    the reports: it is what keeps ids stable). A registry with unreadable rows is left as it is,
+    since writing it would drop them."""
+    registry = built.registry
+    for problem in (*registry.problems, *built.dropped_ids):
+        print(f"warning: {problem}", file=sys.stderr)
+    if registry.problems:
+        return
+    path = content / REGISTRY_FILE
+    data = registry_bytes(registry)
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+        print(f"note: {registry.path} updated (new agencies or names): commit it", file=sys.stderr)
 
 
 def build_stats(built: Built, clock: Clock, jobs: int) -> BuildStats:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.model import Finding, Report
 from generator.pipeline import Checked, check_sources, read_files
+from generator.read.registry import read_registry
 from generator.read.text import discover
 from generator.rules import finding
 
@@ -67,20 +68,33 @@ def source_url_missing(report: Report) -> tuple[Finding, ...]:
     return (finding("source-url-missing", "文件头没有原文网址 source_url：请填写机关发布这份报告的网址", 1),)
 
 
+def content_folder(paths: list[Path]) -> Path | None:
+    """The content folder, when one was given whole (a folder holding reports/)."""
+    return next((path for path in paths if path.is_dir() and (path / "reports").is_dir()), None)
+
+
 def run_check(paths: list[Path], fmt: str = "text") -> int:
     """The pipeline's read → parse → check → package → validate stages on the given files; every
     finding printed, one line each (or as GitHub annotations)."""
     sources, unreadable = read_files(expand(paths), Path.cwd())
-    checked = check_sources(sources)
+    content = content_folder(paths)
+    registry = read_registry(content or Path("content"))
+    checked = check_sources(sources, registry)
     not_reports = [*unreadable, *checked.unreadable]
     show = github_annotation if fmt == "github" else text_line
     for path, problem in not_reports:
         print(show(path, Finding("not-a-report", "error", problem, 1)))
+    # A published id is dropped only if no report of the whole content uses it.
+    registry_errors = [*registry.problems, *(checked.dropped_ids if content else ())]
+    for problem in registry_errors:
+        where, _, message = problem.partition(": ")
+        path, _, line = where.partition(":")
+        print(show(path, Finding("agency-id-dropped", "error", message, int(line) if line.isdigit() else 1)))
     reports = with_schema_findings(checked)
     for report in reports:
         for item in (*report.findings, *source_url_missing(report)):
             print(show(report.meta.source_file, item))
-    errors = sum(len(r.errors) for r in reports) + len(not_reports)
+    errors = sum(len(r.errors) for r in reports) + len(not_reports) + len(registry_errors)
     warnings = sum(len(r.warnings) for r in reports)
     print(
         f"checked {len(reports) + len(not_reports)} file(s): {errors} error(s), {warnings} warning(s)",

@@ -10,7 +10,7 @@ record                     the state for the next build; files of units that are
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.engine import sources
@@ -22,8 +22,9 @@ from generator.engine.units import Done, Engine, Unit, digest, family_units
 from generator.families import FAMILIES
 from generator.model import Report
 from generator.parse.metadata import remember_slugs
-from generator.pipeline import first_of_each_id
+from generator.pipeline import first_of_each_id, redirects
 from generator.read.history import read_history
+from generator.read.registry import Registry, read_registry
 from generator.read.settings import site_config
 from generator.site.model import Corpus, build_corpus, read_pages, report_id
 
@@ -36,6 +37,8 @@ class Built:
     unreadable: tuple[tuple[str, str], ...]  # files that are not reports: (path, why)
     duplicates: bool  # two files for one report id: the second is not published
     problems: tuple[str, ...]  # the data's schema problems, one line each
+    registry: Registry  # content/agencies.csv as this build leaves it (new agencies, renames)
+    dropped_ids: tuple[str, ...]  # published agency ids no report uses any more
     shallow: bool  # a shallow git clone: corrections are not shown
     agencies: int
     parsed: int  # files parsed in this build (the others came from the cache)
@@ -55,11 +58,12 @@ def run_build(session: Session) -> Built:
     with clock.phase("parse"):
         scanned = sources.scan(session.content, previous, session.reports, session.jobs, session.progress)
     with clock.phase("check"):
-        checked = sources.check(scanned, previous)
+        checked = sources.check(scanned, previous, read_registry(session.content))
         kept, dropped = first_of_each_id(checked.reports)
     with clock.phase("plan"):
         keys = {report_id(r): scanned.files[r.meta.source_file].key for r in kept}
-        context = EngineContext(session, read_corpus(session, kept), keys, previous.lines)
+        corpus = read_corpus(session, kept, redirects(checked.identified.registry))
+        context = EngineContext(session, corpus, keys, previous.lines)
         first, rest = plan(context, digest(session.version, context.corpus.config))
     engine = Engine(session.out, session.jobs, previous.units, lambda n: session.progress(n, "页面和数据"))
     with clock.phase("reports"):
@@ -74,6 +78,8 @@ def run_build(session: Session) -> Built:
         tuple(sources.unreadable(scanned)),
         bool(dropped),
         tuple(engine.problems(unit.id for unit in [*first, *rest])),
+        checked.identified.registry,
+        checked.identified.problems,
         context.corpus.history.shallow,
         len(context.corpus.agencies),
         scanned.fresh,
@@ -92,11 +98,11 @@ def load_previous(session: Session) -> BuildState:
     return previous
 
 
-def read_corpus(session: Session, reports: Sequence[Report]) -> Corpus:
+def read_corpus(session: Session, reports: Sequence[Report], moved: Mapping[str, str]) -> Corpus:
     root = session.root
     history = read_history(root, session.content.resolve().relative_to(root).as_posix())
     pages = read_pages(session.content / "pages")
-    return build_corpus(reports, pages=pages, config=site_config(root), history=history)
+    return build_corpus(reports, pages=pages, config=site_config(root), history=history, redirects=moved)
 
 
 def plan(context: EngineContext, settings: str) -> tuple[list[Unit], list[Unit]]:

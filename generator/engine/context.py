@@ -34,7 +34,8 @@ class EngineContext:
             root = self._session.root
             whole = load_report(root / brief.meta.source_file, root)
             self._session.reports.put(key, whole)
-        return replace(whole, findings=brief.findings)
+        registered = replace(whole.meta, agency_id=brief.meta.agency_id, report_id=brief.meta.report_id)
+        return replace(whole, meta=registered, findings=brief.findings)
 
     def lines(self, report: Report) -> ReportLines:
         """Its CSV lines: made in this build, kept by the last one, or made now from the whole report."""

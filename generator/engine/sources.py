@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.checks.identity import Identified, identify
 from generator.engine import workers
 from generator.engine.briefs import Interner, brief
 from generator.engine.cache import ReportCache, entry_key, generator_version
@@ -22,6 +23,7 @@ from generator.engine.state import BuildState, FileEntry, Parsed, file_signature
 from generator.errors import NotAReport
 from generator.model import Finding, Report
 from generator.pipeline import corpus_findings
+from generator.read.registry import Registry
 from generator.read.text import MAX_FILE_BYTES, discover_names
 from generator.site.model import agency_id
 
@@ -49,6 +51,7 @@ class Checked:
     reports: list[Report]
     extra: dict[str, tuple[Finding, ...]]
     agency_keys: dict[str, frozenset[str]]
+    identified: Identified  # the registry as this build leaves it, and the ids no report uses
 
 
 def scan(content: Path, previous: BuildState, cache: ReportCache, jobs: int, progress: Progress) -> Scanned:
@@ -105,14 +108,15 @@ def _read_bytes(path: str) -> bytes:
         return handle.read()
 
 
-def check(scanned: Scanned, previous: BuildState) -> Checked:
-    """Every brief with its corpus findings, found again only for the agencies whose files changed
-    (grouped by casefolded id: ids one case apart would share a folder, and are duplicates)."""
+def check(scanned: Scanned, previous: BuildState, registry: Registry) -> Checked:
+    """Every brief with its registered id and its corpus findings, found again only for the agencies
+    whose files changed (grouped by casefolded id: ids one case apart would share a folder, and are
+    duplicates)."""
+    keys = [entry.key for entry in scanned.files.values() if scanned.parsed[entry.key].brief is not None]
+    identified = identify([scanned.parsed[key].brief for key in keys], registry)  # type: ignore[misc]
     groups: dict[str, list[tuple[str, Report]]] = defaultdict(list)
-    for entry in scanned.files.values():
-        found = scanned.parsed[entry.key].brief
-        if found is not None:
-            groups[agency_id(found).casefold()].append((entry.key, found))
+    for key, found in zip(keys, identified.reports, strict=True):
+        groups[agency_id(found).casefold()].append((key, found))
     extra: dict[str, tuple[Finding, ...]] = {}
     agency_keys: dict[str, frozenset[str]] = {}
     reports: list[Report] = []
@@ -126,7 +130,7 @@ def check(scanned: Scanned, previous: BuildState) -> Checked:
             extra[key] = found_now[key]
             reports.append(summary.with_findings(found_now[key]) if found_now[key] else summary)
     reports.sort(key=lambda r: (r.meta.report_id or "", r.meta.source_file))
-    return Checked(reports, {k: v for k, v in extra.items() if v}, agency_keys)
+    return Checked(reports, {k: v for k, v in extra.items() if v}, agency_keys, identified)
 
 
 def _corpus_findings(members: list[tuple[str, Report]]) -> dict[str, tuple[Finding, ...]]:

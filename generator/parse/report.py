@@ -112,6 +112,7 @@ def parse_metadata(
     agency = choose_agency(title.agency if title else None, signature.agency if signature else None)
     if agency:
         agency = expand_agency_name(agency, body)
+    printed_agency = agency
     agency = front.get("agency") or agency
     if not agency:
         findings.append(
@@ -141,6 +142,7 @@ def parse_metadata(
         front_matter=dict(front),
         source_sha256=source.sha256,
         source_suffix=source.original_suffix,
+        printed_agency=printed_agency if printed_agency != agency else None,
     )
     return meta, findings
 

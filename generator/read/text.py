@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.errors import NotAReport
 from generator.model import Finding, Source
+from generator.read.registry import valid_id
 from generator.rules import finding
 
 MAX_BYTES = 5 * 1024 * 1024  # a text report is a few tens of KB; anything this big is not one
@@ -28,7 +29,7 @@ FRONT_MATTER_FIELDS = {
     "region": "行政区划：6 位代码（如 360923）或全称（如 江西省宜春市上高县）",
     "source_url": "原文网址",
     "title": "报告标题",
-    "id": "报告 ID（ASCII，仅在自动生成的 ID 重复时需要）",
+    "id": "机关 ID（小写字母、数字和 -；一般不用写：ID 登记在 content/agencies.csv）",
     "acknowledge": "原件本身的问题：[{rule: 规则, reason: 说明}]",
 }
 
@@ -185,6 +186,11 @@ def _clean_field(key: str, value: Any) -> tuple[str | None, Any]:
             return f"should be a date YYYY-MM-DD, got {value!r}", None
     if key == "acknowledge":
         return _clean_acknowledge(value)
+    if key == "id" and not valid_id(str(value)):
+        return (
+            f"should be lowercase letters, digits and single hyphens (e.g. dehui-shi-zhengfu), got {value!r}",
+            None,
+        )
     if value is None or str(value).strip() == "":
         return "is empty", None
     return None, str(value).strip()

@@ -77,9 +77,13 @@ class Corpus:
     schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # resource -> Table Schema
     config: SiteConfig = SiteConfig()
     history: History = NO_HISTORY  # of the report files, from git (corrections after publication)
+    redirects: Mapping[str, str] = field(default_factory=dict)  # replaced agency id -> its new id
 
     def agency_of(self, report: Report) -> Agency:
         return self._agency_index[agency_id(report)]
+
+    def agency_by_id(self, agency_key: str) -> Agency:
+        return self._agency_index[agency_key]
 
     @property
     def _agency_index(self) -> dict[str, Agency]:
@@ -131,6 +135,7 @@ def build_corpus(
     schemas: Mapping[str, Mapping[str, Any]] | None = None,
     config: SiteConfig | None = None,
     history: History = NO_HISTORY,
+    redirects: Mapping[str, str] | None = None,
 ) -> Corpus:
     """Group reports by agency, in a stable order (the site must be byte-identical between builds).
 
@@ -143,7 +148,7 @@ def build_corpus(
     agencies = tuple(sorted((make_agency(k, v) for k, v in by_agency.items()), key=_agency_sort_key))
     pages = read_pages() if pages is None else pages
     schemas = read_schemas() if schemas is None else schemas
-    return Corpus(ordered, agencies, dict(pages), dict(schemas), config or SiteConfig(), history)
+    return Corpus(ordered, agencies, dict(pages), dict(schemas), config or SiteConfig(), history, redirects or {})
 
 
 def make_agency(agency_key: str, reports: Sequence[Report]) -> Agency:
