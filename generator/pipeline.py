@@ -230,9 +230,11 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | None = None) -> Report:
-    """Read (unless its bytes are given), parse and cross-check one file. Raises NotAReport.
+    """Read (unless its bytes are given), parse and cross-check one file, and check its rows against
+    the Table Schemas. Raises NotAReport.
     `shown`: the path as messages name it, when the caller knows it (resolving costs system calls)."""
     from generator.checks.cross import check_report
+    from generator.data.validate import report_schema_findings
     from generator.parse.report import parse_report
     from generator.read.formats import read_source
 
@@ -241,7 +243,8 @@ def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | 
     with stage("parse"):
         report = parse_report(source)
     with stage("check"):
-        return acknowledge(report.with_findings(tuple(check_report(report))))
+        checked = report.with_findings(tuple(check_report(report)))
+    return acknowledge(checked.with_findings(report_schema_findings(checked)))
 
 
 def acknowledge(report: Report) -> Report:

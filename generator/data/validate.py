@@ -174,8 +174,13 @@ def rows_problems(
         errors = table_errors(_resources(), tables)
     rows = _RowNumbers(own) if errors else None
     by_id = {report.meta.report_id: report for report in reports}
+    flagged = {
+        rid for rid, report in by_id.items() if any(f.rule == "schema-invalid" for f in report.findings)
+    }
     return [
-        _problem(error, by_id, rows.in_report(error) if rows else error["row"], whole) for error in errors
+        _problem(error, by_id, rows.in_report(error) if rows else error["row"], whole)
+        for error in errors
+        if not (error["cells"] and error["cells"][0] in flagged)  # already findings of their report
     ]
 
 
@@ -222,6 +227,76 @@ def problems_by_report(problems: Sequence[ValidationProblem]) -> dict[str, tuple
         if problem.report_id:
             out.setdefault(problem.report_id, []).append(problem.to_finding())
     return {rid: tuple(found) for rid, found in out.items()}
+
+
+# --- one report's rows, before it is rendered -----------------------------------------------------
+
+
+def report_schema_findings(report: Report) -> tuple[Finding, ...]:
+    """One report's rows against the Table Schemas, cell by cell with frictionless's own cell readers
+    (types and constraints), and its primary keys: an `error[schema-invalid]` finding per problem.
+
+    Run in the check stage, so the findings are in the report's page, JSON and CSVs, and counted like
+    any other; the corpus validation then finds nothing new in that report. Ids and findings added
+    later (the registry, the corpus checks) are valid by construction."""
+    from generator.data.files import report_lines
+
+    with stage("validate"):
+        lines = report_lines(report)
+        errors = [error for name in _table_names() for error in _table_errors(name, lines[name])]
+    by_id = {report.meta.report_id: report}
+    return tuple(_problem(error, by_id, error["row"]).to_finding() for error in errors)
+
+
+@cache
+def _table_names() -> tuple[str, ...]:
+    return tuple(spec["name"] for spec in _resources())
+
+
+@cache
+def _frictionless_schema(name: str) -> Any:
+    from frictionless import Schema
+
+    return Schema.from_descriptor(next(spec["schema"] for spec in _resources() if spec["name"] == name))
+
+
+def _table_errors(name: str, body: bytes) -> list[RawError]:
+    schema = _frictionless_schema(name)
+    fields = schema.field_names
+    key = [fields.index(field) for field in schema.primary_key]
+    seen: set[tuple[str, ...]] = set()
+    errors: list[RawError] = []
+    for row, cells in enumerate(csv.reader(io.StringIO(body.decode("utf-8"))), start=2):
+        if len(cells) != len(fields):
+            note = f"{len(cells)} cells, the schema has {len(fields)} fields"
+            errors.append(_cell_error(name, cells, row, None, None, "Row Width Error", note))
+            continue
+        _, notes = schema.read_cells(cells)
+        for field, cell, found in zip(fields, cells, notes, strict=True):
+            for kind, note in (found or {}).items():
+                title = "Type Error" if kind == "type" else "Constraint Error"
+                errors.append(_cell_error(name, cells, row, field, cell, title, note))
+        values = tuple(cells[i] for i in key)
+        if key and values in seen:
+            errors.append(
+                _cell_error(name, cells, row, None, None, "Primary Key Error", "the key is not unique")
+            )
+        seen.add(values)
+    return errors
+
+
+def _cell_error(
+    table: str, cells: list[str], row: int, field: str | None, cell: str | None, title: str, note: str
+) -> RawError:
+    return {
+        "table": table,
+        "cells": cells,
+        "row": row,
+        "field": field,
+        "cell": cell,
+        "title": title,
+        "note": note,
+    }
 
 
 # --- from a frictionless error to the report text --------------------------------------------------

@@ -174,7 +174,7 @@ def validate_front_matter(
 
 def _clean_field(key: str, value: Any) -> tuple[str | None, Any]:
     if key == "year":
-        if isinstance(value, int) and 2000 <= value <= 2100:
+        if isinstance(value, int) and 2008 <= value <= 2100:  # the Regulations took effect in 2008
             return None, value
         return f"should be a year such as 2020, got {value!r}", None
     if key == "published":
