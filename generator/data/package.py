@@ -1,7 +1,8 @@
 """Package stage: reports → tidy rows per table and Frictionless Data Package descriptors (no disk I/O).
 
-Five tables, one CSV each, joined on `report_id`: `reports`, `proactive`, `applications`,
-`review_litigation`, `findings`. Their Table Schemas are JSON files in `generator/data/schemas/` (data kept
+Seven tables, one CSV each, joined on `report_id`: `reports`, `proactive`, `applications` (and the
+same cells in long form, `applications_long`), `review_litigation`, `findings`, `unplaced` (the rows
+of the last three in `data/tables.py`). Their Table Schemas are JSON files in `generator/data/schemas/` (data kept
 in the repository, read once as package data). A blank published cell stays empty (None → ""), never 0.
 
 Two kinds of package share these tables and schemas: the corpus and one per agency (every year of it).
@@ -20,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from generator.checks.equations import template_of
+from generator.data.tables import applications_long_rows, report_agency_columns, unplaced_rows, value_yuan
 from generator.model import Cell, Number, Report
 from generator.spec import (
     APPLICANT_IDS,
@@ -29,7 +31,15 @@ from generator.spec import (
     proactive_blocks,
 )
 
-RESOURCES = ("reports", "proactive", "applications", "review_litigation", "findings")
+RESOURCES = (
+    "reports",
+    "proactive",
+    "applications",
+    "applications_long",
+    "review_litigation",
+    "findings",
+    "unplaced",
+)
 DATA_VERSION = "1.0.0"  # of the tables and identifiers; bump (and note in CHANGELOG.md) when they change
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
@@ -73,6 +83,14 @@ RESOURCE_TEXT = {
         "Government information disclosure applications received and handled: one row per report × "
         "table row, with seven columns for the kinds of applicant (natural person … total).",
     ),
+    "applications_long": (
+        "依申请公开（长表） / Disclosure on request (long form)",
+        "与 applications 表相同的单元格，每份报告 × 表格行 × 申请人类型一行（原表空白的单元格也有一行，数值为空），"
+        "便于分组汇总。\n\n"
+        "The same cells as the applications table, one row per report × table row × kind of applicant "
+        "(a cell left blank in the original report has its row too, with an empty value), for grouping "
+        "and summing.",
+    ),
     "review_litigation": (
         "行政复议和行政诉讼 / Administrative reconsideration and litigation",
         "政府信息公开行政复议、行政诉讼情况：每份报告 × 程序（行政复议、未经复议直接起诉、复议后起诉）一行，五列为结果。\n\n"
@@ -87,6 +105,14 @@ RESOURCE_TEXT = {
         "One row per problem found while reading and checking: rule, severity, message, the cells "
         "concerned and the line number in the original report (failed cross-checks and the like are "
         "published as in the original report, never corrected).",
+    ),
+    "unplaced": (
+        "未能归位的数字 / Unplaced numbers",
+        "原文某一行印有数字，但无法确定各属哪一列（数字个数与列数不符，或数字粘连且拆分方式不唯一）：每一行一条，"
+        "数字按原文照录；这些单元格在其他表中为空值，不作猜测。\n\n"
+        "Numbers printed in a row of the original report that could not be placed in its columns (more "
+        "or fewer numbers than columns, or digits run together with more than one reading): one row per "
+        "such row, the numbers as printed; the cells stay empty in the other tables, never guessed.",
     ),
 }
 
@@ -125,8 +151,10 @@ def report_tables(report: Report) -> Tables:
         "reports": [report_row(report)],
         "proactive": proactive_rows(report),
         "applications": applications_rows(report),
+        "applications_long": applications_long_rows(report),
         "review_litigation": review_rows(report),
         "findings": finding_rows(report),
+        "unplaced": unplaced_rows(report),
     }
 
 
@@ -175,6 +203,7 @@ def report_row(report: Report) -> Row:
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "acknowledged": sum(1 for f in report.findings if f.acknowledged),
+        **report_agency_columns(report),
     }
 
 
@@ -198,6 +227,7 @@ def proactive_rows(report: Report) -> list[Row]:
                         "unit": cell.unit,
                         "raw": cell.raw,
                         "line": cell.line,
+                        "value_yuan": value_yuan(measure.id, measure.kind, cell),
                     }
                 )
     return rows

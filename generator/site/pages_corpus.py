@@ -13,6 +13,7 @@ from markupsafe import Markup
 from generator.data.analyst import EXAMPLES, SQLITE_PATH, analyst_paths
 from generator.data.codelists import codelist_files
 from generator.data.files import corpus_package_paths, schema_file_paths
+from generator.data.package import RESOURCE_TEXT, RESOURCES
 from generator.model import Report
 from generator.site.figures import HEADLINES, RESULT_GROUPS, SHARE_METHOD, add, app_total, share_disclosed
 from generator.site.markdown import render_markdown
@@ -103,13 +104,13 @@ def data_page(corpus: Corpus, files: Files) -> Page:
     package = _json(files.get("data/datapackage.json"))
     context = {
         "title": "数据下载",
-        "downloads": files.of(corpus_package_paths()),
+        "downloads": _tables_first(files.of(corpus_package_paths())),
         "analyst": analyst_downloads(files),
         "examples": EXAMPLES,
-        "schemas": files.of(schema_file_paths()),
+        "schemas": _tables_first(files.of(schema_file_paths())),
         "codelists": files.of(sorted(codelist_files())),
         "dictionary": [
-            (name, FILE_LABELS.get(name, ""), schema.get("description", ""), _fields(schema))
+            (name, table_label(name), schema.get("description", ""), _fields(schema))
             for name, schema in sorted(corpus.schemas.items(), key=_schema_order)
         ],
         "package_title": package.get("title"),
@@ -125,19 +126,39 @@ def data_page(corpus: Corpus, files: Files) -> Page:
 def analyst_downloads(files: Files) -> list[Download]:
     """The Parquet files and the database, labelled by what they hold (the download lists' labels
     name a table by its file name, and the database is every table)."""
-    return [replace(d, label=_analyst_label(d.path)) for d in files.of(analyst_paths())]
+    order = analyst_paths()
+    downloads = sorted(files.of(order), key=lambda d: order.index(d.path))
+    return [replace(d, label=_analyst_label(d.path)) for d in downloads]
 
 
 def _analyst_label(path: str) -> str:
     if path == SQLITE_PATH:
         return "全部表格（SQLite 数据库）"
     table = path.rsplit("/", 1)[-1].removesuffix(".parquet")
-    return f"{FILE_LABELS.get(table, table)}（Parquet）"
+    return f"{table_label(table) or table}（Parquet）"
+
+
+def table_label(name: str) -> str:
+    """What a table is, in Chinese: its download label, else the Chinese half of its title."""
+    if name in FILE_LABELS:
+        return FILE_LABELS[name]
+    return RESOURCE_TEXT[name][0].split(" / ")[0] if name in RESOURCE_TEXT else ""
+
+
+def _tables_first(downloads: list[Download]) -> list[Download]:
+    """A download list with the tables' files in table order first, labelled (the other files keep
+    their place and label)."""
+
+    def stem(download: Download) -> str:
+        return download.name.split(".")[0]
+
+    tables = sorted((d for d in downloads if stem(d) in RESOURCES), key=lambda d: RESOURCES.index(stem(d)))
+    rest = [d for d in downloads if stem(d) not in RESOURCES]
+    return [replace(d, label=table_label(stem(d)) or d.label) for d in tables] + rest
 
 
 def _schema_order(item: tuple[str, Mapping[str, Any]]) -> tuple[int, str]:
-    order = list(FILE_LABELS)
-    return (order.index(item[0]) if item[0] in order else len(order), item[0])
+    return (RESOURCES.index(item[0]) if item[0] in RESOURCES else len(RESOURCES), item[0])
 
 
 def _json(data: bytes | None) -> dict[str, Any]:
