@@ -27,7 +27,7 @@ $(BENCH_STAMP): pyproject.toml | $(PY)
 	touch $(STAMP) $@
 
 site: $(STAMP)
-	$(PY) build.py build
+	$(PY) build.py build $(BUILD_ARGS)
 
 test: $(TEST_STAMP)
 	$(PY) -m ruff check .

@@ -18,14 +18,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator.data.files import (
+    DATA_DIR,
     ReportLines,
     agency_package,
+    bulk_csv_path,
     corpus_descriptor_bytes,
     corpus_package,
+    csv_files,
+    merge_lines,
     report_json,
     report_lines,
 )
-from generator.data.package import sort_reports
+from generator.data.package import RESOURCES, sort_reports
+from generator.data.release import Edition, settle_release
 from generator.data.validate import buckets, descriptor_problems, rows_problems
 from generator.model import Report, derived
 from generator.site import pages_corpus, pages_quality, redirects
@@ -48,6 +53,7 @@ class Context(Protocol):
     def key_of(self, report: Report) -> str: ...  # a digest of its file
     def digest_of(self, report: Report) -> str: ...  # its report unit's digest
     def corpus_digest(self) -> str: ...  # every report unit's digest and the Markdown pages
+    def edition(self) -> Edition: ...  # the data release this build makes (`settle_edition`)
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def make_report(context: Context, brief: Report) -> Made:
 
 
 def agency_inputs(context: Context, agency: Agency) -> object:
-    return (agency_facts(agency), tuple(map(context.digest_of, agency.reports)))
+    return (agency_facts(agency), tuple(map(context.digest_of, agency.reports)), context.edition().stamp)
 
 
 def make_agency(context: Context, agency: Agency) -> Made:
@@ -121,7 +127,8 @@ def make_agency(context: Context, agency: Agency) -> Made:
     files: dict[str, bytes] = {}
     if has_package(agency):
         ordered = sorted(agency.reports, key=lambda r: (report_id(r), r.meta.source_file))
-        files = agency_package(agency.id, ordered, [context.lines(r) for r in ordered])
+        lines = [context.lines(r) for r in ordered]
+        files = agency_package(agency.id, ordered, lines, context.edition().stamp)
     page = agency_page(context.corpus, agency, Files(files))
     files[page.path] = render_page(page, context.corpus.config)
     return Made(files)
@@ -162,10 +169,30 @@ def one(corpus: Corpus) -> Sequence[str]:
 def make_data(context: Context, item: object) -> Made:
     """The corpus package (descriptor, bulk CSVs, zip) and the data page that lists them."""
     ordered = sort_reports(context.corpus.reports)
-    files = corpus_package(ordered, [context.lines(r) for r in ordered])
+    files = corpus_package(ordered, [context.lines(r) for r in ordered], context.edition())
     page = pages_corpus.data_page(context.corpus, Files(files))
     files[page.path] = render_page(page, context.corpus.config)
     return Made(files)
+
+
+def data_inputs(context: Context, item: object) -> object:
+    edition = context.edition()
+    return (context.corpus_digest(), edition.inputs.key, edition.stamp)
+
+
+def settle_edition(context: Context) -> Edition:
+    """The release this build makes: compared, when there is a previous release, with the bulk
+    CSVs of every report's lines (called once per build, before the agency and data units)."""
+    corpus = context.corpus
+
+    def tables() -> dict[str, bytes]:
+        csvs = csv_files(
+            f"{DATA_DIR}/", merge_lines([context.lines(r) for r in sort_reports(corpus.reports)])
+        )
+        return {name: csvs[bulk_csv_path(name)] for name in RESOURCES}
+
+    release = settle_release(corpus.release, tables)
+    return Edition(corpus.release, release, corpus.config.site_url)
 
 
 def make_static(context: Context, item: object) -> Made:
@@ -176,7 +203,7 @@ def make_static(context: Context, item: object) -> Made:
 
 
 def validate_descriptor(context: Context, item: object) -> Made:
-    descriptor = corpus_descriptor_bytes(sort_reports(context.corpus.reports))
+    descriptor = corpus_descriptor_bytes(sort_reports(context.corpus.reports), context.edition().stamp)
     return Made({}, problems=tuple(map(str, descriptor_problems(descriptor))))
 
 
@@ -231,9 +258,9 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family("redirect", redirects.redirected, lambda ids: ids[0], redirect_inputs, make_redirects),
     Family("404", one, str, lambda context, _: (), page_of(lambda corpus, _: pages_corpus.not_found_page())),
-    Family("data", one, str, corpus_inputs, make_data, heavy=True),
+    Family("data", one, str, data_inputs, make_data, heavy=True),
     Family("static", one, str, lambda context, _: (), make_static, heavy=True),
-    Family("validate-descriptor", one, str, corpus_inputs, validate_descriptor, heavy=True),
+    Family("validate-descriptor", one, str, data_inputs, validate_descriptor, heavy=True),
     Family(
         "validate",
         lambda c: tuple(buckets(c.reports).items()),

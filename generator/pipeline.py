@@ -19,11 +19,13 @@ from generator.errors import NotAReport, OutputClash
 from generator.model import Finding, Report
 from generator.read.history import NO_HISTORY, History
 from generator.read.registry import EMPTY, Registry
+from generator.read.release import NO_RELEASE, ReleaseInputs
 from generator.rules import finding
 from generator.site.model import Corpus, SiteConfig, report_id
 
 if TYPE_CHECKING:
     from generator.data.files import ReportLines
+    from generator.data.release import Edition
     from generator.families import Context
 
 
@@ -45,6 +47,7 @@ class Sources:
     config: SiteConfig = field(default_factory=SiteConfig)
     history: History = NO_HISTORY  # of the report files (corrections after publication)
     registry: Registry = EMPTY  # content/agencies.csv: the published agency ids
+    release: ReleaseInputs = NO_RELEASE  # the commit built and the previous release
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,10 @@ class Site:
 
 
 def read_sources(
-    content: Path, config: SiteConfig | None = None, history: History = NO_HISTORY
+    content: Path,
+    config: SiteConfig | None = None,
+    history: History = NO_HISTORY,
+    release: ReleaseInputs = NO_RELEASE,
 ) -> tuple[Sources, list[tuple[str, str]]]:
     """The report files under `content`/reports and the Markdown pages under `content`/pages, with
     report paths relative to the folder holding `content` (as the build names them); and the files
@@ -92,7 +98,8 @@ def read_sources(
 
     reports, unreadable = read_files(discover(content.resolve()), content.resolve().parent)
     pages = read_pages(content / "pages")
-    return Sources(reports, pages, config or SiteConfig(), history, read_registry(content)), unreadable
+    sources = Sources(reports, pages, config or SiteConfig(), history, read_registry(content), release)
+    return sources, unreadable
 
 
 def read_files(paths: Sequence[Path], root: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
@@ -122,6 +129,7 @@ def build_site(sources: Sources, vega_cache: Path | None = None) -> Site:
         config=sources.config,
         history=sources.history,
         redirects=redirects(checked.registry),
+        release=sources.release,
     )
     files, problems = make_families(PipelineContext(corpus, sources.reports, vega_cache))
     return Site(files, checked, problems)
@@ -156,9 +164,17 @@ class PipelineContext:
         self.corpus, self.vega_cache = corpus, vega_cache
         self._sources = {source.path: source.data for source in sources}
         self._lines: dict[str, ReportLines] = {}
+        self._edition: Edition | None = None
 
     def report(self, report: Report) -> Report:
         return report
+
+    def edition(self) -> Edition:
+        if self._edition is None:
+            from generator.families import settle_edition
+
+            self._edition = settle_edition(self)
+        return self._edition
 
     def lines(self, report: Report) -> ReportLines:
         from generator.data.files import report_lines

@@ -269,7 +269,7 @@ def test_the_list_of_agencies_is_made_again_only_when_an_agency_changes(
     synthetic: Path, tmp_path: Path
 ) -> None:
     """Its unit's inputs are the agencies' facts, not their reports' contents."""
-    from generator.engine.build import plan
+    from generator.engine.build import plan_first, plan_rest
     from generator.engine.context import EngineContext
     from generator.engine.session import open_session
     from generator.engine.state import LineStore
@@ -278,7 +278,8 @@ def test_the_list_of_agencies_is_made_again_only_when_an_agency_changes(
     def digests(reports: list, keys: dict) -> dict[str, str]:
         with open_session(synthetic / "content", tmp_path / "site", keep=False) as session:
             context = EngineContext(session, build_corpus(reports), keys, LineStore(None))
-            first, rest = plan(context, "v")
+            first = plan_first(context, "v")
+            rest = plan_rest(context, "v")
         return {unit.id: unit.digest for unit in [*first, *rest]}
 
     reports = full_reports(synthetic / "content")

@@ -218,6 +218,8 @@ def test_every_output_path_of_the_architecture(seed_reports):
     expected |= {"data/datapackage.json", f"data/{CORPUS_NAME}.zip", "data/checksums.sha256"}
     expected |= {f"data/{name}" for name in CODELISTS}
     expected |= set(analyst_paths())  # data/parquet/<table>.parquet, data/<corpus>.sqlite
+    expected |= {"data/changes.csv", "data/schemas/changes.json", "data/releases/index.json"}
+    expected.add(f"data/releases/unreleased/{CORPUS_NAME}.zip")  # the release's own path (no git here)
     for report in seed_reports:
         expected.add(f"data/reports/{report.meta.report_id}/report.json")  # a report's only data file
         agency = report.meta.agency_id
@@ -247,7 +249,15 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
     assert (
         names
         == sorted(names)
-        == sorted(["datapackage.json", *tables, *(f"schemas/{n}.json" for n in RESOURCES), *CODELISTS])
+        == sorted(
+            [
+                "datapackage.json",
+                *tables,
+                "changes.csv",
+                *(f"schemas/{n}.json" for n in (*RESOURCES, "changes")),
+                *CODELISTS,
+            ]
+        )
     )
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert all(archive.read(n) == files[f"data/{n}"] for n in names)

@@ -68,7 +68,8 @@ def test_site_builds_start_from_the_build_cache_and_only_main_saves_it() -> None
     build = workflow("pages.yml")["jobs"]["build"]
     (saved,) = _steps_using(build, "actions/cache")
     names = [step.get("run") or step.get("uses", "") for step in build["steps"]]
-    assert names.index(saved["uses"]) < names.index("make site")
+    site = next(i for i, name in enumerate(names) if name.startswith("make site"))
+    assert names.index(saved["uses"]) < site
     assert saved["with"]["path"] == ".cache" and saved["with"]["restore-keys"] == "build-cache-"
     assert saved["with"]["key"].startswith("build-cache-")
     preview = workflow("ci.yml")["jobs"]["reports"]
@@ -77,3 +78,13 @@ def test_site_builds_start_from_the_build_cache_and_only_main_saves_it() -> None
     assert restored["with"]["path"] == ".cache" and restored["with"]["restore-keys"] == "build-cache-"
     steps = preview["steps"]
     assert steps.index(restored) < next(i for i, s in enumerate(steps) if s.get("run") == "make site")
+
+
+def test_the_pages_build_compares_with_the_published_releases() -> None:
+    """The live site's releases are downloaded before the build, which is given them."""
+    steps = workflow("pages.yml")["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    fetch = next(i for i, run in enumerate(runs) if "data/releases/index.json" in run)
+    build = next(i for i, run in enumerate(runs) if run.startswith("make site"))
+    assert fetch < build and runs[build] == 'make site BUILD_ARGS="--previous .previous"'
+    assert steps[build]["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}"

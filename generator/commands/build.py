@@ -47,9 +47,18 @@ class BuildStats:
 
 
 def cmd_build(
-    content: Path, out: Path, *, strict: bool, jobs: int, cache: bool = True, stats_path: Path | None = None
+    content: Path,
+    out: Path,
+    *,
+    strict: bool,
+    jobs: int,
+    cache: bool = True,
+    stats_path: Path | None = None,
+    previous: Path | None = None,
 ) -> int:
-    with open_session(content, out, keep=cache, jobs=jobs, progress=progress_bar) as session:
+    with open_session(
+        content, out, keep=cache, jobs=jobs, progress=progress_bar, previous=previous
+    ) as session:
         built = run_build(session)
     print_built(built)
     keep_registry(content, built)

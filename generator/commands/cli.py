@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
     build.add_argument("--no-cache", action="store_true", help="parse every file (ignore .cache/reports)")
     build.add_argument("--stats", type=Path, help="write the build's figures (times, sizes, memory) as JSON")
+    build.add_argument(
+        "--previous",
+        type=Path,
+        help="a copy of the published data/releases/ (index.json and the zips): the data is compared "
+        "with its newest release for the version and the changes table",
+    )
     parse = sub.add_parser("parse", help="print each report as JSON (JSON Lines for several files)")
     parse.add_argument("files", nargs="+", type=Path)
     check = sub.add_parser("check", help="parse, package and validate reports; print findings")
@@ -57,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=getattr(args, "jobs", 0),
             cache=not getattr(args, "no_cache", False),
             stats_path=getattr(args, "stats", None),
+            previous=getattr(args, "previous", None),
         )
     except KeyboardInterrupt:
         return 130
@@ -99,11 +106,20 @@ def cmd_check(files: list[Path], fmt: str) -> int:
 
 
 def cmd_build(
-    content: Path, out: Path, *, strict: bool, jobs: int, cache: bool = True, stats_path: Path | None = None
+    content: Path,
+    out: Path,
+    *,
+    strict: bool,
+    jobs: int,
+    cache: bool = True,
+    stats_path: Path | None = None,
+    previous: Path | None = None,
 ) -> int:
     from generator.commands.build import cmd_build as build
 
-    return build(content, out, strict=strict, jobs=jobs, cache=cache, stats_path=stats_path)
+    return build(
+        content, out, strict=strict, jobs=jobs, cache=cache, stats_path=stats_path, previous=previous
+    )
 
 
 def cmd_serve(content: Path, out: Path, port: int) -> int:

@@ -6,6 +6,9 @@ data/schemas/<table>.json ×5                        the Table Schemas, which ev
 data/gov-disclosure-reports.zip                     the corpus package in one file (with its schemas)
 data/parquet/<table>.parquet ×5                     the bulk CSVs as Parquet, and all of them in one
 data/gov-disclosure-reports.sqlite                  SQLite database (analyst.py: same values, typed)
+data/changes.csv                                    every value changed by a release (release.py)
+data/releases/<version>/gov-disclosure-reports.zip  the current release and the three before it,
+data/releases/index.json                            listed newest first
 data/agency-<agency_id>.datapackage.json            one agency's package: every year of it, whose
 data/agencies/<agency_id>/<table>.csv ×5            CSVs are in its own folder
 data/reports/<report_id>/report.json                one report's parse JSON
@@ -14,7 +17,8 @@ data/reports/<report_id>/report.json                one report's parse JSON
 Every descriptor is in `data/`, beside `schemas/`: a descriptor may only name files in its own folder
 or below it (the Data Package standard forbids `../`, and `frictionless validate` refuses it).
 
-Every byte is a function of the reports: sorted rows and zip entries, fixed timestamps, no clock.
+Every byte is a function of the reports and the release (the commit and the previous release):
+sorted rows and zip entries, fixed timestamps, no clock.
 """
 
 from __future__ import annotations
@@ -35,14 +39,18 @@ from generator.data.analyst import analyst_files
 from generator.data.codelists import codelist_files
 from generator.data.package import (
     RESOURCES,
+    UNSTAMPED,
+    Stamp,
     agency_descriptor,
     agency_folder,
     corpus_descriptor,
     field_names,
     report_tables,
+    resource_descriptor,
     schema_bytes,
     schema_path,
 )
+from generator.data.release import CHANGES, FIRST_EDITION, Edition, changes_table, release_files
 from generator.model import Report, report_to_json
 
 DATA_DIR = "data"
@@ -167,12 +175,12 @@ def agency_package_paths(agency_id: str) -> list[str]:
 
 @timed("package")
 def agency_package(
-    agency_id: str, reports: Sequence[Report], lines: Sequence[ReportLines]
+    agency_id: str, reports: Sequence[Report], lines: Sequence[ReportLines], stamp: Stamp = UNSTAMPED
 ) -> dict[str, bytes]:
     """One agency's package, every year of it (`reports` in report_id order): its descriptor in
     data/, its CSVs in data/agencies/<agency_id>/."""
     csvs = csv_files(f"{DATA_DIR}/{agency_folder(agency_id)}", merge_lines(lines))
-    descriptor = with_integrity(agency_descriptor(reports), csvs)
+    descriptor = with_integrity(agency_descriptor(reports, stamp), csvs)
     return {agency_descriptor_path(agency_id): json_bytes(descriptor, compact=True), **csvs}
 
 
@@ -192,13 +200,17 @@ def corpus_package_paths() -> list[str]:
 
 
 @timed("package")
-def corpus_package(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
-    """data/: the corpus package, its zip, the same tables as Parquet and SQLite (made from the bulk
-    CSVs' bytes), and the checksums of all of them (`reports` in report_id order, `lines` alongside).
-    The zip holds the Frictionless package only."""
-    files = corpus_files(reports, lines)
+def corpus_package(
+    reports: Sequence[Report], lines: Sequence[ReportLines], edition: Edition = FIRST_EDITION
+) -> dict[str, bytes]:
+    """data/: the corpus package, its zip (also under the release's versioned path, beside the
+    releases kept), the same tables as Parquet and SQLite (made from the bulk CSVs' bytes), and the
+    checksums of all of them (`reports` in report_id order, `lines` alongside). The zip holds the
+    Frictionless package only."""
+    files = corpus_files(reports, lines, edition)
     zipped = corpus_zip(files)
     files.update(analyst_files({name: files[bulk_csv_path(name)] for name in RESOURCES}))
+    files.update(release_files(edition.release, zipped))
     files[CORPUS_ZIP] = zipped
     files[CHECKSUMS] = checksums(files)
     return files
@@ -222,18 +234,30 @@ def checksums(files: Mapping[str, bytes]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def corpus_descriptor_bytes(reports: Sequence[Report]) -> bytes:
+def corpus_descriptor_bytes(reports: Sequence[Report], stamp: Stamp = UNSTAMPED) -> bytes:
     """data/datapackage.json (`reports` in report_id order) without its CSVs' sizes and checksums:
     what the descriptor says of itself, for checking its metadata before the CSVs are made."""
-    return json_bytes(corpus_descriptor(reports))
+    return json_bytes(with_changes(corpus_descriptor(reports, stamp)))
 
 
-def corpus_files(reports: Sequence[Report], lines: Sequence[ReportLines]) -> dict[str, bytes]:
+def with_changes(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """The corpus package also holds the changes table (not the agency packages: it has rows of
+    removed reports, so no foreign key to `reports`)."""
+    descriptor["resources"].append(resource_descriptor(CHANGES))
+    return descriptor
+
+
+def corpus_files(
+    reports: Sequence[Report], lines: Sequence[ReportLines], edition: Edition = FIRST_EDITION
+) -> dict[str, bytes]:
     """data/datapackage.json (with its CSVs' sizes and checksums), the schemas it names, the
-    codelists and the bulk CSVs."""
+    codelists, the bulk CSVs and the changes table."""
     csvs = csv_files(f"{DATA_DIR}/", merge_lines(lines))
-    descriptor = json_bytes(with_integrity(corpus_descriptor(reports), csvs))
-    return {f"{DATA_DIR}/datapackage.json": descriptor, **schema_files(), **codelist_files(), **csvs}
+    tables = {name: csvs[bulk_csv_path(name)] for name in RESOURCES}
+    csvs[bulk_csv_path(CHANGES)] = changes_table(edition.inputs, edition.release, tables)
+    descriptor = json_bytes(with_integrity(with_changes(corpus_descriptor(reports, edition.stamp)), csvs))
+    schemas = {**schema_files(), f"{DATA_DIR}/{schema_path(CHANGES)}": schema_bytes(CHANGES)}
+    return {f"{DATA_DIR}/datapackage.json": descriptor, **schemas, **codelist_files(), **csvs}
 
 
 def bulk_csv_path(table: str) -> str:

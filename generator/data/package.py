@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -40,7 +42,6 @@ RESOURCES = (
     "findings",
     "unplaced",
 )
-DATA_VERSION = "1.0.0"  # of the tables and identifiers; bump (and note in CHANGELOG.md) when they change
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 
@@ -98,6 +99,12 @@ RESOURCE_TEXT = {
         "disclosure: one row per report × proceeding (administrative reconsideration, lawsuit filed "
         "directly without reconsideration, lawsuit filed after reconsideration), with five columns "
         "for the outcomes.",
+    ),
+    "changes": (
+        "变更 / Changes",
+        "每次发布中改变的每个数值一行（累计）：版本、日期、提交、报告、单元格、原值、新值和原因（新增报告、删除报告、更正、解析程序改进）。\n\n"
+        "One row per value changed by a release (cumulative): version, date, commit, report, cell, old value, "
+        "new value and reason (new report, removed report, correction, parser fix).",
     ),
     "findings": (
         "问题 / Findings",
@@ -350,6 +357,28 @@ def package_name(text: str) -> str:
     return name.strip("-") or "unknown"
 
 
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"  # known to frictionless: no download
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a release says of itself in every descriptor (`data/release.py`)."""
+
+    version: str = "unreleased"
+    created: str | None = None  # ISO 8601 UTC, the commit's time; None: the newest publication date
+    homepage: str | None = None  # the site's address (SITE_URL), when it is known
+
+
+UNSTAMPED = Stamp()
+
+
+def package_id(name: str, stamp: Stamp) -> str:
+    """A globally unique id of one package at one version (the same every time it is built)."""
+    return uuid.uuid5(
+        uuid.NAMESPACE_URL, f"{stamp.homepage or 'gov-disclosure-reports:'}{name}@{stamp.version}"
+    ).urn
+
+
 def _package(
     name: str,
     title: str,
@@ -357,26 +386,31 @@ def _package(
     reports: Sequence[Report],
     sources: list[Any],
     folder: str = "",
+    stamp: Stamp = UNSTAMPED,
 ) -> dict:
     """A package descriptor whose CSVs are in `folder` (relative to the data folder)."""
     descriptor: dict[str, Any] = {
+        "$schema": PROFILE,
+        "id": package_id(package_name(name), stamp),
         "name": package_name(name),
         "title": title,
         "description": description,
-        "version": DATA_VERSION,
+        "version": stamp.version,
         "licenses": [LICENSE],
         "sources": sources,
         "contributors": CONTRIBUTORS,
         "keywords": KEYWORDS,
     }
-    created = _created(reports)
+    if stamp.homepage:
+        descriptor["homepage"] = stamp.homepage
+    created = stamp.created or _created(reports)
     if created:
         descriptor["created"] = created
     descriptor["resources"] = [resource_descriptor(n, folder) for n in RESOURCES]
     return descriptor
 
 
-def corpus_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
+def corpus_descriptor(reports: Sequence[Report], stamp: Stamp = UNSTAMPED) -> dict[str, Any]:
     """The corpus package: every report. Sources point to `reports.source_url` (one per report)."""
     agencies = len({r.meta.agency_id for r in reports})
     years = _years(reports)
@@ -389,12 +423,11 @@ def corpus_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
         }
     ]
     title = "政府信息公开工作年度报告数据 / Government information disclosure annual reports (China)"
-    return _package(
-        "gov-disclosure-reports", title, f"{ZH_ABOUT}{scope_zh}\n\n{EN_ABOUT} {scope_en}", reports, sources
-    )
+    description = f"{ZH_ABOUT}{scope_zh}\n\n{EN_ABOUT} {scope_en}"
+    return _package("gov-disclosure-reports", title, description, reports, sources, stamp=stamp)
 
 
-def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
+def agency_descriptor(reports: Sequence[Report], stamp: Stamp = UNSTAMPED) -> dict[str, Any]:
     """One agency's package: every year of it, its CSVs in `agencies/<agency_id>/`."""
     ordered = sort_reports(reports)
     latest = max(ordered, key=lambda r: r.meta.year or 0)
@@ -403,7 +436,7 @@ def agency_descriptor(reports: Sequence[Report]) -> dict[str, Any]:
     title = f"{agency}政府信息公开工作年度报告数据（{years}）/ Annual reports of {agency_id} ({years})"
     description = f"{agency}历年政府信息公开工作年度报告的表格数据。{ZH_ABOUT}\n\n{EN_ABOUT}"
     sources = [_source(r) for r in ordered]
-    return _package(agency_id, title, description, ordered, sources, agency_folder(agency_id))
+    return _package(agency_id, title, description, ordered, sources, agency_folder(agency_id), stamp)
 
 
 def agency_folder(agency_id: str) -> str:

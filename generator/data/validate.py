@@ -129,8 +129,9 @@ def unknown_schemas(descriptor: Mapping[str, Any]) -> list[str]:
 
 def published_schema_paths() -> set[str]:
     from generator.data.package import RESOURCES, schema_path
+    from generator.data.release import CHANGES
 
-    return {schema_path(name) for name in RESOURCES}
+    return {schema_path(name) for name in (*RESOURCES, CHANGES)}
 
 
 def bucket_count(reports: int) -> int:

@@ -25,6 +25,7 @@ from generator.parse.metadata import remember_slugs
 from generator.pipeline import first_of_each_id, redirects
 from generator.read.history import read_history
 from generator.read.registry import Registry, read_registry
+from generator.read.release import read_release_inputs
 from generator.read.settings import site_config
 from generator.site.model import Corpus, build_corpus, read_pages, report_id
 
@@ -64,11 +65,13 @@ def run_build(session: Session) -> Built:
         keys = {report_id(r): scanned.files[r.meta.source_file].key for r in kept}
         corpus = read_corpus(session, kept, redirects(checked.identified.registry))
         context = EngineContext(session, corpus, keys, previous.lines)
-        first, rest = plan(context, digest(session.version, context.corpus.config))
+        settings = digest(session.version, context.corpus.config)
+        first = plan_first(context, settings)
     engine = Engine(session.out, session.jobs, previous.units, lambda n: session.progress(n, "页面和数据"))
     with clock.phase("reports"):
         context.add_lines(lines_made(engine.run(first)))
     with clock.phase("pages"):
+        rest = plan_rest(context, settings)
         engine.run(rest)
     with clock.phase("record"):
         engine.finish()
@@ -102,18 +105,26 @@ def read_corpus(session: Session, reports: Sequence[Report], moved: Mapping[str,
     root = session.root
     history = read_history(root, session.content.resolve().relative_to(root).as_posix())
     pages = read_pages(session.content / "pages")
-    return build_corpus(reports, pages=pages, config=site_config(root), history=history, redirects=moved)
+    release = read_release_inputs(root, session.previous)
+    return build_corpus(
+        reports, pages=pages, config=site_config(root), history=history, redirects=moved, release=release
+    )
 
 
-def plan(context: EngineContext, settings: str) -> tuple[list[Unit], list[Unit]]:
-    """The units of every family: those made first (the reports, whose digests the others' inputs
-    name), then the rest. `settings`: a digest of the site version and settings."""
+def plan_first(context: EngineContext, settings: str) -> list[Unit]:
+    """The units made first: the reports, whose digests the others' inputs name.
+    `settings`: a digest of the site version and settings."""
     first = [unit for family in FAMILIES if family.first for unit in family_units(family, context, settings)]
     context.digests.update((unit.id.partition(":")[2], unit.digest) for unit in first)
-    rest = [
+    return first
+
+
+def plan_rest(context: EngineContext, settings: str) -> list[Unit]:
+    """The other units, once the reports' lines are made (the release compares them with the
+    previous release's before any descriptor is made)."""
+    return [
         unit for family in FAMILIES if not family.first for unit in family_units(family, context, settings)
     ]
-    return first, rest
 
 
 def record(

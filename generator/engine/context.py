@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.data.files import ReportLines, report_lines
+from generator.data.release import Edition
 from generator.engine.session import Session
 from generator.engine.state import LineStore
 from generator.model import Report
@@ -23,6 +24,7 @@ class EngineContext:
         self._session, self._keys, self._store = session, keys, store
         self._lines: dict[str, ReportLines] = {}  # made in this build, by report id
         self._corpus_digest: str | None = None
+        self._edition: Edition | None = None
 
     def report(self, brief: Report) -> Report:
         """The whole report behind a brief, with the brief's findings (which include the corpus's)."""
@@ -61,6 +63,14 @@ class EngineContext:
 
     def digest_of(self, report: Report) -> str:
         return self.digests[report_id(report)]
+
+    def edition(self) -> Edition:
+        """Settled once, in the build process, when the other units are planned (after the reports)."""
+        if self._edition is None:
+            from generator.families import settle_edition
+
+            self._edition = settle_edition(self)
+        return self._edition
 
     def corpus_digest(self) -> str:
         """Every report unit's digest (which covers its agency's facts) and the Markdown pages."""

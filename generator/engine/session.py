@@ -32,6 +32,7 @@ class Session:
     jobs: int = 0  # worker processes; 0: one per core
     progress: Progress = no_progress
     clock: Clock = field(default_factory=Clock)
+    previous: Path | None = None  # a copy of the published data/releases/, to compare the data with
 
     @property
     def root(self) -> Path:
@@ -59,7 +60,13 @@ class Session:
 
 @contextmanager
 def open_session(
-    content: Path, out: Path, *, keep: bool = True, jobs: int = 0, progress: Progress = no_progress
+    content: Path,
+    out: Path,
+    *,
+    keep: bool = True,
+    jobs: int = 0,
+    progress: Progress = no_progress,
+    previous: Path | None = None,
 ) -> Iterator[Session]:
     """A session building `content` into `out`; without `keep`, its caches live in a temporary
     folder removed at the end."""
@@ -70,4 +77,4 @@ def open_session(
         stack.callback(gc.unfreeze)  # the build freezes its loaded state (engine.build.load_previous)
         if keep:
             keep_compiled_templates(cache_root / "templates")
-        yield Session(content, out, cache_root, keep, jobs, progress)
+        yield Session(content, out, cache_root, keep, jobs, progress, previous=previous)

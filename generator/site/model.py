@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.read.history import NO_HISTORY, History
+from generator.read.release import NO_RELEASE, ReleaseInputs
 from generator.model import Region, Report, derived
 
 T = TypeVar("T")
@@ -49,6 +50,8 @@ class SiteConfig:
     # Where the site is served, e.g. "/repo/" on GitHub project pages. Only 404.html uses it (as <base>):
     # that page is served at whatever missing address was asked for, so relative links alone break.
     base_path: str | None = None
+    # The site's full address, e.g. "https://org.github.io/repo/": the data packages' homepage.
+    site_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Corpus:
     config: SiteConfig = SiteConfig()
     history: History = NO_HISTORY  # of the report files, from git (corrections after publication)
     redirects: Mapping[str, str] = field(default_factory=dict)  # replaced agency id -> its new id
+    release: ReleaseInputs = NO_RELEASE  # the commit built and the previous release (data versions)
 
     def agency_of(self, report: Report) -> Agency:
         return self._agency_index[agency_id(report)]
@@ -136,6 +140,7 @@ def build_corpus(
     config: SiteConfig | None = None,
     history: History = NO_HISTORY,
     redirects: Mapping[str, str] | None = None,
+    release: ReleaseInputs = NO_RELEASE,
 ) -> Corpus:
     """Group reports by agency, in a stable order (the site must be byte-identical between builds).
 
@@ -148,7 +153,8 @@ def build_corpus(
     agencies = tuple(sorted((make_agency(k, v) for k, v in by_agency.items()), key=_agency_sort_key))
     pages = read_pages() if pages is None else pages
     schemas = read_schemas() if schemas is None else schemas
-    return Corpus(ordered, agencies, dict(pages), dict(schemas), config or SiteConfig(), history, redirects or {})
+    config = config or SiteConfig()
+    return Corpus(ordered, agencies, dict(pages), dict(schemas), config, history, redirects or {}, release)
 
 
 def make_agency(agency_key: str, reports: Sequence[Report]) -> Agency:
