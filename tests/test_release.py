@@ -142,6 +142,11 @@ def test_releases_change_version_only_when_the_data_does(project: Path) -> None:
     kept = site / "data" / "releases" / "2026.03.01" / "gov-disclosure-reports.zip"
     assert kept.read_bytes() == zip_bytes  # a version's zip never changes
     assert hashlib.sha256(zip_bytes).hexdigest() == index[1]["sha256"]
+    page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    assert "当前数据版本 <strong>2026.03.01.2</strong>（2026-03-01 发布）" in page
+    assert "本版本的变更：更正原文 1 项。" in page
+    assert 'href="../data/releases/2026.03.01/gov-disclosure-reports.zip"' in page
+    assert index[1]["sha256"] in page
 
     # A commit that changes no published value (a page's wording) is no new release.
     about = project / "content" / "pages" / "about.md"

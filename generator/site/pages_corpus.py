@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -14,6 +16,7 @@ from generator.data.analyst import EXAMPLES, SQLITE_PATH, analyst_paths
 from generator.data.codelists import codelist_files
 from generator.data.files import corpus_package_paths, schema_file_paths
 from generator.data.package import RESOURCE_TEXT, RESOURCES
+from generator.data.release import CHANGES, RELEASES_DIR
 from generator.model import Report
 from generator.site.figures import HEADLINES, RESULT_GROUPS, SHARE_METHOD, add, app_total, share_disclosed
 from generator.site.markdown import render_markdown
@@ -115,12 +118,49 @@ def data_page(corpus: Corpus, files: Files) -> Page:
         ],
         "package_title": package.get("title"),
         "package_version": package.get("version"),
+        "package_created": package.get("created"),
+        "release": release_summary(files, package.get("version")),
         "licenses": package.get("licenses", []) if package else [],
         "example": corpus.reports[0] if corpus.reports else None,
         "reports": len(corpus.reports),
         "with_source_url": sum(1 for r in corpus.reports if r.meta.source_url),
     }
     return Page("data/index.html", "data.html", context)
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    changes: Download | None  # data/changes.csv
+    counts: list[tuple[str, int]]  # this release's changes by reason, in REASON_LABELS order
+    kept: list[tuple[str, Download, str]]  # (version, its zip, sha256) for every kept release
+
+
+REASON_LABELS = {
+    "new-report": "新增报告",
+    "removed-report": "删除报告",
+    "correction": "更正原文",
+    "parser-fix": "解析程序改进",
+    "details": "仅问题、行号等变化",
+}
+
+
+def release_summary(files: Files, version: str | None) -> ReleaseSummary:
+    """What the data page says of the release: its changes by reason, and the releases kept."""
+    changes = files.get(f"data/{CHANGES}.csv")
+    counts: dict[str, int] = {}
+    if changes:
+        for row in csv.DictReader(io.StringIO(changes.decode("utf-8-sig"))):
+            if row["version"] == version:
+                counts[row["reason"]] = counts.get(row["reason"], 0) + 1
+    index = json.loads(files.get(f"{RELEASES_DIR}/index.json") or b"[]")
+    kept = [
+        (entry["version"], files.download(f"{RELEASES_DIR}/{entry['path']}"), entry["sha256"])
+        for entry in index
+        if files.get(f"{RELEASES_DIR}/{entry['path']}") is not None
+    ]
+    ordered = [(REASON_LABELS[reason], counts[reason]) for reason in REASON_LABELS if reason in counts]
+    listed = replace(files.download(f"data/{CHANGES}.csv"), label="变更表") if changes else None
+    return ReleaseSummary(listed, ordered, kept)
 
 
 def analyst_downloads(files: Files) -> list[Download]:
