@@ -81,6 +81,11 @@ def test_the_seed_s_short_rows_are_in_the_unplaced_table() -> None:
 
 
 def test_the_long_applications_table_holds_the_wide_one_cell_for_cell() -> None:
+    """Made from the wide CSV for Parquet and SQLite only: one row per row × applicant, in order,
+    blank stays null, a printed -1 stays -1, each row with its row's line."""
+    from generator.data.analyst import long_form, read_csv
+    from generator.data.files import csv_bytes, report_lines
+
     report = factories.make_report(
         "2021",
         {
@@ -88,27 +93,22 @@ def test_the_long_applications_table_holds_the_wide_one_cell_for_cell() -> None:
             "new_received": factories.row(-1, 0, 0, 0, 0, 0),
         },
     )
-    tables = report_tables(report)
-    wide, long = tables["applications"], tables["applications_long"]
-    assert len(long) == len(application_rows("2021")) * len(APPLICANT_IDS) == len(wide) * 7
-    by_cell = {(r["row_id"], r["applicant"]): r for r in long}
-    for row in wide:
-        for applicant in APPLICANT_IDS:
-            cell = by_cell[row["row_id"], applicant]
-            assert cell["value"] == row[applicant] or (cell["value"] is None and row[applicant] is None)
-            assert cell["line"] == row["line"]
-    assert by_cell["disclosed", "commercial"]["value"] is None  # blank, not 0
-    assert by_cell["new_received", "natural_person"]["value"] == -1  # as printed
-    assert list(long[0]) == [f["name"] for f in load_schema("applications_long")["fields"]]
-
-
-def test_long_rows_give_each_cell_its_own_line() -> None:
-    long = report_tables(parse_path(PIPES))["applications_long"]
-    cells = {(r["row_id"], r["applicant"]): r["line"] for r in long}
-    assert (
-        cells["disclosed", "natural_person"]
-        == parse_path(PIPES).applications.cell("disclosed", "natural_person").line
+    assert "applications_long" not in report_tables(report)  # no CSV of its own
+    wide = report_tables(report)["applications"]
+    long = long_form(
+        read_csv("applications", csv_bytes("applications", [report_lines(report)["applications"]]))
     )
+    assert long.num_rows == len(application_rows("2021")) * len(APPLICANT_IDS) == len(wide) * 7
+    assert long.column_names == [f["name"] for f in load_schema("applications_long")["fields"]]
+    rows = long.to_pylist()
+    for number, row in enumerate(wide):
+        for offset, applicant in enumerate(APPLICANT_IDS):
+            cell = rows[number * 7 + offset]
+            assert (cell["row_id"], cell["applicant"]) == (row["row_id"], applicant)
+            assert cell["value"] == row[applicant] and cell["line"] == row["line"]
+    by_cell = {(r["row_id"], r["applicant"]): r["value"] for r in rows}
+    assert by_cell["disclosed", "commercial"] is None  # blank, not 0
+    assert by_cell["new_received", "natural_person"] == -1  # as printed
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,7 @@ def test_the_regions_codelist_has_every_division_the_parser_knows() -> None:
 
 
 def test_new_tables_are_resources_with_bilingual_schemas() -> None:
-    assert {"applications_long", "unplaced"} <= set(RESOURCES)
+    assert "unplaced" in RESOURCES and "applications_long" not in RESOURCES  # Parquet and SQLite only
     for table in ("applications_long", "unplaced"):
         schema = load_schema(table)
         assert schema["primaryKey"][0] == "report_id"
@@ -219,10 +219,31 @@ def test_the_data_page_lists_the_new_tables_and_their_dictionary() -> None:
     page = data_page(corpus, Files(factories.data_files(reports)))
     labels = {d.path: d.label for d in page.context["downloads"]}
     assert labels["data/unplaced.csv"] == "未能归位的数字"
-    assert labels["data/applications_long.csv"] == "依申请公开（长表）"
+    assert "data/applications_long.csv" not in labels
     assert "data/codelists/regions.csv" in {d.path for d in page.context["codelists"]}
     text = render_page(page, corpus.config).decode("utf-8")
     for anchor in ("schema-unplaced", "schema-applications_long"):
         assert f'id="{anchor}"' in text
     for column in ("value_yuan", "on_time", "agency_kind", "printed_cells"):
         assert f"<code>{column}</code>" in text
+
+
+def test_the_long_table_is_published_as_parquet_and_as_a_sqlite_view(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    from generator.data.analyst import SQLITE_PATH, parquet_path
+
+    reports = [parse_path(p) for p in sorted(SEEDS.glob("*.txt"))]
+    files = factories.data_files(reports)
+    parquet = pq.read_table(io.BytesIO(files[parquet_path("applications_long")])).to_pylist()
+    (tmp_path / "db.sqlite").write_bytes(files[SQLITE_PATH])
+    with sqlite3.connect(tmp_path / "db.sqlite") as db:
+        viewed = db.execute(
+            "SELECT report_id, row_id, applicant, value, line FROM applications_long"
+        ).fetchall()
+    as_rows = sorted((r["report_id"], r["row_id"], r["applicant"], r["value"], r["line"]) for r in parquet)
+    assert sorted(viewed, key=str) == sorted(as_rows, key=str)
+    assert len(parquet) == 7 * sum(len(report_tables(r)["applications"]) for r in reports)
+    assert "data/applications_long.csv" not in files

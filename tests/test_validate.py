@@ -80,7 +80,7 @@ def test_schema_conventions(table):
 def test_a_count_printed_negative_is_valid_data_and_a_finding():
     """The schemas accept every integer a report can print: a count misprinted as -1 is kept, the
     packages stay valid, and the negative-count cross-check says so (issue #21)."""
-    for table in ("applications", "applications_long", "review_litigation", "reports"):
+    for table in ("applications", "review_litigation", "reports"):
         for field in load_schema(table)["fields"]:
             if field["type"] == "integer" and "minimum" in field.get("constraints", {}):
                 # only what the build counts (years, positions, lines, findings, days), never a printed value
@@ -116,8 +116,6 @@ def test_a_schema_error_names_report_table_row_and_source_line():
     assert [(p.table, p.row, p.field) for p in problems] == [
         ("applications", 4, "natural_person"),
         ("applications", 4, "total"),
-        ("applications_long", 2 * 7 + 2, "value"),  # the same cells in long form: row disclosed
-        ("applications_long", 2 * 7 + 8, "value"),
     ]
     first = problems[0]
     own = csv_head("applications") + report_lines(bad)["applications"]  # its rows alone, under a header
@@ -234,7 +232,7 @@ def test_frictionless_api_validates_an_agency_package_from_disk(seed_reports, tm
     descriptor = tmp_path / agency_descriptor_path(seed_reports[0].meta.agency_id)
     report = Package(str(descriptor)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    assert all(task.stats["rows"] > 0 for task in report.tasks[:5])  # findings, unplaced may have none
+    assert all(task.stats["rows"] > 0 for task in report.tasks[:4])  # findings, unplaced may have none
 
 
 def test_a_schema_path_that_is_not_published_is_a_descriptor_problem():
@@ -257,7 +255,7 @@ def test_buckets_find_what_one_package_finds(monkeypatch):
     reports = [make_report(agency_id=f"a{i}") for i in range(6)]
     reports.append(make_report(applications={"disclosed": row(1.5, 0, 0, 0, 0, 0, 1.5)}, year=2021))
     whole = validate_data(reports)
-    assert len(whole) == 4  # two cells, in the wide and the long applications tables
+    assert len(whole) == 2
     monkeypatch.setattr(validate, "REPORTS_PER_BUCKET", 1)  # four buckets
     assert len(validate.buckets(reports)) > 1
     assert validate_data(reports) == whole

@@ -1,9 +1,14 @@
 """The corpus for analysts: each table as Parquet, and all of them in one SQLite database.
 
 ```
-data/parquet/<table>.parquet                one file per table of the corpus package
-data/gov-disclosure-reports.sqlite          every table, typed, with its primary key and indexes
+data/parquet/<table>.parquet                one file per table of the corpus package, and
+                                            applications_long (the applications in long form)
+data/gov-disclosure-reports.sqlite          every table, typed, with its primary key and indexes;
+                                            applications_long is a view of applications
 ```
+
+`applications_long` (one row per report × row × applicant) is made here from the wide table, not
+published as a CSV: its cells are the wide table's, and as CSV it would be four times their bytes.
 
 Both are made from the bulk CSVs' bytes, read back with the Table Schemas' types, so every format
 holds exactly the CSVs' values: a blank cell is null (never 0), an integer is an integer, a region
@@ -46,6 +51,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from generator.data.package import RESOURCES, load_schema
+from generator.spec import APPLICANT_IDS
 
 DATA_DIR = "data"
 PARQUET_DIR = f"{DATA_DIR}/parquet"
@@ -68,9 +74,17 @@ def parquet_path(table: str) -> str:
     return f"{PARQUET_DIR}/{table}.parquet"
 
 
+LONG = "applications_long"
+
+
+def parquet_tables(tables: Iterable[str] = RESOURCES) -> list[str]:
+    """The tables as Parquet, in table order: the applications' long form after the wide one."""
+    return [n for name in tables for n in ((name, LONG) if name == "applications" else (name,))]
+
+
 def analyst_paths(tables: Iterable[str] = RESOURCES) -> list[str]:
     """The files this module makes: the Parquet files (in table order), then the database."""
-    return [*map(parquet_path, tables), SQLITE_PATH]
+    return [*map(parquet_path, parquet_tables(tables)), SQLITE_PATH]
 
 
 def analyst_files(csvs: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -78,8 +92,31 @@ def analyst_files(csvs: Mapping[str, bytes]) -> dict[str, bytes]:
     the order the tables are to be created)."""
     tables = {name: read_csv(name, data) for name, data in csvs.items()}
     files = {parquet_path(name): parquet_bytes(name, table) for name, table in tables.items()}
+    if "applications" in tables:
+        files[parquet_path(LONG)] = parquet_bytes(LONG, long_form(tables["applications"]))
     files[SQLITE_PATH] = sqlite_bytes(tables)
     return files
+
+
+def long_form(wide: pa.Table) -> pa.Table:
+    """applications_long: one row per wide row × applicant, in the wide table's order, each with its
+    row's line (a blank cell is a row with a null value)."""
+    types = {f["name"]: _arrow_type(f) for f in _fields(LONG)}
+    count = wide.num_rows
+    parts = [
+        pa.table(
+            {
+                "report_id": wide["report_id"],
+                "row_id": wide["row_id"],
+                "applicant": pa.array([applicant] * count, types["applicant"]),
+                "value": wide[applicant].cast(types["value"]),
+                "line": wide["line"].cast(types["line"]),
+                "_order": pa.array(range(position, count * 7, 7), pa.int64()),
+            }
+        )
+        for position, applicant in enumerate(APPLICANT_IDS)
+    ]
+    return pa.concat_tables(parts).sort_by("_order").drop_columns(["_order"])
 
 
 # --- CSV -> Arrow ---------------------------------------------------------------------------------
@@ -177,9 +214,20 @@ def sqlite_bytes(tables: Mapping[str, pa.Table]) -> bytes:
     an index on report_id where the primary key does not begin with it, and on reports.agency_id."""
     with closing(sqlite3.connect(":memory:")) as db:
         kept_as_written = [_create(db, name, data) for name, data in tables.items()]
+        if "applications" in tables:
+            db.execute(long_view())
         if any(kept_as_written):
             db.execute("VACUUM")  # the pages of the table dropped on the way are free: leave none
         return db.serialize()
+
+
+def long_view() -> str:
+    """applications_long as a view of applications (the same cells, no more bytes)."""
+    selects = " UNION ALL ".join(
+        f"SELECT report_id, row_id, '{applicant}' AS applicant, {_q(applicant)} AS value, line FROM applications"
+        for applicant in APPLICANT_IDS
+    )
+    return f"CREATE VIEW {_q(LONG)} AS {selects}"
 
 
 def _q(name: str) -> str:

@@ -1,8 +1,9 @@
 """Package stage: reports → tidy rows per table and Frictionless Data Package descriptors (no disk I/O).
 
-Seven tables, one CSV each, joined on `report_id`: `reports`, `proactive`, `applications` (and the
-same cells in long form, `applications_long`), `review_litigation`, `findings`, `unplaced` (the rows
-of the last three in `data/tables.py`). Their Table Schemas are JSON files in `generator/data/schemas/` (data kept
+Six tables, one CSV each, joined on `report_id`: `reports`, `proactive`, `applications`,
+`review_litigation`, `findings`, `unplaced` (the rows of the last two in `data/tables.py`). The
+applications in long form, `applications_long`, are made from the wide table for Parquet and SQLite
+only (`data/analyst.py`): as CSV they would be four times the wide table's bytes. Their Table Schemas are JSON files in `generator/data/schemas/` (data kept
 in the repository, read once as package data). A blank published cell stays empty (None → ""), never 0.
 
 Two kinds of package share these tables and schemas: the corpus and one per agency (every year of it).
@@ -23,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 from generator.checks.equations import template_of
-from generator.data.tables import applications_long_rows, report_agency_columns, unplaced_rows, value_yuan
+from generator.data.tables import report_agency_columns, unplaced_rows, value_yuan
 from generator.model import Cell, Number, Report
 from generator.spec import (
     APPLICANT_IDS,
@@ -37,7 +38,6 @@ RESOURCES = (
     "reports",
     "proactive",
     "applications",
-    "applications_long",
     "review_litigation",
     "findings",
     "unplaced",
@@ -158,7 +158,6 @@ def report_tables(report: Report) -> Tables:
         "reports": [report_row(report)],
         "proactive": proactive_rows(report),
         "applications": applications_rows(report),
-        "applications_long": applications_long_rows(report),
         "review_litigation": review_rows(report),
         "findings": finding_rows(report),
         "unplaced": unplaced_rows(report),

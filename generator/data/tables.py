@@ -35,27 +35,6 @@ HEADER_UNITS = {"fee_amount": "万元"}  # 本年收费金额（单位：万元�
 # --- applications, long ----------------------------------------------------------------------------
 
 
-def applications_long_rows(report: Report) -> list[Row]:
-    """One row per data row of the table's template × applicant column, in table order; a blank
-    cell is a row with a blank value. `line` is the cell's own line, else its row label's."""
-    table = report.applications
-    rows = []
-    for spec_row in application_rows(table.template):
-        row_line = table.lines.get(spec_row.id)
-        for applicant in APPLICANT_IDS:
-            cell = table.cell(spec_row.id, applicant)
-            rows.append(
-                {
-                    "report_id": report.meta.report_id,
-                    "row_id": spec_row.id,
-                    "applicant": applicant,
-                    "value": cell.value,
-                    "line": cell.line or row_line,
-                }
-            )
-    return rows
-
-
 # --- unplaced numbers -------------------------------------------------------------------------------
 
 # What a row-width finding of the proactive or review table ends with: the numbers as printed
