@@ -49,8 +49,8 @@ from benchmarks.trash import empty, set_aside, settle  # noqa: E402
 from generator.clock import STAGES  # noqa: E402
 
 # The corpus-wide files, whatever the number of reports (and data/<table>.csv: see is_bulk).
-BULK = ("data/datapackage.json", "data/gov-disclosure-reports.zip")
-BULK_FOLDERS = ("data/schemas/",)
+BULK = ("data/datapackage.json", "data/gov-disclosure-reports.zip", "data/gov-disclosure-reports.sqlite")
+BULK_FOLDERS = ("data/schemas/", "data/parquet/", "data/releases/")
 PAGES_LIMIT = 1024**3
 
 

@@ -83,7 +83,7 @@ def test_the_seed_s_short_rows_are_in_the_unplaced_table() -> None:
 def test_the_long_applications_table_holds_the_wide_one_cell_for_cell() -> None:
     """Made from the wide CSV for Parquet and SQLite only: one row per row × applicant, in order,
     blank stays null, a printed -1 stays -1, each row with its row's line."""
-    from generator.data.analyst import long_form, read_csv
+    from generator.data.arrow import long_form, read_csv
     from generator.data.files import csv_bytes, report_lines
 
     report = factories.make_report(

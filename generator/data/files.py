@@ -35,7 +35,6 @@ from operator import itemgetter
 from typing import Any
 
 from generator.clock import timed
-from generator.data.analyst import analyst_files
 from generator.data.codelists import codelist_files
 from generator.data.package import (
     RESOURCES,
@@ -209,6 +208,8 @@ def corpus_package(
     Frictionless package only."""
     files = corpus_files(reports, lines, edition)
     zipped = corpus_zip(files)
+    from generator.data.analyst import analyst_files
+
     files.update(analyst_files({name: files[bulk_csv_path(name)] for name in RESOURCES}))
     files.update(release_files(edition.release, zipped))
     files[CORPUS_ZIP] = zipped
