@@ -120,7 +120,9 @@ def test_releases_change_version_only_when_the_data_does(project: Path) -> None:
         ("2026.03.01", head, "new-report")
     }
     zip_bytes = (site / "data" / "gov-disclosure-reports.zip").read_bytes()
-    assert (site / "data" / "releases" / "2026.03.01" / "gov-disclosure-reports.zip").read_bytes() == zip_bytes
+    assert (
+        site / "data" / "releases" / "2026.03.01" / "gov-disclosure-reports.zip"
+    ).read_bytes() == zip_bytes
 
     correct_a_number(project, "2026-03-01T17:00:00+00:00")
     second = publish(project, first)
