@@ -1,5 +1,6 @@
 """The registry of families: everything a build makes, in order — every kind of file of the site, and
-the validation of the data (which makes no file, only problems).
+the validation of the corpus descriptor (which makes no file, only problems; every report's rows
+were checked against the Table Schemas in the check stage, `data.validate.report_schema_findings`).
 
 A family lists its items in a corpus and makes an item's files. Beside the code that makes them, it
 declares what they depend on (`inputs`, besides the site version and settings). The pure pipeline
@@ -31,7 +32,7 @@ from generator.data.files import (
 )
 from generator.data.package import RESOURCES, sort_reports
 from generator.data.release import Edition, settle_release
-from generator.data.validate import buckets, descriptor_problems, rows_problems
+from generator.data.validate import descriptor_problems
 from generator.model import Report, derived
 from generator.site import pages_corpus, pages_quality, redirects
 from generator.site.model import Agency, Corpus, has_package, report_id
@@ -207,15 +208,6 @@ def validate_descriptor(context: Context, item: object) -> Made:
     return Made({}, problems=tuple(map(str, descriptor_problems(descriptor))))
 
 
-def bucket_inputs(context: Context, bucket: tuple[int, list[Report]]) -> object:
-    return tuple(map(context.digest_of, bucket[1]))
-
-
-def validate_bucket(context: Context, bucket: tuple[int, list[Report]]) -> Made:
-    """Every row of one bucket of reports against the Table Schemas (`data.validate`)."""
-    return Made({}, problems=tuple(map(str, rows_problems(bucket[1], context.lines, context.report))))
-
-
 FAMILIES: tuple[Family, ...] = (
     Family("report", lambda c: c.reports, report_id, report_inputs, make_report, first=True),
     Family("agency", lambda c: c.agencies, lambda a: a.id, agency_inputs, make_agency),
@@ -261,12 +253,4 @@ FAMILIES: tuple[Family, ...] = (
     Family("data", one, str, data_inputs, make_data, heavy=True),
     Family("static", one, str, lambda context, _: (), make_static, heavy=True),
     Family("validate-descriptor", one, str, data_inputs, validate_descriptor, heavy=True),
-    Family(
-        "validate",
-        lambda c: tuple(buckets(c.reports).items()),
-        lambda bucket: str(bucket[0]),
-        bucket_inputs,
-        validate_bucket,
-        heavy=True,
-    ),
 )

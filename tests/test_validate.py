@@ -249,22 +249,22 @@ def test_a_schema_path_that_is_not_published_is_a_descriptor_problem():
     assert [p.table for p in problems] == ["datapackage"] and "not safe" in problems[0].message
 
 
-def test_buckets_find_what_one_package_finds(monkeypatch):
-    from generator.data import validate
+def test_the_per_report_check_finds_what_frictionless_finds_in_the_whole_package():
+    """The build checks each report's rows in the check stage instead of validating the package:
+    frictionless, over the corpus package of the same reports, finds the same problems, in words."""
+    from dataclasses import replace
 
-    reports = [make_report(agency_id=f"a{i}") for i in range(6)]
-    reports.append(make_report(applications={"disclosed": row(1.5, 0, 0, 0, 0, 0, 1.5)}, year=2021))
+    from generator.data.validate import report_schema_findings
+
+    good = [make_report(agency_id=f"a{i}") for i in range(3)]
+    typed = make_report(agency_id="b", applications={"disclosed": row(1.5, 0, 0, 0, 0, 0, 1.5)}, year=2021)
+    early = make_report(agency_id="c")
+    early = replace(early, meta=replace(early.meta, year=2005, source_sha256="not-a-digest"))
+    reports = [*good, typed, early]
     whole = validate_data(reports)
-    assert len(whole) == 2
-    monkeypatch.setattr(validate, "REPORTS_PER_BUCKET", 1)  # four buckets
-    assert len(validate.buckets(reports)) > 1
-    assert validate_data(reports) == whole
-
-
-def test_buckets_hold_250_to_500_reports_and_grow_by_doubling():
-    from generator.data.validate import bucket_count
-
-    assert [bucket_count(n) for n in (0, 1, 499, 500, 1000, 10_000, 1_000_000)] == [1, 1, 1, 2, 4, 32, 32]
+    assert len(whole) == 4
+    per_report = sorted((r.meta.report_id, f.message) for r in reports for f in report_schema_findings(r))
+    assert per_report == sorted((p.report_id, p.message) for p in whole)
 
 
 def test_a_damaged_or_altered_download_fails_validation(seed_reports, tmp_path: Path):

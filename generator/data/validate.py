@@ -1,20 +1,16 @@
-"""Validate stage: the data, checked with frictionless in memory (no disk I/O).
+"""Validate stage: the data against the Table Schemas, with frictionless, in memory (no disk I/O).
 
-The corpus tables are the per-report lines one after another, under one header. So the rows are
-validated in buckets of reports (a stable hash of `report_id` picks one of `bucket_count`): each bucket is
-a package of the five tables with the corpus schemas. Primary keys start with `report_id` and
-foreign keys point into the same report, so a bucket holds every row a key can involve: validating
-the buckets validates the corpus tables, and every agency package (the same schemas over subsets of
-the rows). A bucket is a unit of the build (`engine.units`): after a one-report change, only that
-report's bucket is validated again.
+Every report's rows are checked in the check stage (`report_schema_findings`): each cell through
+frictionless's own cell readers (type and constraints) and each table's primary key, so a problem is
+an `error[schema-invalid]` finding of its report, in its page, JSON and CSVs. The published tables
+are those rows one after another under a header made from the same schemas, and every foreign key
+points into the same report, so nothing else can be wrong with them: the build validates, besides,
+only the corpus descriptor's metadata (`descriptor_problems`).
 
-Descriptors name their schemas by path (`schemas/<table>.json`, see `package.schema_path`); here they
-are read from the generator's own schemas, the bytes the build publishes at that path. A path that
-is not one of them is a problem of the descriptor.
-
-A frictionless error becomes a `ValidationProblem` naming the report, the table, the row among that
-report's rows (numbered as in a CSV of its rows alone) and the line of the cell in the report text;
-`to_finding()` makes it an `error[schema-invalid]` of the report.
+`build.py check` and the tests also validate whole packages with frictionless (`validate_reports`,
+`rows_problems`): a frictionless error becomes a `ValidationProblem` naming the report, the table, the
+row among that report's rows (numbered as in a CSV of its rows alone) and the line of the cell in the
+report text; `to_finding()` makes it an `error[schema-invalid]` of the report.
 """
 
 from __future__ import annotations
@@ -22,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -37,11 +32,6 @@ if TYPE_CHECKING:
     from frictionless import Package
 
 MAX_ERRORS = 1000  # per table; a systematic bug would otherwise list every row
-# About 0.1 s of frictionless set-up per package validated, besides about 1.5 ms per report: buckets
-# of 250 to 500 reports (up to 32 buckets), so a one-report change costs under a second of background
-# work. Their number is a power of two, and changes only when the corpus doubles or halves.
-REPORTS_PER_BUCKET = 250
-MAX_BUCKETS = 32
 BOM = "\ufeff".encode()
 
 RawError = dict[str, Any]  # a frictionless error as plain data
@@ -134,22 +124,6 @@ def published_schema_paths() -> set[str]:
     return {schema_path(name) for name in (*RESOURCES, CHANGES)}
 
 
-def bucket_count(reports: int) -> int:
-    count = 1
-    while count < MAX_BUCKETS and reports >= 2 * count * REPORTS_PER_BUCKET:
-        count *= 2
-    return count
-
-
-def buckets(reports: Sequence[Report]) -> dict[int, list[Report]]:
-    """The non-empty buckets in order, each with its reports in report id order."""
-    count = bucket_count(len(reports))
-    found: dict[int, list[Report]] = {}
-    for report in sorted(reports, key=lambda r: r.meta.report_id or ""):
-        found.setdefault(zlib.crc32((report.meta.report_id or "").encode("utf-8")) % count, []).append(report)
-    return dict(sorted(found.items()))
-
-
 @cache
 def _resources() -> tuple[dict[str, Any], ...]:
     from generator.data.package import RESOURCES, load_schema
@@ -160,7 +134,7 @@ def _resources() -> tuple[dict[str, Any], ...]:
 def rows_problems(
     reports: Sequence[Report], lines: Callable[[Report], ReportLines], whole: Callable[[Report], Report]
 ) -> list[ValidationProblem]:
-    """Every row of some reports (one bucket) against the Table Schemas. `lines`: a report's CSV
+    """Every row of some reports against the Table Schemas, as one package. `lines`: a report's CSV
     lines; `whole`: the whole report behind a brief (a problem names the line of its cell)."""
     from generator.data.files import csv_header
 
@@ -186,7 +160,7 @@ def rows_problems(
 
 
 def descriptor_problems(descriptor: bytes) -> list[ValidationProblem]:
-    """The corpus descriptor's own problems (its rows are the buckets')."""
+    """The corpus descriptor's own problems (its rows were checked report by report)."""
     with stage("validate"):
         return metadata_problems(json.loads(descriptor))
 
@@ -197,16 +171,13 @@ def validate_reports(
     lines: Callable[[Report], ReportLines],
     whole: Callable[[Report], Report] = lambda report: report,
 ) -> list[ValidationProblem]:
-    """The corpus package's problems: its descriptor's, then every bucket's, in order."""
-    problems = descriptor_problems(descriptor)
-    for members in buckets(reports).values():
-        problems.extend(rows_problems(members, lines, whole))
-    return problems
+    """The corpus package's problems, validated whole: its descriptor's, then its rows'."""
+    return descriptor_problems(descriptor) + rows_problems(reports, lines, whole)
 
 
 class _RowNumbers:
-    """Turns a row number of a bucket's table into the row in the report's own CSV (only computed
-    for buckets with errors: it parses the rows)."""
+    """Turns a row number of a package's table into the row in the report's own CSV (only computed
+    when there are errors: it parses the rows)."""
 
     def __init__(self, own: Mapping[str, ReportLines]) -> None:
         self._starts: dict[tuple[str, str], int] = {}
