@@ -170,7 +170,8 @@ def one(corpus: Corpus) -> Sequence[str]:
 def make_data(context: Context, item: object) -> Made:
     """The corpus package (descriptor, bulk CSVs, zip) and the data page that lists them."""
     ordered = sort_reports(context.corpus.reports)
-    files = corpus_package(ordered, [context.lines(r) for r in ordered], context.edition())
+    lines = [context.lines(r) for r in ordered]
+    files = corpus_package(ordered, lines, context.edition(), context.corpus.history)
     page = pages_corpus.data_page(context.corpus, Files(files))
     files[page.path] = render_page(page, context.corpus.config)
     return Made(files)

@@ -219,6 +219,7 @@ def test_every_output_path_of_the_architecture(seed_reports):
     expected |= {f"data/{name}" for name in CODELISTS}
     expected |= set(analyst_paths())  # data/parquet/<table>.parquet, data/<corpus>.sqlite
     expected |= {"data/changes.csv", "data/schemas/changes.json", "data/releases/index.json"}
+    expected |= {"data/corrections.csv", "data/schemas/corrections.json"}
     expected.add(f"data/releases/unreleased/{CORPUS_NAME}.zip")  # the release's own path (no git here)
     for report in seed_reports:
         expected.add(f"data/reports/{report.meta.report_id}/report.json")  # a report's only data file
@@ -254,7 +255,8 @@ def test_zip_is_deterministic_and_holds_the_corpus_package():
                 "datapackage.json",
                 *tables,
                 "changes.csv",
-                *(f"schemas/{n}.json" for n in (*RESOURCES, "changes")),
+                "corrections.csv",
+                *(f"schemas/{n}.json" for n in (*RESOURCES, "changes", "corrections")),
                 *CODELISTS,
             ]
         )

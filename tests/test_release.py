@@ -17,6 +17,7 @@ import pytest
 
 from generator.data.release import changes, next_version
 from generator.pipeline import build_site, read_sources
+from generator.read.history import read_history
 from generator.read.release import read_release_inputs
 from tests.parse_helpers import ROOT, SEEDS
 from tests.test_build import build
@@ -144,6 +145,12 @@ def test_releases_change_version_only_when_the_data_does(project: Path) -> None:
     kept = site / "data" / "releases" / "2026.03.01" / "gov-disclosure-reports.zip"
     assert kept.read_bytes() == zip_bytes  # a version's zip never changes
     assert hashlib.sha256(zip_bytes).hexdigest() == index[1]["sha256"]
+    corrections = [r for r in rows(site / "data" / "corrections.csv") if r["report_id"] == f"{DEHUI}-2020"]
+    assert [(r["kind"], r["date"], r["subject"]) for r in corrections] == [
+        ("published", "2026-03-01", "first reports"),
+        ("correction", "2026-03-01", "correct a number"),
+    ]
+    assert corrections[1]["commit"] == head
     page = (site / "data" / "index.html").read_text(encoding="utf-8")
     assert "当前数据版本 <strong>2026.03.01.2</strong>（2026-03-01 发布）" in page
     assert "本版本的变更：更正原文 1 项。" in page
@@ -173,7 +180,10 @@ def test_a_release_validates_and_the_pipeline_makes_the_same_data(project: Path)
         check=False,
     )
     assert json.loads(result.stdout)["valid"], result.stdout[:2000]
-    sources, _ = read_sources(project / "content", release=read_release_inputs(project, first))
+    history = read_history(project, "content")
+    sources, _ = read_sources(
+        project / "content", history=history, release=read_release_inputs(project, first)
+    )
     files = build_site(sources, vega_cache=ROOT / ".cache").files
     expected = {
         path: hashlib.sha256(data).hexdigest()

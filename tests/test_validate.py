@@ -193,12 +193,14 @@ def assert_valid(path: object, process: subprocess.Popen[bytes]) -> None:
     assert report["valid"], (path, report["errors"], [t["errors"] for t in report["tasks"]])
     names = [t["name"] for t in report["tasks"]]
     assert (
-        names == [*RESOURCES, "changes"] if path in (CORPUS_ZIP, "data/datapackage.json") else list(RESOURCES)
+        names == [*RESOURCES, "changes", "corrections"]
+        if path in (CORPUS_ZIP, "data/datapackage.json")
+        else list(RESOURCES)
     )
     assert all(
         t["stats"]["errors"] == 0 and t["stats"]["rows"] > 0
         for t in report["tasks"]
-        if t["name"] not in ("findings", "unplaced")  # most reports have none
+        if t["name"] not in ("findings", "unplaced", "corrections")  # most reports have none
     )
 
 

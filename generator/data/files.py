@@ -36,6 +36,7 @@ from typing import Any
 
 from generator.clock import timed
 from generator.data.codelists import codelist_files
+from generator.data.corrections import CORRECTIONS, correction_rows
 from generator.data.package import (
     RESOURCES,
     UNSTAMPED,
@@ -51,6 +52,7 @@ from generator.data.package import (
 )
 from generator.data.release import CHANGES, FIRST_EDITION, Edition, changes_table, release_files
 from generator.model import Report, report_to_json
+from generator.read.history import NO_HISTORY, History
 
 DATA_DIR = "data"
 CORPUS_NAME = "gov-disclosure-reports"
@@ -195,18 +197,22 @@ def schema_file_paths() -> list[str]:
 def corpus_package_paths() -> list[str]:
     """The corpus package's files in data/ (not its schemas): its descriptor, the bulk CSVs, the zip,
     and their checksums. The Parquet files and the database are `analyst.analyst_paths()`."""
-    return [f"{DATA_DIR}/datapackage.json", *map(bulk_csv_path, RESOURCES), CORPUS_ZIP, CHECKSUMS]
+    tables = (*RESOURCES, *CORPUS_TABLES)
+    return [f"{DATA_DIR}/datapackage.json", *map(bulk_csv_path, tables), CORPUS_ZIP, CHECKSUMS]
 
 
 @timed("package")
 def corpus_package(
-    reports: Sequence[Report], lines: Sequence[ReportLines], edition: Edition = FIRST_EDITION
+    reports: Sequence[Report],
+    lines: Sequence[ReportLines],
+    edition: Edition = FIRST_EDITION,
+    history: History = NO_HISTORY,
 ) -> dict[str, bytes]:
     """data/: the corpus package, its zip (also under the release's versioned path, beside the
     releases kept), the same tables as Parquet and SQLite (made from the bulk CSVs' bytes), and the
     checksums of all of them (`reports` in report_id order, `lines` alongside). The zip holds the
     Frictionless package only."""
-    files = corpus_files(reports, lines, edition)
+    files = corpus_files(reports, lines, edition, history)
     zipped = corpus_zip(files)
     from generator.data.analyst import analyst_files
 
@@ -241,23 +247,32 @@ def corpus_descriptor_bytes(reports: Sequence[Report], stamp: Stamp = UNSTAMPED)
     return json_bytes(with_changes(corpus_descriptor(reports, stamp)))
 
 
+CORPUS_TABLES = (CHANGES, CORRECTIONS)  # tables of the corpus package only, made from the whole corpus
+
+
 def with_changes(descriptor: dict[str, Any]) -> dict[str, Any]:
-    """The corpus package also holds the changes table (not the agency packages: it has rows of
-    removed reports, so no foreign key to `reports`)."""
-    descriptor["resources"].append(resource_descriptor(CHANGES))
+    """The corpus package also holds the changes and corrections tables (not the agency packages:
+    they are the corpus's history, and the changes have rows of removed reports)."""
+    descriptor["resources"].extend(map(resource_descriptor, CORPUS_TABLES))
     return descriptor
 
 
 def corpus_files(
-    reports: Sequence[Report], lines: Sequence[ReportLines], edition: Edition = FIRST_EDITION
+    reports: Sequence[Report],
+    lines: Sequence[ReportLines],
+    edition: Edition = FIRST_EDITION,
+    history: History = NO_HISTORY,
 ) -> dict[str, bytes]:
     """data/datapackage.json (with its CSVs' sizes and checksums), the schemas it names, the
-    codelists, the bulk CSVs and the changes table."""
+    codelists, the bulk CSVs, and the changes and corrections tables."""
     csvs = csv_files(f"{DATA_DIR}/", merge_lines(lines))
     tables = {name: csvs[bulk_csv_path(name)] for name in RESOURCES}
     csvs[bulk_csv_path(CHANGES)] = changes_table(edition.inputs, edition.release, tables)
+    csvs[bulk_csv_path(CORRECTIONS)] = csv_bytes(
+        CORRECTIONS, [csv_body(CORRECTIONS, correction_rows(reports, history))]
+    )
     descriptor = json_bytes(with_integrity(with_changes(corpus_descriptor(reports, edition.stamp)), csvs))
-    schemas = {**schema_files(), f"{DATA_DIR}/{schema_path(CHANGES)}": schema_bytes(CHANGES)}
+    schemas = {**schema_files(), **{f"{DATA_DIR}/{schema_path(n)}": schema_bytes(n) for n in CORPUS_TABLES}}
     return {f"{DATA_DIR}/datapackage.json": descriptor, **schemas, **codelist_files(), **csvs}
 
 

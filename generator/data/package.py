@@ -106,6 +106,14 @@ RESOURCE_TEXT = {
         "One row per value changed by a release (cumulative): version, date, commit, report, cell, old value, "
         "new value and reason (new report, removed report, correction, parser fix).",
     ),
+    "corrections": (
+        "更正记录 / Corrections",
+        "每份报告的文件每次合并进主分支一行（来自 git 历史）：首次发布（published）和其后的每次更正（correction），"
+        "含日期、提交和说明；浅克隆时为空。\n\n"
+        "One row per change of a report's file that reached the main branch (from the git history): its "
+        "first publication (published) and every later correction (correction), with the date, the "
+        "commit and its subject; empty in a shallow clone.",
+    ),
     "findings": (
         "问题 / Findings",
         "读取和核对中发现的每个问题一行：规则、级别、说明、涉及的单元格和原文行号（勾稽关系不符等，原件照登，不作修改）。\n\n"

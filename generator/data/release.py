@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from hashlib import sha256
 
@@ -133,7 +133,7 @@ def changes(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> Iterator[tupl
     labels) is one `details` row."""
     before, after = published_cells(old), published_cells(new)
     old_sources, new_sources = sources(old), sources(new)
-    old_rows, new_rows = report_rows(old), report_rows(new)
+    old_rows, new_rows = report_rows(old, new.keys()), report_rows(new, new.keys())
     for report_id in sorted(before.keys() | after.keys()):
         if report_id not in before:
             yield (report_id, "", "", "", "new-report")
@@ -153,13 +153,12 @@ def changes(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> Iterator[tupl
                 yield (report_id, "", "", "", "details")
 
 
-def report_rows(tables: Mapping[str, bytes]) -> dict[str, list[tuple[str, ...]]]:
-    """Every row of every table (the changes table aside), by report."""
+def report_rows(tables: Mapping[str, bytes], names: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Every row of the tables `names` (those made from the reports' rows), by report."""
     rows: dict[str, list[tuple[str, ...]]] = {}
-    for name in sorted(tables):
-        if name != CHANGES:
-            for row in _dict_rows(tables[name]):
-                rows.setdefault(row.get("report_id", ""), []).append((name, *row.values()))
+    for name in sorted(names):
+        for row in _dict_rows(tables.get(name, b"")):
+            rows.setdefault(row.get("report_id", ""), []).append((name, *row.values()))
     return rows
 
 

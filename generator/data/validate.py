@@ -118,10 +118,10 @@ def unknown_schemas(descriptor: Mapping[str, Any]) -> list[str]:
 
 
 def published_schema_paths() -> set[str]:
+    from generator.data.files import CORPUS_TABLES
     from generator.data.package import RESOURCES, schema_path
-    from generator.data.release import CHANGES
 
-    return {schema_path(name) for name in (*RESOURCES, CHANGES)}
+    return {schema_path(name) for name in (*RESOURCES, *CORPUS_TABLES)}
 
 
 @cache
