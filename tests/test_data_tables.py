@@ -14,7 +14,7 @@ from generator.data.tables import value_yuan
 from generator.model import Cell, Region
 from generator.site.figures import timeliness
 from generator.site.model import agency_kind, agency_level
-from generator.spec import APPLICANT_IDS, application_rows
+from generator.spec import APPLICANT_IDS, OUTCOMES, application_rows
 from tests import factories
 from tests.parse_helpers import FIXTURES, SEEDS, parse_path
 
@@ -247,3 +247,12 @@ def test_the_long_table_is_published_as_parquet_and_as_a_sqlite_view(tmp_path) -
     assert sorted(viewed, key=str) == sorted(as_rows, key=str)
     assert len(parquet) == 7 * sum(len(report_tables(r)["applications"]) for r in reports)
     assert "data/applications_long.csv" not in files
+
+
+def test_every_review_and_litigation_cell_has_its_line() -> None:
+    """A Word export prints each number on its own line: the CSV names each one's."""
+    report = parse_path(SEEDS / "2020-dehui-zhengfu-bangongshi.txt")
+    (first, *_) = report_tables(report)["review_litigation"]
+    lines = [first[f"{outcome}_line"] for outcome, _ in OUTCOMES]
+    assert lines == [report.review(f"reconsideration_{outcome}").line for outcome, _ in OUTCOMES]
+    assert lines == list(range(lines[0], lines[0] + 5)) and first["line"] == lines[0]

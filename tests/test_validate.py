@@ -54,8 +54,9 @@ def test_identifier_enums_are_the_template_spec():
     assert set(enum("proactive", "item")) == {i.id for b in blocks for i in b.items}
     assert set(enum("proactive", "measure")) == {m.id for b in blocks for m in b.measures}
     assert set(enum("proactive", "block")) == {b.block for b in blocks}
-    outcome_fields = [f["name"] for f in load_schema("review_litigation")["fields"]][3:-1]  # then line
-    assert outcome_fields == [o for o, _ in OUTCOMES]
+    outcome_fields = [f["name"] for f in load_schema("review_litigation")["fields"]][3:]
+    outcomes = [o for o, _ in OUTCOMES]
+    assert outcome_fields == [*outcomes, "line", *(f"{o}_line" for o in outcomes)]
 
 
 @pytest.mark.parametrize("table", RESOURCES)
@@ -85,7 +86,8 @@ def test_a_count_printed_negative_is_valid_data_and_a_finding():
             if field["type"] == "integer" and "minimum" in field.get("constraints", {}):
                 # only what the build counts (years, positions, lines, findings, days), never a printed value
                 assert field["name"] in (
-                    "year", "position", "line", "errors", "warnings", "acknowledged", "days_late"
+                    "year", "position", "line", "errors", "warnings", "acknowledged", "days_late",
+                    *(f"{o}_line" for o, _ in OUTCOMES)
                 )  # fmt: skip
     report = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)
     assert validate_data([report]) == []

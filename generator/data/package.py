@@ -267,13 +267,15 @@ def applications_rows(report: Report) -> list[Row]:
 
 
 def review_rows(report: Report) -> list[Row]:
-    """One row per proceeding, its five outcomes, and the line of its first number in the report."""
+    """One row per proceeding, its five outcomes, the line of its first number in the report, and the
+    line of each number."""
     rows = []
     for proceeding, label in PROCEEDINGS:
         cells = [report.review(f"{proceeding}_{outcome}") for outcome, _ in OUTCOMES]
         row: Row = {"report_id": report.meta.report_id, "proceeding": proceeding, "proceeding_label": label}
         row.update({outcome: cell.value for (outcome, _), cell in zip(OUTCOMES, cells, strict=True)})
         row["line"] = next((cell.line for cell in cells if cell.line is not None), None)
+        row.update({f"{outcome}_line": cell.line for (outcome, _), cell in zip(OUTCOMES, cells, strict=True)})
         rows.append(row)
     return rows
 
