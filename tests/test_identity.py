@@ -92,6 +92,8 @@ def test_check_refuses_a_change_that_drops_a_published_id_and_says_how_to_keep_i
 
     refused = check(content)
     assert refused.returncode == 1
+    built = build(content, tmp_path / "site")
+    assert built.returncode == 1 and "warning: content/agencies.csv:2: 机关 ID" in built.stderr
     line = next(x for x in refused.stdout.splitlines() if "agency-id-dropped" in x)
     assert line.startswith("content/agencies.csv:2: error[agency-id-dropped] 机关 ID " + DEHUI)
     assert "former_names" in line and "replaced_by" in line
@@ -99,6 +101,10 @@ def test_check_refuses_a_change_that_drops_a_published_id_and_says_how_to_keep_i
     registry = (content / "agencies.csv").read_text(encoding="utf-8")
     fixed = registry.replace(
         f"{DEHUI},德惠市人民政府办公室,,", f"{DEHUI},德惠市政府办公室,德惠市人民政府办公室,"
+    )
+    # As the message says: the row the build spelled for the new name goes.
+    fixed = "".join(
+        line for line in fixed.splitlines(keepends=True) if not line.startswith("de-hui-shi-zheng-fu")
     )
     (content / "agencies.csv").write_text(fixed, encoding="utf-8")
     accepted = check(content)

@@ -66,7 +66,9 @@ def cmd_build(
     print_summary(stats)
     if stats_path:
         stats_path.write_text(stats.as_json(), encoding="utf-8")
-    return 1 if built.failed or (strict and stats.errors) else 0
+    # A published id left without a report fails the build (a pull request's preview, and the Pages
+    # build if one was merged anyway): its pages and data would vanish, and every link to them break.
+    return 1 if built.failed or built.dropped_ids or (strict and stats.errors) else 0
 
 
 def progress_bar(total: int, label: str) -> Callable[[object], object]:
