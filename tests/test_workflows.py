@@ -37,10 +37,26 @@ def test_actionlint() -> None:
 
 
 def test_pages_permissions_and_concurrency() -> None:
+    """The build runs contributors' files and only reads; only the deploy job may write to Pages."""
     pages = workflow("pages.yml")
-    assert pages["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert all("permissions" not in job for job in pages["jobs"].values())
+    assert pages["permissions"] == {"contents": "read"}
+    assert pages["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert pages["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "pages.yml"])
+def test_every_job_has_a_time_limit_and_every_action_a_commit(name: str) -> None:
+    """A hung job stops at its limit (GitHub's default is six hours); an action is pinned to a
+    commit, its release in a comment, so a moved tag cannot change what runs."""
+    text = (WORKFLOWS / name).read_text(encoding="utf-8")
+    for job in workflow(name)["jobs"].values():
+        assert 0 < job["timeout-minutes"] <= 60
+    uses = re.findall(r"uses: (\S+)(.*)", text)
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), (action, comment)
 
 
 def test_ci_needs_no_secrets() -> None:

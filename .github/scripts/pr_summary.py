@@ -12,8 +12,22 @@ from generator.errors import NotAReport
 from generator.pipeline import display_path, load_report
 
 
+MARKDOWN_PUNCTUATION = "\\`*_{}[]()#+-.!|~>:"
+HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
 def cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Contributor text (a file name, an agency as the file states it) as plain text in a table cell:
+    no image, link, HTML or formatting can come from it (GitHub renders the summary as Markdown)."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        if ch in HTML:
+            out.append(HTML[ch])
+        elif ch in MARKDOWN_PUNCTUATION:
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+    return "".join(out)
 
 
 def row(path: Path, root: Path) -> list[object]:
