@@ -158,13 +158,16 @@ def test_pull_request_summary_table() -> None:
     assert rows[0] == "| 文件 | 机关 | 年度 | 错误 | 警告 |"
     assert rows[1].startswith(f"| {_summary_cell(BROKEN)} | 德惠市人民政府办公室 | 2020 | 2 | ")
     assert rows[2] == f"| {_summary_cell(ACKNOWLEDGED)} | 德惠市人民政府办公室 | 2020 | 0 | 0 |"
-    assert rows[3] == f"| {_summary_cell(NOTICE)} | {_summary_cell('不是年度报告：' + NOT_A_REPORT)} | — | 1 | 0 |"
+    assert (
+        rows[3]
+        == f"| {_summary_cell(NOTICE)} | {_summary_cell('不是年度报告：' + NOT_A_REPORT)} | — | 1 | 0 |"
+    )
 
 
 def test_the_summary_renders_contributor_text_as_plain_text(tmp_path: Path) -> None:
     """An agency name with an image, a link or HTML reaches the job summary (Markdown) as text."""
     text = (ROOT / ACKNOWLEDGED).read_text(encoding="utf-8").split("---\n", 2)[-1]
-    hostile = '![t](https://tracker.example/p.png) <img src=x onerror=alert(1)> [a](javascript:x) | **b**'
+    hostile = "![t](https://tracker.example/p.png) <img src=x onerror=alert(1)> [a](javascript:x) | **b**"
     report = tmp_path / "2020-x.txt"
     report.write_text(f"---\nagency: '{hostile}'\n---\n{text}", encoding="utf-8")
     result = run(str(report), script=".github/scripts/pr_summary.py")

@@ -11,7 +11,6 @@ from pathlib import Path
 from generator.errors import NotAReport
 from generator.pipeline import display_path, load_report
 
-
 MARKDOWN_PUNCTUATION = "\\`*_{}[]()#+-.!|~>:"
 HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
