@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from generator.clock import timed
 from generator.model import Number
 from generator.site.textfmt import format_or_dash
-from generator.clock import timed
 
 if TYPE_CHECKING:
     import altair as alt

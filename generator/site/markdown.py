@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 
 
 @lru_cache(maxsize=1)
@@ -17,6 +18,15 @@ def markdown() -> MarkdownIt:
 
 def render_markdown(text: str) -> str:
     return markdown().render(text)
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Plain text whose `backticked` parts are code (the rule explanations): escaped first, so no
+    other markup can come through."""
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
 
 
 def render_narrative(text: str) -> str:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generator.model import Region, Report, derived
 from generator.read.history import NO_HISTORY, History
 from generator.read.release import NO_RELEASE, ReleaseInputs
-from generator.model import Region, Report, derived
 
 T = TypeVar("T")
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from generator.model import BLANK, Cell, Report
 from generator.checks.equations import template_of
+from generator.model import BLANK, Cell, Report
 from generator.site.findings import FindingView
+from generator.site.textfmt import format_change, format_number
 from generator.spec import (
     APPLICANT_COLUMNS,
     OUTCOMES,
@@ -25,7 +26,6 @@ from generator.spec import (
     proactive_blocks,
     result_rows,
 )
-from generator.site.textfmt import format_change, format_number
 
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 

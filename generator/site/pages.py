@@ -17,20 +17,33 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from generator.site.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
+from generator.checks.equations import template_of
 from generator.data.files import DATA_DIR, agency_package_paths, report_json_path
 from generator.data.package import SCHEMAS_FOLDER
-from generator.read.history import FileHistory
-from generator.site.markdown import render_narrative
 from generator.model import Number, Report
-from generator.site.official_tables import OfficialTable, official_tables
-from generator.site.figures import APPLICANT_LABELS, HEADLINES, OUTCOME_LABELS, RESULT_GROUPS, add, applicant_values, change, corpus_total, result_group_values, review_matrix, summed_figures, timeliness
-from generator.checks.equations import template_of
+from generator.read.history import FileHistory
+from generator.site.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
+from generator.site.figures import (
+    APPLICANT_LABELS,
+    HEADLINES,
+    OUTCOME_LABELS,
+    RESULT_GROUPS,
+    add,
+    applicant_values,
+    change,
+    corpus_total,
+    result_group_values,
+    review_matrix,
+    summed_figures,
+    timeliness,
+)
 from generator.site.findings import FindingView, finding_views
+from generator.site.markdown import render_narrative
 from generator.site.model import Agency, Corpus, agency_url, has_package, report_id, report_title, report_url
-from generator.spec import SECTIONS
+from generator.site.official_tables import OfficialTable, official_tables
 from generator.site.table_html import official_table_html
 from generator.site.textfmt import format_change, format_or_dash, format_size
+from generator.spec import SECTIONS
 
 
 @dataclass(frozen=True)

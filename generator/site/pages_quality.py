@@ -13,10 +13,11 @@ from functools import cached_property
 
 from generator import rules
 from generator.model import Finding, Report
-from generator.site.pages import Page
 from generator.site.figures import Timeliness, timeliness
 from generator.site.findings import FindingView, finding_views
+from generator.site.markdown import code_spans
 from generator.site.model import Agency, Corpus, report_url
+from generator.site.pages import Page
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def quality_index_page(corpus: Corpus) -> Page:
         "by_rule": _by_rule((report, f) for _, report in members for f in report.findings),
         "provinces": groups,
         "reference": sorted(rules.RULES.values(), key=lambda r: (r.stage, r.id)),
+        "explained": {rule.id: code_spans(rule.description) for rule in rules.RULES.values()},
         "timeliness_counts": sum((province.timeliness_counts for province in groups), Counter()),
         "reports": len(members),
     }
