@@ -34,7 +34,7 @@ from generator.data.package import RESOURCES, sort_reports
 from generator.data.release import Edition, settle_release
 from generator.data.validate import descriptor_problems
 from generator.model import Report, derived
-from generator.site import pages_corpus, pages_quality, redirects
+from generator.site import pages_corpus, pages_quality, redirects, sitemap
 from generator.site.model import Agency, Corpus, has_package, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
 from generator.site.render import render_page, static_assets
@@ -250,6 +250,9 @@ FAMILIES: tuple[Family, ...] = (
         page_of(pages_corpus.markdown_page),
     ),
     Family("redirect", redirects.redirected, lambda ids: ids[0], redirect_inputs, make_redirects),
+    Family(
+        "sitemap", one, str, corpus_inputs, lambda context, _: Made(sitemap.sitemap_files(context.corpus))
+    ),
     Family("404", one, str, lambda context, _: (), page_of(lambda corpus, _: pages_corpus.not_found_page())),
     Family("data", one, str, data_inputs, make_data, heavy=True),
     Family("static", one, str, lambda context, _: (), make_static, heavy=True),

@@ -106,7 +106,7 @@ def broken_links(site: BuiltSite, path: str) -> list[str]:
     problems = []
     for element in site.html(path).xpath("//*[@href or @src]"):
         url = element.get("href") or element.get("src")
-        if url.startswith("data:"):
+        if url.startswith("data:") or element.tag == "base":  # the 404 page's root, not a link
             continue
         target = resolve(path, url)
         if target is None:

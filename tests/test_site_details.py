@@ -25,3 +25,42 @@ def test_a_run_of_findings_of_one_rule_names_the_rule_once() -> None:
     repeats = [li for li in items if "同上" in text(li)]
     assert len(repeats) == 20
     assert all(li.xpath(".//p[@class='fmsg']") and li.xpath(".//p[@class='fmeta']") for li in repeats)
+
+
+def _site_at(url: str | None) -> dict[str, bytes]:
+    from dataclasses import replace
+
+    from generator.pipeline import build_site, read_sources
+    from tests.parse_helpers import ROOT
+    from tests.site_html import CACHE
+
+    sources, _ = read_sources(ROOT / "content")
+    return dict(build_site(replace(sources, config=replace(sources.config, site_url=url)), CACHE).files)
+
+
+def test_the_sitemap_lists_every_page_and_each_page_names_its_address() -> None:
+    import re
+
+    files = _site_at("https://example.org/gov/")
+    listed = re.findall(r"<loc>https://example\.org/gov/([^<]*)</loc>", files["sitemap.xml"].decode())
+    pages = {p.removesuffix("index.html") for p in files if p.endswith(".html") and p != "404.html"}
+    assert sorted(listed) == sorted(pages) and len(listed) == len(set(listed))
+    assert files["robots.txt"].decode().endswith("Sitemap: https://example.org/gov/sitemap.xml\n")
+    report = files[SHANGGAO].decode()
+    address = f"https://example.org/gov/{SHANGGAO.removesuffix('index.html')}"
+    assert f'<link rel="canonical" href="{address}">' in report
+    assert f'<meta property="og:url" content="{address}">' in report
+    assert '<meta property="og:locale" content="zh_CN">' in report
+    assert 'rel="canonical"' not in files["404.html"].decode()
+
+
+def test_without_the_site_s_address_there_is_no_sitemap_but_a_robots_txt() -> None:
+    files = _site_at(None)
+    assert "sitemap.xml" not in files and files["robots.txt"] == b"User-agent: *\nAllow: /\n"
+    assert 'rel="canonical"' not in files[SHANGGAO].decode()
+
+
+def test_the_404_page_works_at_any_depth() -> None:
+    """Served at whatever address was missing: its links resolve from the site's root."""
+    page = seed_site().pages["404.html"].decode()
+    assert '<base href="/">' in page and "base-uri &#39;self&#39;" in page

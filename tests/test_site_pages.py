@@ -337,7 +337,7 @@ def test_site_config_links_the_source_file_in_the_repository() -> None:
 
 
 def test_404_page_knows_the_site_root_when_given() -> None:
-    assert b"<base" not in built_site().pages["404.html"]
+    assert b'<base href="/">' in built_site().pages["404.html"]  # the server's root, as `serve` has it
     corpus = make_corpus(base_path="/gov-reports/")
     page = render_pages(corpus)["404.html"]
     assert b'<base href="/gov-reports/">' in page and b'href="./agencies/"' in page
