@@ -5,6 +5,15 @@ and parser-data versions) are unchanged is not read and parsed again: its `Repor
 `.cache/reports/`. Entries are written atomically, so parallel workers and an interrupted build
 never leave half an entry; entries no build used any more are removed at the end of the build.
 The cache only holds what this machine computed; delete `.cache/` at any time.
+
+It is never trusted more than the source: every entry (and every file of the build state) starts
+with a format line and the SHA-256 of its pickle, checked before the pickle is loaded, and any
+failure to read, check or unpickle an entry, or an entry of the wrong type, discards it and the
+file is parsed again (`dump_checked`, `load_checked`). The digest is not keyed: whoever could write
+`.cache/` (this machine's builds; in CI, main's Pages build, whose cache a pull request only
+restores) can as well change the code that runs, and a key would have to be kept in `.cache/`
+itself to survive between CI runs. What it stops is a damaged entry (cut short, random bytes, an
+older format) ever reaching the unpickler.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from generator.model import Report
 
@@ -118,11 +127,56 @@ def entry_key(display_path: str, data: bytes, version: str) -> str:
     return digest.hexdigest()
 
 
-def load_pickle(handle: BinaryIO) -> Any:
-    """Unpickle with the cyclic garbage collector paused: a report is a few hundred small objects,
-    and collections triggered while creating them made loading several times slower."""
-    with gc_paused():
-        return pickle.load(handle)
+CHECKED_FORMAT = b"gov-reports cache 1\n"  # bump the number when the layout below changes
+_DIGEST_SIZE = 32
+
+
+class DamagedEntry(ValueError):
+    """A cache or state file that is not what a build wrote: cut short, changed, another format."""
+
+
+def dump_checked(value: object) -> bytes:
+    """The format line, the SHA-256 of the pickle, the pickle."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return CHECKED_FORMAT + hashlib.sha256(payload).digest() + payload
+
+
+def load_checked(data: bytes) -> Any:
+    """What `dump_checked` wrote, unpickled only once its digest matches; DamagedEntry for anything
+    else, whatever went wrong (an unpickler error of any kind included). Unpickled with the cyclic
+    garbage collector paused: a report is a few hundred small objects, and collections triggered
+    while creating them made loading several times slower."""
+    start = len(CHECKED_FORMAT) + _DIGEST_SIZE
+    if len(data) < start or not data.startswith(CHECKED_FORMAT):
+        raise DamagedEntry("not a cache entry of this format")
+    payload = memoryview(data)[start:]
+    if hashlib.sha256(payload).digest() != data[len(CHECKED_FORMAT) : start]:
+        raise DamagedEntry("the entry's digest does not match its bytes")
+    try:
+        with gc_paused():
+            return pickle.loads(payload)
+    except Exception as exc:  # written by other code; or recursion, memory, any unpickler error
+        raise DamagedEntry(f"cannot be unpickled: {exc.__class__.__name__}") from exc
+
+
+def read_checked(path: Path) -> Any:
+    """`load_checked` of a file; DamagedEntry also when it cannot be read (OSError: missing too)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError) as exc:
+        raise DamagedEntry(f"cannot be read: {exc.__class__.__name__}") from exc
+    return load_checked(data)
+
+
+def write_checked(path: Path, value: object) -> None:
+    """`dump_checked` to a file, atomically (a temporary name of this process, then a rename)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(dump_checked(value))
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -165,10 +219,9 @@ class ReportCache:
         if self.folder is None:
             return None
         try:
-            with self._path(key).open("rb") as handle:
-                report = load_pickle(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None  # missing, or written by other code: parse again
+            report = read_checked(self._path(key))
+        except DamagedEntry:
+            return None  # missing, damaged or written by other code: parse again
         return report if isinstance(report, Report) else None
 
     def put(self, key: str, report: Report) -> None:
@@ -177,10 +230,8 @@ class ReportCache:
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, target)
-        except OSError:
+            write_checked(target, report)
+        except (OSError, pickle.PicklingError, RecursionError):
             pass  # a cache that cannot be written only makes the next build slower
 
     def remove(self, keys: Iterable[str]) -> None:

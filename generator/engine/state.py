@@ -14,13 +14,16 @@
 It lives in `.cache/build/<digest of the output folder>/`, the per-report maps split into shards by
 key, so that a small change rewrites a small part. Every entry is keyed by content digests: an
 interrupted save leaves a state that is merely older in parts. Delete it at any time.
+
+Each file carries the digest of its pickle (`cache.dump_checked`): a file that is cut short, changed
+or of another format, or holds values of the wrong types, makes the whole state empty, so the build
+is a clean one (a damaged lines shard only loses its lines, which are made again).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator.data.files import ReportLines
-from generator.engine.cache import gc_paused, load_pickle
+from generator.engine.cache import DamagedEntry, gc_paused, read_checked, write_checked
 from generator.model import Finding, Report
 
 STATE_FORMAT = 8  # bump when the shape of the state changes
@@ -96,24 +99,20 @@ def load_state(path: Path | None, version: str) -> BuildState:
     with gc_paused():  # between shards too: each collection would walk everything loaded so far
         try:
             return _load_state(path, version)
-        # ImportError, AttributeError: pickled by code that is gone
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            ValueError,
-            TypeError,
-            AttributeError,
-            KeyError,
-            ImportError,
-        ):
+        except Exception:  # damaged, pickled by code that is gone, wrong types: a clean build
             return BuildState(version)
+
+
+# The type of the values of each sharded map: a state holding anything else is not used.
+_VALUE_TYPES: dict[str, type] = {"files": FileEntry, "parsed": Parsed, "units": UnitRecord}
 
 
 def _load_state(path: Path, version: str) -> BuildState:
     head = _load(path / _HEAD)
     if head["format"] != STATE_FORMAT or head["version"] != version:
         return BuildState(version)
+    if not (isinstance(head["extra"], dict) and isinstance(head["agency_keys"], dict)):
+        raise DamagedEntry("the head's maps are not maps")
     state = BuildState(version, extra=head["extra"], agency_keys=head["agency_keys"])
     for name in SHARDED:
         merged = getattr(state, name)
@@ -122,8 +121,13 @@ def _load_state(path: Path, version: str) -> BuildState:
             shard = _load(path / f"{name}-{number:02d}.pickle")
             if shard["version"] != version:  # left by an interrupted build of another version
                 return BuildState(version)
-            merged.update(shard["values"])
-            state.shards[name].append(shard["values"])
+            values = shard["values"]
+            if not isinstance(values, dict) or not all(
+                isinstance(value, _VALUE_TYPES[name]) for value in values.values()
+            ):
+                raise DamagedEntry(f"a {name} shard holds values of the wrong type")
+            merged.update(values)
+            state.shards[name].append(values)
     state.lines = LineStore(path, version)
     return state
 
@@ -182,9 +186,10 @@ class LineStore:
             return {}
         try:
             shard = _load(self._folder / f"lines-{number:02d}.pickle")
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, KeyError):
+            values = shard["values"] if shard["version"] == self._version else {}
+        except Exception:  # damaged or of another shape: its reports' lines are made again
             return {}
-        return shard["values"] if shard.get("version") == self._version else {}
+        return values if isinstance(values, dict) else {}
 
     def save(self, folder: Path, version: str, fresh: bool) -> None:
         self._folder, self._version = folder, version
@@ -199,15 +204,15 @@ class LineStore:
 
 
 def _load(path: Path) -> Any:
-    with open(path, "rb") as handle:
-        return load_pickle(handle)
+    """A state file (DamagedEntry unless it is what `_save` wrote)."""
+    value = read_checked(path)
+    if not isinstance(value, dict):
+        raise DamagedEntry(f"{path.name} is not a map")
+    return value
 
 
 def _save(path: Path, value: object) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    write_checked(path, value)
 
 
 def file_signature(stat: os.stat_result) -> tuple[int, int, int]:

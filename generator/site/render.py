@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -135,7 +136,9 @@ BUNDLE_SNIPPET = (
 
 def vega_bundle(cache_dir: Path | None = None) -> bytes:
     """vega + vega-lite + vega-embed as one script (vl_convert builds it; it takes a few seconds,
-    so it is cached by vl-convert version when a cache folder is given)."""
+    so it is cached by vl-convert version when a cache folder is given). The cached bundle is
+    published only when its bytes still have the SHA-256 recorded beside it when it was made
+    (`<name>.sha256`); otherwise it is made again."""
     from importlib import metadata  # these are slow to import and needed only when static/ is made
 
     import altair as alt
@@ -145,13 +148,40 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
     snippet_id = hashlib.sha256(BUNDLE_SNIPPET.encode()).hexdigest()[:8]
     name = f"vega-bundle-{metadata.version('vl-convert-python')}-vl{vl_version}-{snippet_id}.js"
     cached = cache_dir / name if cache_dir else None
-    if cached and cached.is_file():
-        return cached.read_bytes()
+    if cached:
+        kept = _verified(cached)
+        if kept is not None:
+            return kept
     bundle = vl_convert.javascript_bundle(BUNDLE_SNIPPET, vl_version=vl_version).encode("utf-8")
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(bundle)
+        _keep(cached, bundle)
     return bundle
+
+
+def _verified(path: Path) -> bytes | None:
+    """The file's bytes when they match the digest recorded with them, None otherwise."""
+    try:
+        data = path.read_bytes()
+        recorded = path.with_name(path.name + ".sha256").read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == recorded else None
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """The bundle, then its digest, each replaced atomically (a temporary name of this process): a
+    build that stops between the two leaves a bundle without its digest, made again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for target, content in (
+            (path, data),
+            (path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode("ascii")),
+        ):
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(content)
+            os.replace(temporary, target)
+    except OSError:
+        pass  # a bundle that cannot be kept is only made again next time
 
 
 def static_assets(cache_dir: Path | None = None) -> dict[str, bytes]:

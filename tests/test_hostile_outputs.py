@@ -1,0 +1,150 @@
+"""Issue #22, what the build keeps and writes: a damaged cache or state is never trusted (the site is
+then what a clean build makes), a damaged Vega bundle is never published, two builds of one folder
+at once are refused, nothing is written or removed outside the output folder, a rebuild leaves no
+empty folder behind, and `serve` answers only requests for localhost."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.engine.cache import (
+    CHECKED_FORMAT,
+    DamagedEntry,
+    ReportCache,
+    dump_checked,
+    load_checked,
+    read_checked,
+    site_version,
+    write_checked,
+)
+from generator.engine.state import load_state, state_path
+from tests.parse_helpers import ROOT, SEEDS
+from tests.test_build import build, tree_digest
+
+TIMEOUT = 180  # seconds for any one build here
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "content" / "reports")
+    shutil.copytree(ROOT / "content" / "pages", tmp_path / "content" / "pages")
+    return tmp_path
+
+
+def built(project: Path, out: str, *args: str) -> subprocess.CompletedProcess[str]:
+    result = build(project / "content", project / out, *args)
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    return result
+
+
+def folders_and_files(folder: Path) -> dict[str, str]:
+    """Every file's digest and every folder (empty ones included), as `diff -r` compares them."""
+    found = {p.relative_to(folder).as_posix() + "/": "" for p in folder.rglob("*") if p.is_dir()}
+    return {**found, **tree_digest(folder)}
+
+
+def version_of(state: Path) -> str:
+    """The version the build saved its state with (not `site_version()` of this process: the
+    generator's files may change while the tests run)."""
+    try:
+        return str(read_checked(state / "head.pickle")["version"])
+    except DamagedEntry:
+        return site_version()
+
+
+# --- 1. the cache is never trusted more than the source ----------------------------------------------
+
+
+def test_a_damaged_entry_is_detected_before_it_is_unpickled() -> None:
+    good = dump_checked({"a": 1})
+    assert load_checked(good) == {"a": 1}
+    damaged = [
+        b"",
+        os.urandom(4096),
+        good[:-1],  # cut short
+        good[:-1] + bytes([good[-1] ^ 1]),  # one bit changed
+        pickle.dumps({"a": 1}),  # the old format: no header
+    ]
+    for data in damaged:
+        with pytest.raises(DamagedEntry):
+            load_checked(data)
+
+
+def test_any_unpickling_error_discards_the_entry(tmp_path: Path) -> None:
+    """Even with a matching digest (a bug, another version of the code): never an exception."""
+    cache = ReportCache(tmp_path)
+    (tmp_path / "ab").mkdir()
+    for key, payload in {
+        "ab01": os.urandom(300),
+        "ab02": pickle.dumps({"not": "a report"}),
+        "ab03": b"\x80\x05cno_such_module\nThing\n)\x81.",
+        "ab04": pickle.dumps(list(range(5)))[:-3],
+    }.items():
+        data = CHECKED_FORMAT + hashlib.sha256(payload).digest() + payload
+        (tmp_path / "ab" / f"{key}.pickle").write_bytes(data)
+        assert cache.get(key) is None
+    (tmp_path / "ab" / "ab05.pickle").mkdir()  # not even a file
+    assert cache.get("ab05") is None
+
+
+def test_random_bytes_in_the_parse_cache_build_the_same_site_as_a_clean_build(project: Path) -> None:
+    built(project, "clean", "--no-cache")
+    built(project, "site")
+    entries = sorted((project / ".cache" / "reports").glob("*/*.pickle"))
+    assert len(entries) == 5
+    entries[0].write_bytes(b"\x80\x05X\x02\x00\x00\x00\xff\xfe." + os.urandom(2000))  # UnicodeDecodeError
+    entries[1].write_bytes(entries[1].read_bytes()[:100])  # cut short
+    write_checked(entries[2], {"not": "a report"})
+    entries[3].write_bytes(b"\x80\x05\x8e" + (2**62).to_bytes(8, "little") + b".")  # MemoryError
+    entries[4].write_bytes(os.urandom(2000))
+    shutil.rmtree(project / "site")  # every report page is made again, from the cached whole reports
+    built(project, "site")
+    assert tree_digest(project / "site") == tree_digest(project / "clean")
+    again = built(project, "site")  # not poisoned: the entries were replaced
+    assert "(0 written)" in again.stderr
+    cache = ReportCache(project / ".cache" / "reports")
+    assert all(cache.get(e.stem) is not None for e in (project / ".cache" / "reports").glob("*/*.pickle"))
+
+
+@pytest.mark.parametrize("damage", ["random", "truncated", "wrong-type", "empty-folder"])
+def test_a_damaged_build_state_means_a_clean_build(project: Path, damage: str) -> None:
+    built(project, "clean", "--no-cache")
+    built(project, "site")
+    state = state_path(project / ".cache", project / "site")
+    shard = sorted(state.glob("units-*.pickle"))[3]
+    if damage == "random":
+        (state / "head.pickle").write_bytes(os.urandom(500))
+    elif damage == "truncated":
+        shard.write_bytes(shard.read_bytes()[:-10])
+    elif damage == "wrong-type":
+        write_checked(shard, {"version": version_of(state), "values": {"report:x": "not a record"}})
+    else:
+        shutil.rmtree(state)
+        state.mkdir()
+    assert load_state(state, version_of(state)).units == {}
+    for lines in state.glob("lines-*.pickle"):
+        lines.write_bytes(os.urandom(100))
+    built(project, "site")
+    assert tree_digest(project / "site") == tree_digest(project / "clean")
+    assert load_state(state, version_of(state)).units  # saved whole again: the next build is incremental
+    assert "(0 written)" in built(project, "site").stderr
+
+
+def test_a_damaged_vega_bundle_in_the_cache_is_not_published(project: Path) -> None:
+    built(project, "site")
+    bundles = sorted((project / ".cache").glob("vega-bundle-*.js"))
+    assert len(bundles) == 1 and (bundles[0].parent / (bundles[0].name + ".sha256")).is_file()
+    good = (project / "site" / "static" / "vega.js").read_bytes()
+    assert bundles[0].read_bytes() == good
+    bundles[0].write_bytes(b"alert('not the bundle');" + good[30:])
+    built(project, "again", "--no-cache")
+    assert (project / "again" / "static" / "vega.js").read_bytes() == good
+    assert bundles[0].read_bytes() == good  # made again and kept
