@@ -227,6 +227,22 @@ def test_no_sideways_scrolling_at_phone_width(browser, base_url: str) -> None:  
         phone.close()
 
 
+def test_no_table_beside_a_chart_is_cut_on_a_desktop(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """At 1280 px a figure's table keeps its columns (the review table was cut beside its chart)."""
+    desktop = Visit(browser, DESKTOP)
+    try:
+        for path in (REPORT, SEED_REPORT, "seeds/reports/shang-gao-xian-ji-guan-shi-wu-ju-2020/", AGENCY):
+            page = desktop.open(base_url + path)
+            page.wait_for_timeout(300)  # the charts take their room
+            cut = page.evaluate(
+                "[...document.querySelectorAll('.fig-table')].filter(e => e.scrollWidth > e.clientWidth + 1)"
+                ".map(e => e.closest('figure').id)"
+            )
+            assert cut == [], (path, cut)
+    finally:
+        desktop.close()
+
+
 def test_without_javascript_figures_fall_back_to_their_tables(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
     plain = Visit(browser, javascript=False)
     try:
