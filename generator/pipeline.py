@@ -9,7 +9,7 @@ per-report part (read, parse, check), which the build runs in worker processes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,10 +104,15 @@ def read_sources(
 
 def read_files(paths: Sequence[Path], root: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
     """The files' bytes, named relative to `root`; and those that cannot be read (path, why)."""
+    from generator.read.text import name_problem, printable
+
     sources: list[SourceFile] = []
     unreadable: list[tuple[str, str]] = []
     for path in paths:
-        shown = display_path(path, root)
+        shown = printable(display_path(path, root))
+        if problem := name_problem(path.name):
+            unreadable.append((shown, problem))
+            continue
         try:
             sources.append(read_file(path, shown))
         except NotAReport as exc:
@@ -198,11 +203,11 @@ class PipelineContext:
         return ""
 
 
-def check_sources(sources: Sequence[SourceFile], registry: Registry = EMPTY) -> Checked:
-    """Read, parse and check every file; give each report its registered id; then the checks that
-    need the whole corpus."""
-    from generator.checks.identity import identify
+Loaded = tuple[list[Report], list[tuple[str, str]]]  # the reports, and the files that are not (path, why)
 
+
+def load_reports(sources: Sequence[SourceFile]) -> Loaded:
+    """Read, parse and check every file, here (the build and `check` do it in bounded workers)."""
     reports: list[Report] = []
     unreadable: list[tuple[str, str]] = []
     for source in sources:
@@ -210,6 +215,19 @@ def check_sources(sources: Sequence[SourceFile], registry: Registry = EMPTY) -> 
             reports.append(load_report(Path(source.path), Path.cwd(), source.data, source.path))
         except NotAReport as exc:
             unreadable.append((source.path, exc.problem))
+    return reports, unreadable
+
+
+def check_sources(
+    sources: Sequence[SourceFile],
+    registry: Registry = EMPTY,
+    load: Callable[[Sequence[SourceFile]], Loaded] = load_reports,
+) -> Checked:
+    """Read, parse and check every file (`load`); give each report its registered id; then the checks
+    that need the whole corpus."""
+    from generator.checks.identity import identify
+
+    reports, unreadable = load(sources)
     identified = identify(reports, registry)
     every = corpus_findings(identified.reports)
     kept = first_of_each_id(every)[0]
@@ -226,13 +244,11 @@ def redirects(registry: Registry) -> dict[str, str]:
 
 
 def read_file(path: Path, shown: str) -> SourceFile:
-    """A file's bytes, unless it is too large to be a report (NotAReport) or cannot be read (OSError)."""
-    from generator.read.text import MAX_FILE_BYTES
+    """A file's bytes, unless it is not a regular file (a symbolic link, a FIFO, a device) or too
+    large to be a report (NotAReport), or cannot be read (OSError)."""
+    from generator.read.text import read_regular
 
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise NotAReport(shown, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    return SourceFile(shown, path.read_bytes())
+    return SourceFile(shown, read_regular(str(path), shown))
 
 
 # --- one report: read → parse → check ------------------------------------------------------------
@@ -254,13 +270,17 @@ def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | 
     from generator.parse.report import parse_report
     from generator.read.formats import read_source
 
-    with stage("read"):
-        source = read_source(path, shown if shown is not None else display_path(path, root), data)
-    with stage("parse"):
-        report = parse_report(source)
-    with stage("check"):
-        checked = report.with_findings(tuple(check_report(report)))
-    return acknowledge(checked.with_findings(report_schema_findings(checked)))
+    name = shown if shown is not None else display_path(path, root)
+    try:
+        with stage("read"):
+            source = read_source(path, name, data)
+        with stage("parse"):
+            report = parse_report(source)
+        with stage("check"):
+            checked = report.with_findings(tuple(check_report(report)))
+        return acknowledge(checked.with_findings(report_schema_findings(checked)))
+    except RecursionError:
+        raise NotAReport(name, "nested too deeply to read (Python's recursion limit)") from None
 
 
 def acknowledge(report: Report) -> Report:

@@ -64,6 +64,15 @@ for _rule in (
         "read",
     ),
     Rule(
+        "control-characters",
+        "warning",
+        "含控制字符",
+        "文本含不可见的控制字符（NUL、ESC 等 C0/C1 控制字符，制表符和换行除外），已在解析前删除，"
+        "不会出现在网页和数据中。多半是复制或转换时带入的：请检查该行附近的文字是否完整。",
+        "文本含不可见的控制字符（如 NUL、ESC），已删除；此行是第一处",
+        "read",
+    ),
+    Rule(
         "table-missing",
         "error",
         "缺少表格",

@@ -5,24 +5,36 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from generator.engine.sources import load_bounded
 from generator.model import Finding, Report
-from generator.pipeline import Checked, check_sources, read_files
+from generator.pipeline import Checked, check_sources, display_path, read_files
 from generator.read.registry import read_registry
-from generator.read.text import discover
+from generator.read.text import discover_entries
 from generator.rules import finding
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; folders become the report files inside them (a content folder or reports/)."""
+def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]], list[str]]:
+    """Files as given; folders become the report files inside them (a content folder or reports/).
+    Also what is refused without being read (symbolic links, FIFOs, devices: path, why) and the
+    dot-files passed over."""
     files: list[Path] = []
+    refused: list[tuple[str, str]] = []
+    skipped: list[str] = []
     for path in paths:
-        if not path.is_dir():
-            files.append(path)
+        if not path.is_dir() or path.is_symlink():
+            files.append(path)  # a link or a FIFO given by name is refused when it is read
         elif (path / "reports").is_dir():
-            files.extend(discover(path))
+            found = discover_entries(path)
+            files.extend(Path(name) for name in found.names)
+            refused.extend((display_path(Path(p), Path.cwd()), why) for p, why in found.refused)
+            skipped.extend(display_path(Path(p), Path.cwd()) for p in found.skipped)
         else:
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
-    return files
+            for item in sorted(path.rglob("*")):
+                if any(part.startswith(".") for part in item.relative_to(path).parts):
+                    skipped.append(display_path(item, Path.cwd()))
+                elif item.is_symlink() or not item.is_dir():
+                    files.append(item)
+    return files, refused, skipped
 
 
 def _escape_data(text: str) -> str:
@@ -76,14 +88,19 @@ def content_folder(paths: list[Path]) -> Path | None:
 def run_check(paths: list[Path], fmt: str = "text") -> int:
     """The pipeline's read → parse → check → package → validate stages on the given files; every
     finding printed, one line each (or as GitHub annotations)."""
-    sources, unreadable = read_files(expand(paths), Path.cwd())
+    files, refused, skipped = expand(paths)
+    sources, unreadable = read_files(files, Path.cwd())
     content = content_folder(paths)
     registry = read_registry(content or Path("content"))
-    checked = check_sources(sources, registry)
-    not_reports = [*unreadable, *checked.unreadable]
+    checked = check_sources(sources, registry, load=load_bounded)  # each file inside the parse limits
+    not_reports = [*refused, *unreadable, *checked.unreadable]
     show = github_annotation if fmt == "github" else text_line
     for path, problem in not_reports:
         print(show(path, Finding("not-a-report", "error", problem, 1)))
+    for path in skipped:
+        print(
+            show(path, Finding("not-a-report", "warning", "a dot-file: skipped, never read as a report", 1))
+        )
     # A published id is dropped only if no report of the whole content uses it.
     registry_errors = [*registry.problems, *(checked.dropped_ids if content else ())]
     for problem in registry_errors:
@@ -95,7 +112,7 @@ def run_check(paths: list[Path], fmt: str = "text") -> int:
         for item in (*report.findings, *source_url_missing(report)):
             print(show(report.meta.source_file, item))
     errors = sum(len(r.errors) for r in reports) + len(not_reports) + len(registry_errors)
-    warnings = sum(len(r.warnings) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports) + len(skipped)
     print(
         f"checked {len(reports) + len(not_reports)} file(s): {errors} error(s), {warnings} warning(s)",
         file=sys.stderr,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +23,9 @@ from generator.engine.session import Progress
 from generator.engine.state import BuildState, FileEntry, Parsed, file_signature
 from generator.errors import NotAReport
 from generator.model import Finding, Report
-from generator.pipeline import corpus_findings
+from generator.pipeline import Loaded, SourceFile, corpus_findings
 from generator.read.registry import Registry
-from generator.read.text import MAX_FILE_BYTES, discover_names
+from generator.read.text import MAX_FILE_BYTES, discover_entries, read_regular
 from generator.site.model import agency_id
 
 
@@ -55,33 +56,53 @@ class Checked:
 
 
 def scan(content: Path, previous: BuildState, cache: ReportCache, jobs: int, progress: Progress) -> Scanned:
-    """Every report file's key and parse result: from the last build, or parsed now."""
+    """Every report file's key and parse result: from the last build, or parsed now (each file inside
+    the parse limits, `workers.bounded`). What is not a regular file is refused without being read."""
     version = generator_version()
     root = str(content.resolve().parent)
     files: dict[str, FileEntry] = {}
     parsed: dict[str, Parsed] = {}
     tasks: list[ParseTask] = []
-    for path in discover_names(content.resolve()):
-        shown = path[len(root) + 1 :].replace(os.sep, "/")
+    found = discover_entries(content.resolve())
+    for path, problem in found.refused:
+        _refuse(files, parsed, _shown(path, root), problem)
+    for path in found.names:
+        shown = _shown(path, root)
         known = previous.files.get(shown)
         try:
-            signature = file_signature(os.stat(path))
+            signature = file_signature(os.lstat(path))
+            if known and known.signature == signature and known.key in previous.parsed:
+                files[shown] = known
+                continue
+            data = read_regular(path, shown) if signature[0] <= MAX_FILE_BYTES else None
+        except NotAReport as exc:
+            _refuse(files, parsed, shown, exc.problem)
+            continue
         except OSError as exc:
-            files[shown] = FileEntry((0, 0, 0), f"unreadable:{shown}")
-            parsed[files[shown].key] = Parsed(None, f"cannot read file: {exc.strerror}")
+            _refuse(files, parsed, shown, f"cannot read file: {exc.strerror}")
             continue
-        if known and known.signature == signature and known.key in previous.parsed:
-            files[shown] = known
-            continue
-        data = _read_bytes(path) if signature[0] <= MAX_FILE_BYTES else None
         key = entry_key(shown, data if data is not None else repr(signature).encode(), version)
         files[shown] = FileEntry(signature, key)
         if key not in previous.parsed:
             tasks.append(ParseTask(path, key, data, shown))
     parsed.update({e.key: previous.parsed[e.key] for e in files.values() if e.key in previous.parsed})
-    results = workers.run(tasks, _Parse(cache), jobs, done=progress(len(tasks), "读取报告"))
+    results = workers.bounded(tasks, _Parse(cache), jobs, _failed, done=progress(len(tasks), "读取报告"))
     parsed.update((task.key, result) for task, result in zip(tasks, results, strict=True))
     return Scanned(files, parsed, len(tasks))
+
+
+def _shown(path: str, root: str) -> str:
+    return path[len(root) + 1 :].replace(os.sep, "/")
+
+
+def _refuse(files: dict[str, FileEntry], parsed: dict[str, Parsed], shown: str, problem: str) -> None:
+    """A file that is not read: it is listed with why, under a key of its own."""
+    files[shown] = FileEntry((0, 0, 0), f"unreadable:{shown}")
+    parsed[files[shown].key] = Parsed(None, problem)
+
+
+def _failed(task: ParseTask, problem: str) -> Parsed:
+    return Parsed(None, problem)
 
 
 class _Parse:
@@ -91,21 +112,46 @@ class _Parse:
         self.cache, self.intern = cache, Interner()
 
     def __call__(self, task: ParseTask) -> Parsed:
-        from generator.pipeline import load_report
-
-        try:
-            report = load_report(Path(task.path), Path("/"), task.data, task.shown)
-        except NotAReport as exc:
-            return Parsed(None, exc.problem)
-        except OSError as exc:
-            return Parsed(None, f"cannot read file: {exc.strerror}")
-        self.cache.put(task.key, report)
-        return Parsed(brief(report, self.intern))
+        loaded = load_one(Path(task.path), task.data, task.shown)
+        if isinstance(loaded, str):
+            return Parsed(None, loaded)
+        self.cache.put(task.key, loaded)
+        return Parsed(brief(loaded, self.intern))
 
 
-def _read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+def load_one(path: Path, data: bytes | None, shown: str) -> Report | str:
+    """One file read, parsed and checked, or why it is not a report. A bug the file sets off is that
+    file's problem too: one contribution cannot stop the build of all the others."""
+    from generator.pipeline import load_report
+
+    try:
+        return load_report(path, Path("/"), data, shown)
+    except NotAReport as exc:
+        return exc.problem
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror}"
+    except MemoryError:
+        raise  # the worker says which limit
+    except Exception as exc:
+        return (
+            f"the generator failed on this file ({exc.__class__.__name__}: {exc}): please report it as a bug"
+        )
+
+
+def load_bounded(sources: Sequence[SourceFile], jobs: int = 0) -> Loaded:
+    """`pipeline.load_reports` inside the parse limits, as the build does it (for `build.py check`)."""
+    results = workers.bounded(list(sources), _load_source, jobs, lambda source, problem: problem)
+    reports = [result for result in results if not isinstance(result, str)]
+    unreadable = [
+        (source.path, result)
+        for source, result in zip(sources, results, strict=True)
+        if isinstance(result, str)
+    ]
+    return reports, unreadable
+
+
+def _load_source(source: SourceFile) -> Report | str:
+    return load_one(Path(source.path), source.data, source.path)
 
 
 def check(scanned: Scanned, previous: BuildState, registry: Registry) -> Checked:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 from generator.errors import NotAReport
 from generator.model import Source
-from generator.read.text import MAX_FILE_BYTES, decode_source
+from generator.read.text import (
+    MAX_FILE_BYTES,
+    check_numbers,
+    decode_source,
+    read_regular,
+    without_controls,
+)
 from generator.read.unfold import unfold
 
 Reader = Callable[[bytes, str], Source]
@@ -46,7 +52,9 @@ def read_source(path: Path, display: str | None = None, data: bytes | None = Non
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise NotAReport(name, f"unsupported file type {path.suffix or '(none)'!r}: expected one of {known}")
-    size = len(data) if data is not None else path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise NotAReport(name, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    return unfold(reader(data if data is not None else path.read_bytes(), name))
+    if data is None:
+        data = read_regular(str(path), name)  # never through a symbolic link, never past the limit
+    if len(data) > MAX_FILE_BYTES:
+        raise NotAReport(name, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    source = without_controls(reader(data, name))
+    return check_numbers(unfold(source))

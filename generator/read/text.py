@@ -9,7 +9,9 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ from generator.rules import finding
 
 MAX_BYTES = 5 * 1024 * 1024  # a text report is a few tens of KB; anything this big is not one
 MAX_FILE_BYTES = 25 * 1024 * 1024  # any format; each reader applies its own tighter limit
+# C0 and C1 control characters, DEL and NUL, but for tab and line ends: never in a report's text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Fields a contributor may state in front matter; they win over what the parser infers.
 FRONT_MATTER_FIELDS = {
@@ -41,14 +45,104 @@ def discover(content_dir: Path) -> list[Path]:
 
 def discover_names(content_dir: Path) -> list[str]:
     """The same, as path strings (the build looks at every file each time: no Path objects)."""
+    return discover_entries(content_dir).names
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """What is under content/reports: the regular files to read (absolute paths, sorted); what is
+    not read and why (symbolic links, devices, FIFOs, sockets, names that are not UTF-8 text); and
+    the dot-files and dot-folders passed over. Paths that are refused or skipped are printable."""
+
+    names: list[str]
+    refused: list[tuple[str, str]]
+    skipped: list[str]
+
+
+def discover_entries(content_dir: Path) -> Discovered:
+    """Only regular files inside the repository are reports: a symbolic link may point anywhere (a
+    file outside the repository would be published, /dev/zero read for ever), so none is followed."""
     reports = content_dir / "reports"
+    if os.path.islink(reports):
+        return Discovered([], [(str(reports), "a symbolic link, not a folder: skipped")], [])
     if not reports.is_dir():
-        return []
-    found: list[str] = []
-    for folder, dirs, files in os.walk(reports):  # one directory listing per folder, no stat per file
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(f"{folder}/{f}" for f in files if not f.startswith(".") and f != "README.md")
-    return sorted(found)
+        return Discovered([], [], [])
+    names: list[str] = []
+    refused: list[tuple[str, str]] = []
+    skipped: list[str] = []
+    folders = [str(reports)]
+    while folders:  # one directory listing per folder; the entry's type comes with it (no stat)
+        with os.scandir(folders.pop()) as listing:
+            for entry in listing:
+                if entry.name.startswith("."):
+                    skipped.append(printable(entry.path))
+                elif problem := _not_a_file(entry):
+                    refused.append((printable(entry.path), problem))
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name != "README.md":
+                    names.append(entry.path)
+    return Discovered(sorted(names), sorted(refused), sorted(skipped))
+
+
+def _not_a_file(entry: os.DirEntry[str]) -> str | None:
+    """Why this entry is not read (None: a regular file or a folder)."""
+    if problem := name_problem(entry.name):
+        return problem
+    if entry.is_symlink():
+        return "a symbolic link, not a file: skipped"
+    if entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False):
+        return None
+    return f"{kind_of(entry.stat(follow_symlinks=False).st_mode)}, not a file: skipped"
+
+
+def name_problem(name: str) -> str | None:
+    """A file name that cannot be shown as it is: not UTF-8, or holding control characters."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the file name is not valid UTF-8: skipped (rename the file)"
+    if CONTROL_CHARACTERS.search(name) or "\t" in name or "\n" in name:
+        return "the file name holds control characters: skipped (rename the file)"
+    return None
+
+
+def printable(path: str) -> str:
+    """A path as messages can show it: bytes that are not UTF-8 and control characters escaped."""
+    text = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def kind_of(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+
+
+def read_regular(path: str, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, never following a symbolic link and never reading past `limit`
+    (what the file's size said when it was listed is not trusted). Raises NotAReport or OSError."""
+    mode = os.lstat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotAReport(shown, f"{kind_of(mode)}, not a file: skipped")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)  # replaced by a link or a pipe since: refused below
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotAReport(shown, f"{kind_of(status.st_mode)}, not a file: skipped")
+        if status.st_size > limit:
+            raise NotAReport(shown, f"file is {status.st_size:,} bytes; the limit is {limit:,}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise NotAReport(shown, f"file is over {limit:,} bytes; the limit is {limit:,}")
+    return data
 
 
 def decode_source(data: bytes, name: str) -> Source:
@@ -78,9 +172,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if not data.strip():
         raise NotAReport(name, "empty file: no report text")
     if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        text, encoding = _decode_marked(data[3:], "utf-8", name), "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = data.decode("utf-16"), "utf-16"
+        text, encoding = _decode_marked(data, "utf-16", name), "utf-16"
     else:
         text, encoding = _decode_without_bom(data, name)
     if _looks_binary(text):
@@ -88,8 +182,21 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
+def _decode_marked(data: bytes, encoding: str, name: str) -> str:
+    """Text that starts with a byte-order mark is in that encoding, or it is not a report."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n" if encoding == "utf-8" else b"\n\x00") + 1
+        raise NotAReport(
+            name,
+            f"the file starts with a {encoding.upper()} byte-order mark, but byte {exc.start:,} "
+            f"(line {line}) is not {encoding.upper()}: save the file again as UTF-8",
+        ) from None
+
+
 def _decode_without_bom(data: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in data:
+    if data.count(b"\x00") > 8:  # UTF-16 without a mark, or binary; a stray NUL is removed later
         raise NotAReport(name, "binary file: expected the report's text (UTF-8 or GB18030)")
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -102,6 +209,50 @@ def _decode_without_bom(data: bytes, name: str) -> tuple[str, str]:
     if best is None:
         raise NotAReport(name, "binary file: expected the report's text (UTF-8 or GB18030)")
     return str(best), best.encoding
+
+
+MAX_DIGITS = 100  # a report's largest numbers have a dozen digits; a row run together, a few dozen
+_DIGIT_RUN = r"(?:\d[,，.．\u00a0\u3000 ]?)"  # a digit and what may stand inside a number
+_LONG_NUMBER = re.compile(f"{_DIGIT_RUN}{{{MAX_DIGITS + 1}}}")
+_NUMBER_RUN = re.compile(_DIGIT_RUN + "+")
+
+
+def without_controls(source: Source) -> Source:
+    """The text the parser sees, without control characters: they would reach pages and CSVs (a
+    warning names the first line that had one)."""
+    lines = list(source.lines)
+    first = None
+    for index, line in enumerate(lines):
+        if CONTROL_CHARACTERS.search(line):
+            lines[index] = CONTROL_CHARACTERS.sub("", line)
+            first = index if first is None else first
+    front = {
+        k: CONTROL_CHARACTERS.sub("", v) if isinstance(v, str) else v for k, v in source.front_matter.items()
+    }
+    if first is None:
+        return source if front == source.front_matter else replace(source, front_matter=front)
+    message = "文本含不可见的控制字符（如 NUL、ESC），已删除；此行是第一处"
+    found = finding("control-characters", message, source.line_no(first))
+    return replace(source, lines=tuple(lines), front_matter=front, findings=(*source.findings, found))
+
+
+def check_numbers(source: Source) -> Source:
+    """A number too long to be one (a million digits would not even convert) is not a report."""
+    for index, line in enumerate(source.lines):
+        _check_digits(line, source, index)
+    return source
+
+
+def _check_digits(line: str, source: Source, index: int) -> None:
+    if len(line) <= MAX_DIGITS or not (long := _LONG_NUMBER.search(line)):
+        return
+    run = _NUMBER_RUN.match(line, long.start())
+    digits = sum(map(str.isdigit, run.group())) if run else MAX_DIGITS + 1
+    raise NotAReport(
+        source.path,
+        f"line {source.line_no(index)} holds a number of {digits:,} digits; "
+        f"a number in a report has at most {MAX_DIGITS}",
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # below space, but for \t \n \f \r
@@ -131,16 +282,52 @@ def split_front_matter(lines: list[str], name: str) -> tuple[int, dict[str, Any]
 
     block = "\n".join(lines[1:end])
     try:
-        loaded = yaml.safe_load(block) if block.strip() else {}
+        loaded = load_front_matter(block) if block.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "not valid `key: value` lines"
         return end + 1, {}, [finding("front-matter-invalid", f"front matter: {problem}", line)]
+    except ValueError:  # an integer of more digits than Python converts
+        problem = "front matter: a number too long to be any field's value"
+        return end + 1, {}, [finding("front-matter-invalid", problem, 1)]
     if not isinstance(loaded, dict):
         return end + 1, {}, [finding("front-matter-invalid", "front matter must be `key: value` lines", 2)]
     fields, findings = validate_front_matter(loaded, lines[1:end])
     return end + 1, fields, findings
+
+
+MAX_FRONT_MATTER_DEPTH = 8  # acknowledge: [{rule, reason}] is three levels deep
+
+
+def load_front_matter(block: str) -> Any:
+    """YAML as plain data, with no alias (`*name`: a kilobyte of aliases can expand to gigabytes)
+    and no nesting deeper than MAX_FRONT_MATTER_DEPTH (deeper input would exhaust the stack)."""
+    import yaml
+    from yaml.composer import ComposerError
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise ComposerError(None, None, "aliases (*name) are not allowed in front matter", mark)
+            if self.depth >= MAX_FRONT_MATTER_DEPTH:
+                mark = self.peek_event().start_mark
+                problem = f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep"
+                raise ComposerError(None, None, problem, mark)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    loader = Loader(block)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _line_of_key(block_lines: list[str], key: str) -> int:
