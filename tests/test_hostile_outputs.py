@@ -24,7 +24,11 @@ from generator.engine.cache import (
     site_version,
     write_checked,
 )
-from generator.engine.state import load_state, state_path
+from generator.engine.state import UnitRecord, load_state, state_path
+from generator.engine.units import Engine, Unit
+from generator.engine.write import write_files
+from generator.errors import OutputClash
+from generator.families import Made
 from tests.parse_helpers import ROOT, SEEDS
 from tests.test_build import build, tree_digest
 
@@ -148,3 +152,57 @@ def test_a_damaged_vega_bundle_in_the_cache_is_not_published(project: Path) -> N
     built(project, "again", "--no-cache")
     assert (project / "again" / "static" / "vega.js").read_bytes() == good
     assert bundles[0].read_bytes() == good  # made again and kept
+
+
+# --- 3. nothing is written or removed outside the output folder -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["../escape.txt", "reports/../../escape.txt", "/tmp/escape.txt", "a/./b", "a//b", "a/b/", "a\0b"]
+)
+def test_a_crafted_output_path_is_refused_before_anything_is_written(tmp_path: Path, path: str) -> None:
+    out = tmp_path / "site"
+    made = Made({"reports/fine/index.html": b"<p>", path: b"escaped"})
+    engine = Engine(out, 1, {})
+    with pytest.raises(OutputClash, match="output path"):
+        engine.run([Unit("report:x", "d", lambda: made)])
+    assert not out.exists() or not any(out.rglob("*"))
+    assert sorted(p.name for p in tmp_path.rglob("*")) == (["site"] if out.exists() else [])
+
+
+def test_a_symlink_planted_in_the_site_is_not_written_through(project: Path) -> None:
+    built(project, "site")
+    outside = project / "elsewhere"
+    shutil.move(project / "site" / "reports", outside)
+    shutil.rmtree(outside / next(iter(sorted(os.listdir(outside)))))  # a report's folder is missing
+    before = tree_digest(outside)
+    (project / "site" / "reports").symlink_to(outside, target_is_directory=True)
+    result = build(project / "content", project / "site")
+    assert result.returncode != 0
+    assert "would go through the symlink 'reports'" in result.stderr
+    assert tree_digest(outside) == before  # nothing written there
+
+
+def test_files_are_not_removed_through_a_symlink(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    (outside / "x").mkdir(parents=True)
+    (outside / "x" / "index.html").write_bytes(b"keep me")
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "reports").symlink_to(outside, target_is_directory=True)
+    engine = Engine(out, 1, {"report:x": UnitRecord("d", {"reports/x/index.html": 7})})
+    with pytest.raises(OutputClash, match="symlink 'reports'"):
+        engine.finish()
+    assert (outside / "x" / "index.html").read_bytes() == b"keep me"
+
+
+def test_a_link_or_a_fifo_at_an_output_path_is_replaced_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(b"secret")
+    out = tmp_path / "site"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "link.txt").symlink_to(outside)
+    os.mkfifo(out / "a" / "fifo.txt")  # reading it would wait forever
+    assert write_files(out, {"a/link.txt": b"secret", "a/fifo.txt": b""}) == 2
+    assert outside.read_bytes() == b"secret"
+    assert not (out / "a" / "link.txt").is_symlink() and (out / "a" / "fifo.txt").read_bytes() == b""

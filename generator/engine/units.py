@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.data.files import ReportLines
 from generator.engine import workers
 from generator.engine.state import UnitRecord
-from generator.engine.write import check_clashes, check_paths, write_files
+from generator.engine.write import check_clashes, check_inside, check_paths, write_files
 from generator.families import Context, Family, Made
 
 
@@ -131,6 +131,10 @@ class Engine:
         check_clashes(owned)
 
     def remove(self, paths: Iterable[str]) -> None:
+        """Remove these files and the folders they leave empty; none is removed unless every path
+        stays inside the output folder (no symlink on its way: `write.check_inside`)."""
+        paths = list(paths)
+        check_inside(self.out, paths, writing=False)
         for path in paths:
             with contextlib.suppress(OSError):  # already gone
                 os.unlink(self.out / path)
