@@ -64,3 +64,28 @@ def test_the_404_page_works_at_any_depth() -> None:
     """Served at whatever address was missing: its links resolve from the site's root."""
     page = seed_site().pages["404.html"].decode()
     assert '<base href="/">' in page and "base-uri &#39;self&#39;" in page
+
+
+def test_a_trend_breaks_at_a_missing_year_and_keeps_coinciding_series_apart() -> None:
+    """Years are numbers on the axis (2020 → 2022 leaves 2021 empty); each run of consecutive years
+    is its own line; equal series differ in width and ring size, listed first drawn widest."""
+    from generator.site.charts import chart_specs, trend_figure
+
+    figure = trend_figure("t", "c", [2019, 2020, 2022], [("a", [1, 2, 3]), ("b", [1, None, 3])])
+    values = figure.payload["values"]
+    assert [(v["year"], v["segment"]) for v in values if v["measure"] == "a"] == [
+        (2019, "0-0"),
+        (2020, "0-0"),
+        (2022, "0-1"),
+    ]
+    assert [(v["year"], v["segment"]) for v in values if v["measure"] == "b"] == [
+        (2019, "1-0"),
+        (2022, "1-1"),
+    ]
+    lines, points = chart_specs()["trend"]["layer"]
+    assert lines["encoding"]["x"]["type"] == "quantitative"
+    assert lines["encoding"]["detail"]["field"] == "segment"
+    assert (
+        points["encoding"]["size"]["field"] == "order"
+        and lines["encoding"]["strokeWidth"]["field"] == "order"
+    )

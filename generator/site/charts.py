@@ -86,28 +86,39 @@ def _bar_chart() -> alt.TopLevelMixin:
 
 
 def _trend_chart() -> alt.TopLevelMixin:
-    """Several counts across years; each series has its own point shape and dash, not only a colour."""
+    """Several counts across years, on a true time axis: a year without a report leaves a gap (the
+    line breaks there, `segment`), not two years drawn side by side. Each series has its own dash,
+    shape and colour, and a wider line and larger ring the earlier it is listed (`order`), so series
+    that coincide still show, one inside the other."""
     import altair as alt
 
-    legend = alt.Legend(orient="bottom", direction="vertical", symbolSize=120)
+    legend = alt.Legend(orient="bottom", direction="vertical", symbolSize=120, symbolFillColor=None)
     colour = alt.Scale(scheme="dark2")
     base = alt.Chart(alt.Data(name=DATA_NAME)).encode(
-        x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
+        x=alt.X(
+            "year:Q",
+            title="年度",
+            scale=alt.Scale(zero=False, nice=False, padding=12),
+            axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelFlush=False),
+        ),
         y=alt.Y("value:Q", title="件数", axis=alt.Axis(format=",d", tickCount=INTEGER_TICKS("y", "height"))),
         tooltip=[
-            alt.Tooltip("year:O", title="年度"),
+            alt.Tooltip("year:Q", title="年度", format="d"),
             alt.Tooltip("measure:N", title="项目"),
             alt.Tooltip("value:Q", title="件数", format=",d"),
         ],
     )
-    lines = base.mark_line(strokeWidth=2).encode(
+    lines = base.mark_line().encode(
         color=alt.Color("measure:N", sort=None, scale=colour, legend=None),
         strokeDash=alt.StrokeDash("measure:N", sort=None, legend=None),
+        strokeWidth=alt.StrokeWidth("order:O", scale=alt.Scale(range=[5, 3, 1.5]), legend=None),
+        detail=alt.Detail("segment:N"),
     )
     # The legend comes from the points: colour and shape together name each series.
-    points = base.mark_point(size=80, filled=True, opacity=1, strokeWidth=0).encode(
-        fill=alt.Fill("measure:N", title=None, sort=None, scale=colour, legend=legend),
+    points = base.mark_point(filled=False, opacity=1, strokeWidth=2).encode(
+        stroke=alt.Stroke("measure:N", title=None, sort=None, scale=colour, legend=legend),
         shape=alt.Shape("measure:N", title=None, sort=None, legend=legend),
+        size=alt.Size("order:O", scale=alt.Scale(range=[260, 130, 45]), legend=None),
     )
     return _config(alt.layer(lines, points).properties(width="container", height=220))
 
@@ -217,14 +228,27 @@ def matrix_figure(
 def trend_figure(
     id_: str, caption: str, years: Sequence[int], series: Iterable[tuple[str, Sequence[Number | None]]]
 ) -> ChartFigure:
-    """Counts across years: one row per year, one column per series."""
+    """Counts across years: one row per year, one column per series. A year missing from `years`, or
+    a blank value, breaks a series' line (each run of consecutive years is a `segment`)."""
     series = list(series)
-    values = [
-        {"year": str(year), "measure": label, "value": value}
-        for label, numbers in series
-        for year, value in zip(years, numbers, strict=True)
-        if value is not None
-    ]
+    values = []
+    for order, (label, numbers) in enumerate(series):
+        segment, last = 0, None
+        for year, value in zip(years, numbers, strict=True):
+            if value is None:
+                continue
+            if last is not None and year != last + 1:
+                segment += 1
+            values.append(
+                {
+                    "year": year,
+                    "measure": label,
+                    "value": value,
+                    "order": order,
+                    "segment": f"{order}-{segment}",
+                }
+            )
+            last = year
     rows = tuple(
         (f"{year}年", *(format_or_dash(numbers[i]) for _, numbers in series)) for i, year in enumerate(years)
     )
