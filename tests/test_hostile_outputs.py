@@ -10,6 +10,8 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from generator.engine.cache import (
     site_version,
     write_checked,
 )
+from generator.engine.session import BuildLocked, build_lock
 from generator.engine.state import UnitRecord, load_state, state_path
 from generator.engine.units import Engine, Unit
 from generator.engine.write import write_files
@@ -206,3 +209,50 @@ def test_a_link_or_a_fifo_at_an_output_path_is_replaced_not_followed(tmp_path: P
     assert write_files(out, {"a/link.txt": b"secret", "a/fifo.txt": b""}) == 2
     assert outside.read_bytes() == b"secret"
     assert not (out / "a" / "link.txt").is_symlink() and (out / "a" / "fifo.txt").read_bytes() == b""
+
+
+# --- 2. one build at a time per output folder and cache ---------------------------------------------
+
+
+def test_a_folder_locked_by_a_build_refuses_another(tmp_path: Path) -> None:
+    with build_lock(tmp_path / "site"):
+        with pytest.raises(BuildLocked, match="another build is using"), build_lock(tmp_path / "site"):
+            pass
+        with build_lock(tmp_path / "other"):  # another folder: free
+            pass
+    with build_lock(tmp_path / "site"):  # released
+        pass
+
+
+def _holds_a_lock(pid: int) -> bool:
+    locks = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+    return any(line.split()[1:5] == ["FLOCK", "ADVISORY", "WRITE", str(pid)] for line in locks)
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
+def test_two_builds_at_once_one_refuses_and_the_other_builds_whole(project: Path) -> None:
+    first = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _holds_a_lock(first.pid) and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _holds_a_lock(first.pid), "the first build never took its lock"
+        same_out = build(project / "content", project / "site")
+        same_cache = build(project / "content", project / "other")
+        assert first.poll() is None, "the first build ended before the others were tried"
+    finally:
+        _, errors = first.communicate(timeout=TIMEOUT)
+    assert first.returncode == 0, errors
+    for refused, folder in ((same_out, "site"), (same_cache, ".cache")):
+        assert refused.returncode == 4, refused.stderr
+        assert refused.stderr.count("\n") == 1 and "internal error" not in refused.stderr
+        assert f"another build is using {project / folder} now" in refused.stderr
+    assert not (project / "other").exists() or not any((project / "other").iterdir())
+    built(project, "clean", "--no-cache")
+    assert folders_and_files(project / "site") == folders_and_files(project / "clean")

@@ -14,11 +14,12 @@ from generator.clock import Clock
 from generator.commands.check import text_line
 from generator.commands.progress import Progress
 from generator.engine.build import Built, run_build
-from generator.engine.session import open_session
+from generator.engine.session import BuildLocked, open_session
 from generator.read.registry import REGISTRY_FILE, registry_bytes
 
 PAGES_LIMIT = 1024**3  # GitHub Pages publishes sites up to 1 GB
 PAGES_WARN_SHARE = 0.8
+EXIT_LOCKED = 4  # another build is using the output folder or the cache
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,14 @@ def cmd_build(
     stats_path: Path | None = None,
     previous: Path | None = None,
 ) -> int:
-    with open_session(
-        content, out, keep=cache, jobs=jobs, progress=progress_bar, previous=previous
-    ) as session:
-        built = run_build(session)
+    try:
+        with open_session(
+            content, out, keep=cache, jobs=jobs, progress=progress_bar, previous=previous
+        ) as session:
+            built = run_build(session)
+    except BuildLocked as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     print_built(built)
     keep_registry(content, built)
     stats = build_stats(built, session.clock, jobs)
