@@ -6,16 +6,20 @@ empty folder behind, and `serve` answers only requests for localhost."""
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import pickle
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from generator.commands.serve import make_server
 from generator.engine.cache import (
     CHECKED_FORMAT,
     DamagedEntry,
@@ -256,3 +260,63 @@ def test_two_builds_at_once_one_refuses_and_the_other_builds_whole(project: Path
     assert not (project / "other").exists() or not any((project / "other").iterdir())
     built(project, "clean", "--no-cache")
     assert folders_and_files(project / "site") == folders_and_files(project / "clean")
+
+
+# --- 5. serve answers only requests for localhost (DNS rebinding) ------------------------------------
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[int]:
+    (tmp_path / "index.html").write_text("<title>首页</title>", encoding="utf-8")
+    served = make_server(tmp_path, 0)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served.server_address[1]
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+def _status(port: int, headers: dict[str, str]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("GET", "/", skip_host=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "LOCALHOST", "[::1]"]
+)
+def test_serve_answers_a_local_host(server: int, host: str) -> None:
+    assert _status(server, {"Host": host.format(port=server)}) == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "evil.example:{port}"},
+        {"Host": "evil.example"},
+        {"Host": "localhost.evil.example:{port}"},
+        {"Host": "127.0.0.1:1"},  # another port: not this server's name
+        {"Host": "127.0.0.1.nip.io:{port}"},
+        {},  # no Host at all
+    ],
+)
+def test_serve_refuses_any_other_host(server: int, headers: dict[str, str]) -> None:
+    assert _status(server, {k: v.format(port=server) for k, v in headers.items()}) == 400
+
+
+def test_serve_refuses_two_host_headers(server: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=5)
+    connection.putrequest("GET", "/", skip_host=True)
+    connection.putheader("Host", f"127.0.0.1:{server}")
+    connection.putheader("Host", "evil.example")
+    connection.endheaders()
+    assert connection.getresponse().status == 400
+    connection.close()

@@ -3,6 +3,11 @@
 Every response carries the pages' Content Security Policy as a header too (the pages already carry it
 in a <meta>) and `X-Content-Type-Options: nosniff`, so that a published original is never taken for
 another type than its name says; text files are sent as UTF-8 text.
+
+A request is answered only when its Host header names this machine (127.0.0.1, localhost or [::1],
+with the server's port or none); any other is a 400. Binding to 127.0.0.1 keeps other machines out,
+but a web page elsewhere can point its own name at 127.0.0.1 (DNS rebinding) and read the preview
+from the reader's browser: its requests carry that name as their Host.
 """
 
 from __future__ import annotations
@@ -15,8 +20,32 @@ from pathlib import Path
 
 from generator.site.render import content_security_policy
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
+def local_host(values: list[str], port: int) -> bool:
+    """Whether the request's Host headers are one local name, with `port` or no port."""
+    if len(values) != 1:
+        return False
+    value = values[0].strip().lower()
+    host, port_given = value, ""
+    if ":" in value and not value.endswith("]"):  # [::1] alone has colons but no port
+        host, _, port_given = value.rpartition(":")
+    return host in LOCAL_HOSTS and port_given in ("", str(port))
+
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    def parse_request(self) -> bool:
+        """Refuse (400) a request whose Host is not this machine's, before anything is read."""
+        if not super().parse_request():
+            return False
+        address = self.server.server_address  # (host, port) for an IP server; typed wider
+        port = address[1] if isinstance(address, tuple) else 0
+        if not local_host(self.headers.get_all("Host") or [], port):
+            self.send_error(400, "Host must be 127.0.0.1 or localhost")
+            return False
+        return True
+
     def guess_type(self, path: str | os.PathLike[str]) -> str:
         if os.fspath(path).lower().endswith(".txt"):  # originals (source.txt, source.html.txt) and notes
             return "text/plain; charset=utf-8"
