@@ -1,7 +1,8 @@
 """Read a Word report (.docx) into the text the parser reads (see `layout.py`), with python-docx.
 
-- Safety: before python-docx opens the file, the zip's member count and total unpacked size are checked
-  (a zip bomb is refused with the limit named); a file that is not a zip (corrupt, a renamed .doc, a
+- Safety: before python-docx opens the file, the zip's member count and total unpacked size are checked,
+  the size as counted while inflating every member, not as the headers state it (a zip bomb is
+  refused with the limit named); a file that is not a zip (corrupt, a renamed .doc, a
   password-protected Office file) is refused in one line. python-docx parses XML without resolving
   entities, and nothing the document links to is opened.
 - Paragraphs and tables in document order (content controls included); a paragraph with line breaks
@@ -24,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from generator.errors import NotAReport
+from generator.errors import NotAReport, let_limits_through
 from generator.model import Source
 from generator.read.layout import LineWriter, cell_text
 
@@ -43,6 +44,7 @@ def read_docx(data: bytes, name: str) -> Source:
     try:
         _write_body(document, out)
     except Exception as exc:  # malformed tables (a vertical merge with nothing above) raise anything
+        let_limits_through(exc)
         raise NotAReport(
             name, f"cannot read the Word file's content ({exc.__class__.__name__}: {exc})"
         ) from None
@@ -62,19 +64,42 @@ def check_archive(data: bytes, name: str) -> None:
         ) from None
     if len(members) > MAX_MEMBERS:
         raise NotAReport(name, f"Word file has {len(members):,} zip members; the limit is {MAX_MEMBERS:,}")
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED:
+    if sum(m.file_size for m in members) > MAX_UNPACKED or _unpacked(data, name) > MAX_UNPACKED:
         raise NotAReport(
             name,
-            f"Word file unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,} "
+            f"Word file unpacks to more than {MAX_UNPACKED:,} bytes; the limit is {MAX_UNPACKED:,} "
             f"({MAX_UNPACKED // 2**20} MB): refused as a possible zip bomb",
         )
+
+
+def _unpacked(data: bytes, name: str) -> int:
+    """The bytes every member actually inflates to, counted while inflating (the sizes a zip's
+    headers state may understate them), up to just past MAX_UNPACKED."""
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as stream:
+                    while total <= MAX_UNPACKED and (chunk := stream.read(2**16)):
+                        total += len(chunk)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
+        problem = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
+        raise NotAReport(name, f"not a readable Word .docx file: {problem}") from None
+    return total
 
 
 def _open(data: bytes, name: str) -> Any:
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for broken packages; all mean "not readable"
+        let_limits_through(exc)
         problem = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
         raise NotAReport(name, f"not a readable Word .docx file: {problem}") from None
 

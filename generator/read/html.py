@@ -18,8 +18,10 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
+from collections.abc import Iterator
 
 import lxml.html
 from charset_normalizer import from_bytes
@@ -121,9 +123,10 @@ def _drop_unsafe(root: lxml.html.HtmlElement) -> None:
     """Remove everything that is not page text: scripts, styles, frames, objects, form controls, hidden parts
     (hidden text is often injected spam; hidden parts that hold the report's tables are kept)."""
     doomed = list(root.iter(*_DROP))
-    doomed += [
-        el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el) and not _holds_table(el)
-    ]
+    hidden = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
+    if hidden:
+        text = TextIndex(root)
+        doomed += [el for el in hidden if not any(text.holds(el, w) for ws in TABLE_MARKERS for w in ws)]
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -133,23 +136,57 @@ def _is_hidden(el: lxml.html.HtmlElement) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
 
 
-def _holds_table(el: lxml.html.HtmlElement) -> bool:
-    text = _squeezed(el)
-    return any(word in text for words in TABLE_MARKERS for word in words)
+class TextIndex:
+    """Every element's text without whitespace, as a span of the page's (one pass over the tree), so
+    that whether an element holds a word, and how long its text is, costs no walk of its subtree:
+    asking each element for its own text costs the page's size times its depth, and a page of many
+    title-like elements took minutes."""
+
+    def __init__(self, root: lxml.html.HtmlElement) -> None:
+        pieces: list[str] = []
+        size = 0
+        self.spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
+        starts: dict[lxml.html.HtmlElement, int] = {}
+        for event, el in etree.iterwalk(root, events=("start", "end")):
+            if event == "start":
+                starts[el] = size
+                piece = _WHITESPACE.sub("", el.text or "") if isinstance(el.tag, str) else ""
+            else:
+                self.spans[el] = (starts.pop(el), size)
+                piece = _WHITESPACE.sub("", el.tail or "") if el is not root else ""
+            pieces.append(piece)
+            size += len(piece)
+        self.text = "".join(pieces)
+        self._found: dict[str, list[int]] = {}
+
+    def length(self, el: lxml.html.HtmlElement) -> int:
+        start, end = self.spans.get(el, (0, len(self.text) + 1))  # outside: longer than any inside
+        return end - start
+
+    def squeezed(self, el: lxml.html.HtmlElement) -> str:
+        start, end = self.spans[el]
+        return self.text[start:end]
+
+    def holds(self, el: lxml.html.HtmlElement, word: str) -> bool:
+        if word not in self._found:
+            self._found[word] = [m.start() for m in re.finditer(re.escape(word), self.text)]
+        found = self._found[word]
+        start, end = self.spans[el]
+        at = bisect.bisect_left(found, start)
+        return at < len(found) and found[at] + len(word) <= end
 
 
-def _squeezed(el: lxml.html.HtmlElement) -> str:
-    return re.sub(r"\s+", "", el.text_content())
+_WHITESPACE = re.compile(r"\s+")
 
 
-def _deepest_holding(el: lxml.html.HtmlElement, words: tuple[str, ...]) -> lxml.html.HtmlElement | None:
+def _deepest_holding(
+    el: lxml.html.HtmlElement, words: tuple[str, ...], text: TextIndex
+) -> lxml.html.HtmlElement | None:
     """The deepest element, first in document order, whose text holds one of `words` whole."""
-    if not any(w in _squeezed(el) for w in words):
+    if not any(text.holds(el, w) for w in words):
         return None
     while True:
-        child = next(
-            (c for c in el if isinstance(c.tag, str) and any(w in _squeezed(c) for w in words)), None
-        )
+        child = next((c for c in el if isinstance(c.tag, str) and any(text.holds(c, w) for w in words)), None)
         if child is None:
             return el
         el = child
@@ -165,7 +202,8 @@ def report_body(root: lxml.html.HtmlElement, name: str) -> lxml.html.HtmlElement
     """The element that holds the report: its tables and, when it can be found, its title."""
     body = root.find("body")
     body = root if body is None else body
-    found = [_deepest_holding(body, words) for words in TABLE_MARKERS]
+    text = TextIndex(body)
+    found = [_deepest_holding(body, words, text) for words in TABLE_MARKERS]
     anchors = [a for a in found if a is not None]
     if found[0] is None and found[1] is None:
         raise NotAReport(
@@ -176,9 +214,15 @@ def report_body(root: lxml.html.HtmlElement, name: str) -> lxml.html.HtmlElement
     tables = _outside_data_table(_common_ancestor(anchors))
     order = {el: i for i, el in enumerate(body.iter())}
     first_table = min(order[a] for a in anchors)
-    titles = [el for el in _title_elements(body) if order[el] < first_table]
+    titled: set[lxml.html.HtmlElement] = set()  # the titles before the tables, and their ancestors
+    for title in _title_elements(body, text):
+        if order[title] < first_table:
+            for el in (title, *title.iterancestors()):
+                if el in titled:
+                    break
+                titled.add(el)
     for candidate in [tables, *tables.iterancestors()]:
-        if any(candidate in {t, *t.iterancestors()} for t in titles):
+        if candidate in titled:
             return candidate
         if candidate is body:
             break
@@ -192,17 +236,23 @@ def _outside_data_table(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return parent if parent is not None else el
 
 
-def _title_elements(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _title_elements(body: lxml.html.HtmlElement, text: TextIndex) -> list[lxml.html.HtmlElement]:
     """Short elements whose own text is a report title (with a year), deepest ones only."""
-    found: list[lxml.html.HtmlElement] = []
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        text = _squeezed(el)
-        if len(text) <= _TITLE_MAX and _TITLE.search(text):
-            found = [f for f in found if f not in set(el.iterancestors())]
-            found.append(el)
-    return found
+    found = [
+        el
+        for el in body.iter()
+        if isinstance(el.tag, str) and text.length(el) <= _TITLE_MAX and _TITLE.search(text.squeezed(el))
+    ]
+    has_title_inside = {ancestor for el in found for ancestor in _short_ancestors(el, text)}
+    return [el for el in found if el not in has_title_inside]
+
+
+def _short_ancestors(el: lxml.html.HtmlElement, text: TextIndex) -> Iterator[lxml.html.HtmlElement]:
+    """The ancestors that may be titles too (no longer than one): the others hold more text."""
+    for ancestor in el.iterancestors():
+        if text.length(ancestor) > _TITLE_MAX:
+            return
+        yield ancestor
 
 
 def _page_url(text: str, root: lxml.html.HtmlElement) -> str | None:

@@ -1,6 +1,7 @@
 """Read a PDF report that has a text layer into the text the parser reads (see `layout.py`), with pdfplumber.
 
-- Limits: the file's size and page count are checked before any page is read; an encrypted PDF, a file
+- Limits: the file's size and the pages actually present (not the count the file declares) are checked
+  before any page is read; streams are inflated within a byte budget; an encrypted PDF, a file
   that is not a PDF and a scanned PDF (pages without any text: OCR is not done) are refused in one line.
 - Tables with ruling lines (pdfplumber's `find_tables`): one line per row, a merged cell once (pdfplumber
   gives the covered positions as None), a cell's lines joined without a separator, so header text set
@@ -18,16 +19,19 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pdfplumber
+from pdfminer import pdftypes
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfminer.pdftypes import resolve1
 from pdfplumber.utils import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
 
-from generator.errors import NotAReport
+from generator.errors import NotAReport, let_limits_through
 from generator.model import Source
 from generator.read.layout import LineWriter, cell_text, is_empty
 
@@ -70,12 +74,15 @@ def read_pdf(data: bytes, name: str) -> Source:
     if b"%PDF-" not in data[:1024]:
         raise NotAReport(name, "not a PDF file (no %PDF- header)")
     state = _Pages()
-    with _open(data, name) as pdf:
-        count = _page_count(pdf, name)
-        for number, page in enumerate(pdf.pages, start=1):
+    with _inflating(name), _open(data, name) as pdf:
+        count = 0
+        for number, page in _pages(pdf, name):
+            count = number
             try:
                 _write_page(page_items(page), number, state)
             except Exception as exc:  # a broken content stream raises anything; it means "not readable"
+                _INFLATED.check(name)
+                let_limits_through(exc)
                 raise NotAReport(
                     name, f"cannot read page {number} of the PDF: {exc.__class__.__name__}: {exc}"
                 ) from None
@@ -106,6 +113,8 @@ def _open(data: bytes, name: str) -> Any:
     try:
         return pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
+        _INFLATED.check(name)
+        let_limits_through(exc)
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, PDFEncryptionError):
             raise NotAReport(
@@ -114,20 +123,101 @@ def _open(data: bytes, name: str) -> Any:
             ) from None
         raise NotAReport(name, f"not a readable PDF: {cause.__class__.__name__}: {cause}") from None
     except Exception as exc:  # pdfminer raises many types for broken files; all mean "not readable"
+        _INFLATED.check(name)
+        let_limits_through(exc)
         raise NotAReport(name, f"not a readable PDF: {exc.__class__.__name__}: {exc}") from None
 
 
-def _page_count(pdf: Any, name: str) -> int:
-    """The page count from the page tree (cheap), checked against the limit before pages are parsed."""
+def _pages(pdf: Any, name: str) -> Iterator[tuple[int, Any]]:
+    """The pages actually present in the page tree (never its declared /Count, which may say anything
+    or refer to itself), refused before any is parsed when there are more than MAX_PAGES."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
     try:
-        count = int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
-    except Exception:  # an unusual page tree: count the pages instead
-        count = len(pdf.pages)
-    if count > MAX_PAGES:
-        raise NotAReport(name, f"PDF has {count} pages; the limit is {MAX_PAGES}")
-    if count == 0:
+        found = list(itertools.islice(PDFPage.create_pages(pdf.doc), MAX_PAGES + 1))
+    except Exception as exc:  # a broken or looping page tree
+        _INFLATED.check(name)
+        let_limits_through(exc)
+        raise NotAReport(name, f"cannot read the PDF's page tree: {exc.__class__.__name__}: {exc}") from None
+    if len(found) > MAX_PAGES:
+        raise NotAReport(name, f"PDF has at least {MAX_PAGES + 1} pages; the limit is {MAX_PAGES}")
+    if not found:
         raise NotAReport(name, "PDF has no pages")
-    return count
+    top = 0.0
+    for number, page_object in enumerate(found, start=1):
+        page = Page(pdf, page_object, page_number=number, initial_doctop=top)
+        top += float(page.height)
+        yield number, page
+
+
+class _Inflation:
+    """A running count of the bytes pdfminer's Flate streams inflate to, for the file being read:
+    a 20 MB PDF whose streams inflate to gigabytes is refused before they are in memory. pdfminer
+    calls `zlib.decompress` (and `zlib.decompressobj` for damaged streams) through its module's
+    `zlib` name, which is this object; the other filters (LZW, run-length) expand less and are left
+    to the worker's memory limit."""
+
+    error = zlib.error
+    MAX_BYTES = 256 * 2**20  # every stream of a file, inflated; a report's are a few MB
+
+    def __init__(self) -> None:
+        self.total, self.over = 0, False
+
+    def decompress(self, data: bytes) -> bytes:
+        inflater = self.decompressobj()
+        out = inflater.decompress(data)
+        return out + inflater.flush()
+
+    def decompressobj(self) -> _Inflater:
+        return _Inflater(self)
+
+    def count(self, size: int) -> None:
+        self.total += size
+        if self.total > self.MAX_BYTES:
+            self.over = True
+            raise _TooMuch()
+
+    def check(self, name: str) -> None:
+        if self.over:
+            limit = f"{self.MAX_BYTES // 2**20} MB"
+            raise NotAReport(name, f"the PDF's streams inflate to more than {limit}; the limit is {limit}")
+
+
+class _TooMuch(Exception):
+    pass
+
+
+class _Inflater:
+    def __init__(self, owner: _Inflation) -> None:
+        self.owner, self.inner = owner, zlib.decompressobj()
+
+    def decompress(self, data: bytes) -> bytes:
+        room = self.owner.MAX_BYTES - self.owner.total + 1
+        out = self.inner.decompress(data, room)
+        self.owner.count(len(out))
+        return out
+
+    def flush(self) -> bytes:
+        out = self.inner.flush()
+        self.owner.count(len(out))
+        return out
+
+
+_INFLATED = _Inflation()
+pdftypes.zlib = _INFLATED  # type: ignore[assignment]
+
+
+@contextmanager
+def _inflating(name: str) -> Iterator[None]:
+    """Count this file's inflated bytes from zero; refuse the file when they went over the limit."""
+    _INFLATED.total, _INFLATED.over = 0, False
+    try:
+        yield
+    except _TooMuch:
+        _INFLATED.check(name)
+        raise
+    _INFLATED.check(name)
 
 
 def page_items(page: Any) -> list[Item]:
