@@ -320,3 +320,19 @@ def test_serve_refuses_two_host_headers(server: int) -> None:
     connection.endheaders()
     assert connection.getresponse().status == 400
     connection.close()
+
+
+# --- 4. a rebuild leaves no empty folder behind -----------------------------------------------------
+
+
+def test_a_rebuild_after_reports_are_removed_equals_a_clean_build_folders_included(project: Path) -> None:
+    built(project, "site")
+    reports = project / "content" / "reports"
+    for name in ("2020-dehui-zhengfu-bangongshi.txt", "2020-dingzhou-zhengfu-bangongshi.txt"):
+        (reports / name).unlink()
+    (project / "content" / "agencies.csv").unlink()  # their ids were not published yet: no redirect due
+    built(project, "site")
+    built(project, "clean", "--no-cache")
+    assert folders_and_files(project / "site") == folders_and_files(project / "clean")
+    compared = subprocess.run(["diff", "-r", "site", "clean"], cwd=project, capture_output=True, check=False)
+    assert compared.returncode == 0, compared.stdout
