@@ -89,3 +89,33 @@ def test_a_trend_breaks_at_a_missing_year_and_keeps_coinciding_series_apart() ->
         points["encoding"]["size"]["field"] == "order"
         and lines["encoding"]["strokeWidth"]["field"] == "order"
     )
+
+
+TONGHUA = "tong-hua-shi-dong-chang-qu-ren-min-zheng-fu"
+
+
+def test_a_flagged_number_is_flagged_on_the_agency_page_and_the_comparison() -> None:
+    """The seed whose review totals do not add up (and whose results total does not): its agency's
+    headline numbers read from those cells link the finding, as its report page marks the cells."""
+    site = seed_site()
+    agency = site.html(f"agencies/{TONGHUA}/index.html")
+    flagged = {
+        text(row.xpath("th")[0]): row.xpath(".//a[@class='flag']/@href")
+        for row in agency.xpath("//table[@class='grid']")[0].xpath(".//tbody/tr")
+    }
+    assert flagged["行政复议"] and flagged["本年办理总计"] and not flagged["行政诉讼"]
+    (link,) = flagged["行政复议"]
+    anchor = link.rsplit("#", 1)[1]
+    report = site.html(f"reports/{TONGHUA}-2020/index.html")
+    assert "review-litigation-total" in text(report.get_element_by_id(anchor))
+    compare = next(p for p in site.pages if p.startswith("compare/2205"))
+    row = next(r for r in site.html(compare).xpath("//tbody/tr") if TONGHUA in r.xpath(".//a/@href")[0])
+    assert len(row.xpath(".//a[@class='flag']")) >= 2
+    assert "份报告中有这样的数字" in text(site.html(compare))
+
+
+def test_home_totals_say_how_many_reports_in_a_sum_have_a_finding_about_it() -> None:
+    home = seed_site().html("index.html")
+    (row,) = [r for r in home.xpath("//tbody/tr") if text(r.xpath("th")[0]) == "2020"]
+    notes = [text(cell) for cell in row.xpath("td")]
+    assert any("份有相关问题" in note for note in notes)

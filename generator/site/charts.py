@@ -115,10 +115,16 @@ def _trend_chart() -> alt.TopLevelMixin:
         detail=alt.Detail("segment:N"),
     )
     # The legend comes from the points: colour and shape together name each series.
-    points = base.mark_point(filled=False, opacity=1, strokeWidth=2).encode(
+    # A number about a finding of its report is a filled point (the table beside marks it ※).
+    points = base.mark_point(opacity=1, strokeWidth=2).encode(
         stroke=alt.Stroke("measure:N", title=None, sort=None, scale=colour, legend=legend),
         shape=alt.Shape("measure:N", title=None, sort=None, legend=legend),
         size=alt.Size("order:O", scale=alt.Scale(range=[260, 130, 45]), legend=None),
+        fill=alt.condition(
+            "datum.flagged",
+            alt.Fill("measure:N", sort=None, scale=colour, legend=None),
+            alt.value("transparent"),
+        ),
     )
     return _config(alt.layer(lines, points).properties(width="container", height=220))
 
@@ -183,6 +189,7 @@ class ChartFigure:
     columns: tuple[str, ...]  # header of the figure's table
     rows: tuple[tuple[str, ...], ...]  # the table's rows, numbers already formatted
     payload: dict[str, Any]  # {"spec": kind, "values": [...]}, written with |tojson
+    note: str = ""  # said under the figure (what a ※ beside a number means)
 
     @property
     def drawable(self) -> bool:
@@ -226,31 +233,46 @@ def matrix_figure(
 
 @timed("charts")
 def trend_figure(
-    id_: str, caption: str, years: Sequence[int], series: Iterable[tuple[str, Sequence[Number | None]]]
+    id_: str,
+    caption: str,
+    years: Sequence[int],
+    series: Iterable[tuple[str, Sequence[Number | None]]],
+    flags: Sequence[Sequence[bool]] = (),
 ) -> ChartFigure:
     """Counts across years: one row per year, one column per series. A year missing from `years`, or
-    a blank value, breaks a series' line (each run of consecutive years is a `segment`)."""
+    a blank value, breaks a series' line (each run of consecutive years is a `segment`). `flags`
+    (per series, per year): the number is about a finding of its report; the table marks it ※ and
+    the chart draws its point filled."""
     series = list(series)
+    flagged = [list(f) for f in flags] or [[False] * len(years) for _ in series]
     values = []
-    for order, (label, numbers) in enumerate(series):
+    for order, ((label, numbers), marks) in enumerate(zip(series, flagged, strict=True)):
         segment, last = 0, None
-        for year, value in zip(years, numbers, strict=True):
+        for year, value, mark in zip(years, numbers, marks, strict=True):
             if value is None:
                 continue
             if last is not None and year != last + 1:
                 segment += 1
-            values.append(
-                {
-                    "year": year,
-                    "measure": label,
-                    "value": value,
-                    "order": order,
-                    "segment": f"{order}-{segment}",
-                }
-            )
+            point = {
+                "year": year,
+                "measure": label,
+                "value": value,
+                "order": order,
+                "segment": f"{order}-{segment}",
+            }
+            values.append({**point, "flagged": mark})
             last = year
     rows = tuple(
-        (f"{year}年", *(format_or_dash(numbers[i]) for _, numbers in series)) for i, year in enumerate(years)
+        (
+            f"{year}年",
+            *(_marked(numbers[i], marks[i]) for (_, numbers), marks in zip(series, flagged, strict=True)),
+        )
+        for i, year in enumerate(years)
     )
     columns = ("年度", *(label for label, _ in series))
-    return ChartFigure("trend", id_, caption, columns, rows, {"spec": "trend", "values": values})
+    note = "※：该年度报告中与这个数字有关的问题见报告页；图中以实心点标出。" if any(map(any, flagged)) else ""
+    return ChartFigure("trend", id_, caption, columns, rows, {"spec": "trend", "values": values}, note)
+
+
+def _marked(value: Number | None, flagged: bool) -> str:
+    return format_or_dash(value) + (" ※" if flagged else "")

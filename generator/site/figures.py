@@ -87,17 +87,45 @@ class Headline:
     id: str
     label: str
     get: Getter
+    cells: tuple[str, ...]  # the prefixes of the cells it is read from, as findings name them
+
+
+def _row(row: str) -> tuple[str, ...]:
+    return (f"applications.{row}.",)
 
 
 HEADLINES: tuple[Headline, ...] = (
-    Headline("new_received", "本年新收申请", lambda r: app_total(r, "new_received")),
-    Headline("carried_over", "上年结转申请", lambda r: app_total(r, "carried_over")),
-    Headline("total_processed", "本年办理总计", lambda r: app_total(r, "total_processed")),
-    Headline("disclosed", "予以公开", lambda r: app_total(r, "disclosed")),
-    Headline("carried_forward", "结转下年度", lambda r: app_total(r, "carried_forward")),
-    Headline("reconsideration", "行政复议", lambda r: r.review("reconsideration_total").value),
-    Headline("litigation", "行政诉讼", litigation_total),
+    Headline("new_received", "本年新收申请", lambda r: app_total(r, "new_received"), _row("new_received")),
+    Headline("carried_over", "上年结转申请", lambda r: app_total(r, "carried_over"), _row("carried_over")),
+    Headline(
+        "total_processed", "本年办理总计", lambda r: app_total(r, "total_processed"), _row("total_processed")
+    ),
+    Headline("disclosed", "予以公开", lambda r: app_total(r, "disclosed"), _row("disclosed")),
+    Headline(
+        "carried_forward", "结转下年度", lambda r: app_total(r, "carried_forward"), _row("carried_forward")
+    ),
+    Headline(
+        "reconsideration",
+        "行政复议",
+        lambda r: r.review("reconsideration_total").value,
+        ("review_litigation.reconsideration_",),
+    ),
+    Headline("litigation", "行政诉讼", litigation_total, ("review_litigation.litigation_",)),
 )
+
+
+def flagging_finding(report: Report, cells: Sequence[str]) -> int | None:
+    """The number (1-based, its anchor on the report page is f<number>) of the report's first finding
+    about any cell that starts with one of `cells`: a number read from them is flagged with it."""
+    for number, item in enumerate(report.findings, start=1):
+        if any(cell.startswith(tuple(cells)) for cell in item.cells):
+            return number
+    return None
+
+
+def headline_flags(report: Report) -> tuple[int | None, ...]:
+    """Each headline's flagging finding, in HEADLINES order."""
+    return tuple(flagging_finding(report, h.cells) for h in HEADLINES)
 
 
 class SummedFigures(NamedTuple):

@@ -32,6 +32,8 @@ from generator.site.figures import (
     applicant_values,
     change,
     corpus_total,
+    flagging_finding,
+    headline_flags,
     result_group_values,
     review_matrix,
     summed_figures,
@@ -176,10 +178,13 @@ def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
     # Column by column over one pass of the reports (the home page sums the whole corpus each build).
     columns = zip(*(summed_figures(r).headlines for r in reports), strict=True)
     totals = [corpus_total(column) for column in columns]
+    # How many of the reports summed have a finding about the number (flagged on their pages).
+    flags = zip(*(headline_flags(r) for r in reports), strict=True)
+    flagged = [sum(1 for number in column if number) for column in flags]
     return {
         "year": year,
         "reports": len(reports),
-        "totals": [(format_or_dash(t), blank) for t, blank in totals],
+        "totals": [(format_or_dash(t), blank, n) for (t, blank), n in zip(totals, flagged, strict=True)],
     }
 
 
@@ -232,13 +237,15 @@ def agency_page(corpus: Corpus, agency: Agency, files: Files) -> Page:
     return Page(f"{agency_url(agency.id)}index.html", "agency.html", context)
 
 
-def _headline_rows(latest: Report, previous: Report | None) -> list[tuple[str, str, str, str]]:
+def _headline_rows(latest: Report, previous: Report | None) -> list[tuple[Any, ...]]:
+    """(label, now, before, change, now's flagging finding, before's) for each headline."""
     rows = []
-    for h in HEADLINES:
+    now_flags = headline_flags(latest)
+    before_flags = headline_flags(previous) if previous else (None,) * len(HEADLINES)
+    for h, now_flag, before_flag in zip(HEADLINES, now_flags, before_flags, strict=True):
         now, before = h.get(latest), h.get(previous) if previous else None
-        rows.append(
-            (h.label, format_or_dash(now), format_or_dash(before), format_change(change(now, before)))
-        )
+        delta = format_change(change(now, before))
+        rows.append((h.label, format_or_dash(now), format_or_dash(before), delta, now_flag, before_flag))
     return rows
 
 
@@ -247,9 +254,11 @@ def _agency_figures(agency: Agency) -> list[ChartFigure]:
     if len(dated) < 2:
         return []
     years = [year for year, _ in dated]
-    series = [(h.label, [h.get(r) for _, r in dated]) for h in HEADLINES if h.id in TREND_HEADLINES]
+    shown = [h for h in HEADLINES if h.id in TREND_HEADLINES]
+    series = [(h.label, [h.get(r) for _, r in dated]) for h in shown]
+    flags = [[flagging_finding(r, h.cells) is not None for _, r in dated] for h in shown]
     caption = f"{agency.name}历年申请数量：新收、办理总计与予以公开（“总计”列，件）"
-    return [trend_figure("fig-trend", caption, years, series)]
+    return [trend_figure("fig-trend", caption, years, series, flags)]
 
 
 def _report_row(report: Report, agency: Agency) -> dict[str, Any]:

@@ -18,7 +18,15 @@ from generator.data.files import corpus_package_paths, schema_file_paths
 from generator.data.package import RESOURCE_TEXT, RESOURCES
 from generator.data.release import CHANGES, RELEASES_DIR
 from generator.model import Report
-from generator.site.figures import HEADLINES, RESULT_GROUPS, SHARE_METHOD, add, app_total, share_disclosed
+from generator.site.figures import (
+    HEADLINES,
+    RESULT_GROUPS,
+    SHARE_METHOD,
+    add,
+    app_total,
+    flagging_finding,
+    share_disclosed,
+)
 from generator.site.markdown import render_markdown
 from generator.site.model import (
     KIND_LABELS,
@@ -250,6 +258,13 @@ COMPARE_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _compare_cells(column: str) -> tuple[str, ...]:
+    """The cells a comparison column is read from, as findings name them."""
+    if column.startswith("group:"):
+        return tuple(f"applications.{row}." for row in dict(RESULT_GROUPS)[column.removeprefix("group:")])
+    return next(h for h in HEADLINES if h.id == column).cells
+
+
 def _compare_value(report: Report, column: str) -> str:
     if column.startswith("group:"):
         rows = dict(RESULT_GROUPS)[column.removeprefix("group:")]
@@ -299,7 +314,11 @@ def compare_group_page(group: CompareGroup) -> Page:
     (code, name, year), reports = group
     ordered = sorted(reports, key=lambda r: (r.meta.agency_id or "", r.meta.report_id or ""))
     rows = [
-        (r, [_compare_value(r, c) for c, _ in COMPARE_COLUMNS], format_percent(share_disclosed(r)))
+        (
+            r,
+            [(_compare_value(r, c), flagging_finding(r, _compare_cells(c))) for c, _ in COMPARE_COLUMNS],
+            format_percent(share_disclosed(r)),
+        )
         for r in ordered
     ]
     context = {
@@ -308,6 +327,7 @@ def compare_group_page(group: CompareGroup) -> Page:
         "year": year,
         "columns": COMPARE_COLUMNS,
         "rows": rows,
+        "flagged": sum(1 for _, values, _ in rows if any(flag for _, flag in values)),
         "share_method": SHARE_METHOD,
     }
     return Page(compare_page_path(code, year), "compare.html", context)
