@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator.data.package import RESOURCES
+from generator.data.package import LONG_APPLICATIONS, RESOURCES
 
 DATA_DIR = "data"
 PARQUET_DIR = f"{DATA_DIR}/parquet"
@@ -52,7 +52,7 @@ def parquet_path(table: str) -> str:
     return f"{PARQUET_DIR}/{table}.parquet"
 
 
-LONG = "applications_long"
+LONG = LONG_APPLICATIONS
 
 
 def parquet_tables(tables: Iterable[str] = RESOURCES) -> list[str]:

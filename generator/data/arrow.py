@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from generator.data.analyst import LONG
+from generator.data.package import LONG_APPLICATIONS as LONG
 from generator.data.package import load_schema
 from generator.spec import APPLICANT_IDS
 

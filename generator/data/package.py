@@ -42,6 +42,7 @@ RESOURCES = (
     "findings",
     "unplaced",
 )
+LONG_APPLICATIONS = "applications_long"  # made from `applications` for Parquet and SQLite (data/analyst.py)
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 
