@@ -8,6 +8,7 @@ per-report part (read, parse, check), which the build runs in worker processes.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -109,7 +110,7 @@ def read_files(paths: Sequence[Path], root: Path) -> tuple[list[SourceFile], lis
     sources: list[SourceFile] = []
     unreadable: list[tuple[str, str]] = []
     for path in paths:
-        shown = printable(display_path(path, root))
+        shown = printable(named_path(path, root))
         if problem := name_problem(path.name):
             unreadable.append((shown, problem))
             continue
@@ -241,6 +242,14 @@ def redirects(registry: Registry) -> dict[str, str]:
         for entry in registry.entries
         if entry.replaced_by
     }
+
+
+def named_path(path: Path, root: Path) -> str:
+    """The path relative to `root` as it is named, a symbolic link's own name (not its target's)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return display_path(path, root)
 
 
 def read_file(path: Path, shown: str) -> SourceFile:

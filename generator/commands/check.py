@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.engine.sources import load_bounded
 from generator.model import Finding, Report
-from generator.pipeline import Checked, check_sources, display_path, read_files
+from generator.pipeline import Checked, check_sources, named_path, read_files
 from generator.read.registry import read_registry
 from generator.read.text import discover_entries
 from generator.rules import finding
@@ -26,12 +26,12 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]], list[s
         elif (path / "reports").is_dir():
             found = discover_entries(path)
             files.extend(Path(name) for name in found.names)
-            refused.extend((display_path(Path(p), Path.cwd()), why) for p, why in found.refused)
-            skipped.extend(display_path(Path(p), Path.cwd()) for p in found.skipped)
+            refused.extend((named_path(Path(p), Path.cwd()), why) for p, why in found.refused)
+            skipped.extend(named_path(Path(p), Path.cwd()) for p in found.skipped)
         else:
             for item in sorted(path.rglob("*")):
                 if any(part.startswith(".") for part in item.relative_to(path).parts):
-                    skipped.append(display_path(item, Path.cwd()))
+                    skipped.append(named_path(item, Path.cwd()))
                 elif item.is_symlink() or not item.is_dir():
                     files.append(item)
     return files, refused, skipped
