@@ -292,6 +292,23 @@ def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | 
         raise NotAReport(name, "nested too deeply to read (Python's recursion limit)") from None
 
 
+def load_or_problem(path: Path, data: bytes | None, shown: str) -> Report | str:
+    """One file read, parsed and checked, or why it is not a report. A bug the file sets off is that
+    file's problem too: one contribution cannot stop the build of all the others."""
+    try:
+        return load_report(path, Path.cwd(), data, shown)
+    except NotAReport as exc:
+        return exc.problem
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror}"
+    except MemoryError:
+        raise  # the worker says which limit
+    except Exception as exc:
+        return (
+            f"the generator failed on this file ({exc.__class__.__name__}: {exc}): please report it as a bug"
+        )
+
+
 def acknowledge(report: Report) -> Report:
     """Mark findings the contributor acknowledged in front matter (the source itself is wrong)."""
     entries = report.meta.front_matter.get("acknowledge") or []

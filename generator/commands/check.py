@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from generator.engine.sources import load_bounded
+from generator.engine import workers
 from generator.model import Finding, Report
-from generator.pipeline import Checked, check_sources, named_path, read_files
+from generator.pipeline import (
+    Checked,
+    Loaded,
+    SourceFile,
+    check_sources,
+    load_or_problem,
+    named_path,
+    read_files,
+)
 from generator.read.registry import read_registry
 from generator.read.text import discover_entries
 from generator.rules import finding
@@ -35,6 +44,21 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]], list[s
                 elif item.is_symlink() or not item.is_dir():
                     files.append(item)
     return files, refused, skipped
+
+
+def load_bounded(sources: Sequence[SourceFile]) -> Loaded:
+    """Every file read, parsed and checked inside the parse limits, as the build does it."""
+    import generator.checks.cross
+    import generator.data.validate  # noqa: F401
+
+    results = workers.bounded(list(sources), _load_source, 0, lambda source, problem: problem)
+    reports = [result for result in results if not isinstance(result, str)]
+    unreadable = [(s.path, r) for s, r in zip(sources, results, strict=True) if isinstance(r, str)]
+    return reports, unreadable
+
+
+def _load_source(source: SourceFile) -> Report | str:
+    return load_or_problem(Path(source.path), source.data, source.path)
 
 
 def _escape_data(text: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from generator.engine.session import Progress
 from generator.engine.state import BuildState, FileEntry, Parsed, file_signature
 from generator.errors import NotAReport
 from generator.model import Finding, Report
-from generator.pipeline import Loaded, SourceFile, corpus_findings
+from generator.pipeline import corpus_findings, load_or_problem
 from generator.read.registry import Registry
 from generator.read.text import MAX_FILE_BYTES, discover_entries, read_regular
 from generator.site.model import agency_id
@@ -112,46 +111,11 @@ class _Parse:
         self.cache, self.intern = cache, Interner()
 
     def __call__(self, task: ParseTask) -> Parsed:
-        loaded = load_one(Path(task.path), task.data, task.shown)
+        loaded = load_or_problem(Path(task.path), task.data, task.shown)
         if isinstance(loaded, str):
             return Parsed(None, loaded)
         self.cache.put(task.key, loaded)
         return Parsed(brief(loaded, self.intern))
-
-
-def load_one(path: Path, data: bytes | None, shown: str) -> Report | str:
-    """One file read, parsed and checked, or why it is not a report. A bug the file sets off is that
-    file's problem too: one contribution cannot stop the build of all the others."""
-    from generator.pipeline import load_report
-
-    try:
-        return load_report(path, Path("/"), data, shown)
-    except NotAReport as exc:
-        return exc.problem
-    except OSError as exc:
-        return f"cannot read file: {exc.strerror}"
-    except MemoryError:
-        raise  # the worker says which limit
-    except Exception as exc:
-        return (
-            f"the generator failed on this file ({exc.__class__.__name__}: {exc}): please report it as a bug"
-        )
-
-
-def load_bounded(sources: Sequence[SourceFile], jobs: int = 0) -> Loaded:
-    """`pipeline.load_reports` inside the parse limits, as the build does it (for `build.py check`)."""
-    results = workers.bounded(list(sources), _load_source, jobs, lambda source, problem: problem)
-    reports = [result for result in results if not isinstance(result, str)]
-    unreadable = [
-        (source.path, result)
-        for source, result in zip(sources, results, strict=True)
-        if isinstance(result, str)
-    ]
-    return reports, unreadable
-
-
-def _load_source(source: SourceFile) -> Report | str:
-    return load_one(Path(source.path), source.data, source.path)
 
 
 def check(scanned: Scanned, previous: BuildState, registry: Registry) -> Checked:
