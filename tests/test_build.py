@@ -211,3 +211,10 @@ def test_a_count_printed_negative_leaves_the_site_building_with_a_visible_findin
     assert "negative-count" in findings
     page = next((tmp_path / "site" / "reports").glob("de-hui-*/index.html")).read_text(encoding="utf-8")
     assert "出现负数" in page and ">-1<" in page
+
+
+def test_a_dot_file_is_listed_as_skipped_not_passed_over_silently(tmp_path: Path) -> None:
+    content = _content(tmp_path, {".draft.txt": b"not yet"})
+    result = build(content, tmp_path / "site")
+    assert "content/reports/.draft.txt:1: warning[not-a-report] a dot-file: skipped" in result.stdout
+    assert result.returncode == 0, result.stderr

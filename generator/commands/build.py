@@ -88,6 +88,8 @@ def print_built(built: Built) -> None:
         )
     for path, problem in built.unreadable:
         print(f"{path}:1: error[not-a-report] {problem}")
+    for path in built.skipped:
+        print(f"{path}:1: warning[not-a-report] a dot-file: skipped, never read as a report")
     for report in built.reports:
         for item in report.findings:
             print(text_line(report.meta.source_file, item))

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import NotAReport
+from generator.errors import NotAReport, OutputClash
 from generator.model import report_to_json
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOT_A_REPORT = 0, 1, 2
@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except KeyboardInterrupt:
         return 130
+    except OutputClash as exc:  # a path outside the site, or through a link: refused, not a crash
+        print(f"build.py: refused to write the site: {exc}", file=sys.stderr)
+        return 3
     except Exception as exc:  # a bug: say so in one line unless --debug
         if args.debug:
             traceback.print_exc()

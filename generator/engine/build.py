@@ -40,6 +40,7 @@ class Built:
     problems: tuple[str, ...]  # the data's schema problems, one line each
     registry: Registry  # content/agencies.csv as this build leaves it (new agencies, renames)
     dropped_ids: tuple[str, ...]  # published agency ids no report uses any more
+    skipped: tuple[str, ...]  # dot-files under content/reports, never read as reports
     shallow: bool  # a shallow git clone: corrections are not shown
     agencies: int
     parsed: int  # files parsed in this build (the others came from the cache)
@@ -83,6 +84,7 @@ def run_build(session: Session) -> Built:
         tuple(engine.problems(unit.id for unit in [*first, *rest])),
         checked.identified.registry,
         checked.identified.problems,
+        scanned.skipped,
         context.corpus.history.shallow,
         len(context.corpus.agencies),
         scanned.fresh,

@@ -41,6 +41,7 @@ class Scanned:
     files: dict[str, FileEntry]  # display path -> entry
     parsed: dict[str, Parsed]  # key -> brief or problem
     fresh: int  # how many files were parsed in this build
+    skipped: tuple[str, ...] = ()  # dot-files under content/reports, passed over (display paths)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def scan(content: Path, previous: BuildState, cache: ReportCache, jobs: int, pro
     parsed.update({e.key: previous.parsed[e.key] for e in files.values() if e.key in previous.parsed})
     results = workers.bounded(tasks, _Parse(cache), jobs, _failed, done=progress(len(tasks), "读取报告"))
     parsed.update((task.key, result) for task, result in zip(tasks, results, strict=True))
-    return Scanned(files, parsed, len(tasks))
+    return Scanned(files, parsed, len(tasks), tuple(_shown(path, root) for path in found.skipped))
 
 
 def _shown(path: str, root: str) -> str:
