@@ -248,7 +248,8 @@ def test_only_regular_files_are_read(
     tmp, _ = hostile
     published = b"".join(p.read_bytes() for p in (tmp / "site").rglob("*") if p.is_file())
     assert SECRET.encode() not in published
-    assert ".hidden.txt" not in built[0].stdout
+    assert "content/reports/.hidden.txt:1: warning[not-a-report] a dot-file: skipped" in built[0].stdout
+    assert not (tmp / "site" / "reports" / "hidden").exists()
 
 
 def test_control_characters_are_removed_with_a_warning(
