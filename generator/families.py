@@ -34,7 +34,7 @@ from generator.data.package import RESOURCES, sort_reports
 from generator.data.release import Edition, settle_release
 from generator.data.validate import descriptor_problems
 from generator.model import Report, derived
-from generator.site import pages_corpus, pages_quality, redirects, sitemap
+from generator.site import pages_corpus, pages_quality, redirects, search, sitemap
 from generator.site.model import Agency, Corpus, has_package, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
 from generator.site.render import render_page, static_assets
@@ -248,6 +248,17 @@ FAMILIES: tuple[Family, ...] = (
         str,
         lambda context, slug: context.corpus.pages[slug],
         page_of(pages_corpus.markdown_page),
+    ),
+    Family(
+        "search",
+        one,
+        str,
+        lambda context, _: search.search_inputs(
+            context.corpus, tuple(map(agency_facts, context.corpus.agencies))
+        ),
+        lambda context, _: Made(
+            search.search_files(context.corpus, lambda p: render_page(p, context.corpus.config))
+        ),
     ),
     Family("redirect", redirects.redirected, lambda ids: ids[0], redirect_inputs, make_redirects),
     Family(
