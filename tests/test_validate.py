@@ -350,7 +350,12 @@ def stricter_reports_schema(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
             year["constraints"]["maximum"] = 2019
         return schema
 
-    caches = (validate._resources, validate._frictionless_schema, validate._table_names)
+    caches = (
+        validate._resources,
+        validate._frictionless_schema,
+        validate._table_names,
+        validate._cell_readers,
+    )
     for cached in caches:
         cached.cache_clear()
     monkeypatch.setattr(package, "load_schema", load)
