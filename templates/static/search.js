@@ -114,15 +114,17 @@
     return out;
   }
 
-  function compare(candidates, keys, ranks) {
+  /* What is left must be `shortest` long at least, and `inside` to match inside a key (pinyin: a
+     letter or two would match nearly everything). */
+  function compare(candidates, keys, ranks, shortest, inside) {
     var best = NO_MATCH;
     candidates.forEach(function (c) {
-      if (!c.rest) { return; }
+      if (c.rest.length < shortest) { return; }
       var penalty = c.printed ? 0 : 0.5;
       keys.forEach(function (k) {
         var at = k.indexOf(c.rest);
         if (at === 0) { best = Math.min(best, (k.length === c.rest.length ? ranks[0] : ranks[1]) + penalty); }
-        else if (at > 0) { best = Math.min(best, ranks[2] + penalty); }
+        else if (at > 0 && c.rest.length >= inside) { best = Math.min(best, ranks[2] + penalty); }
       });
     });
     return best;
@@ -132,9 +134,9 @@
      half a step more when the query names a region the agency's name does not print). */
   function rankWord(agency, word) {
     var candidates = remainders(word, agency);
-    var best = compare(candidates, agency.keys, [0, 1, 2]);
+    var best = compare(candidates, agency.keys, [0, 1, 2], 1, 1);
     if (candidates[candidates.length - 1].rest === "") { best = Math.min(best, 3); }
-    if (best === NO_MATCH && /^[a-z0-9]{2,}$/.test(word)) { best = compare(candidates, agency.pinyin, [4, 5, 6]); }
+    if (best === NO_MATCH && /^[a-z0-9]{2,}$/.test(word)) { best = compare(candidates, agency.pinyin, [4, 5, 6], 2, 3); }
     return best;
   }
 
