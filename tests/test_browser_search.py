@@ -102,6 +102,7 @@ def test_traditional_characters(visit: Watched, base_url: str) -> None:
 def test_pinyin_and_its_initials(visit: Watched, base_url: str) -> None:
     assert results_for(visit, base_url, "chengdushijiaoyuju")[0] == "成都市教育局"
     assert results_for(visit, base_url, "ChengDu JiaoYuJu")[0] == "成都市教育局"
+    assert results_for(visit, base_url, "chengdujiaoyuju")[0] == "成都市教育局"
     assert results_for(visit, base_url, "cdsjyj")[0] == "成都市教育局"
     assert results_for(visit, base_url, "cdjyj")[0] == "成都市教育局"
     assert sorted(results_for(visit, base_url, "jiaoyuju")) == [
