@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from generator.site import pages_corpus, pages_quality
 from generator.site.model import Corpus, agency_url, report_url
 
-FIXED = ("", "agencies/", "compare/", "quality/", "data/")
+FIXED = ("", "agencies/", "search/", "compare/", "quality/", "data/")
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
