@@ -37,7 +37,7 @@ def long_form(wide: pa.Table) -> pa.Table:
     """applications_long: one row per wide row × applicant, in the wide table's order, each with its
     row's line (a blank cell is a row with a null value)."""
     types = {f["name"]: _arrow_type(f) for f in _fields(LONG)}
-    count = wide.num_rows
+    count, width = wide.num_rows, len(APPLICANT_IDS)
     parts = [
         pa.table(
             {
@@ -46,12 +46,14 @@ def long_form(wide: pa.Table) -> pa.Table:
                 "applicant": pa.array([applicant] * count, types["applicant"]),
                 "value": wide[applicant].cast(types["value"]),
                 "line": wide["line"].cast(types["line"]),
-                "_order": pa.array(range(position, count * 7, 7), pa.int64()),
             }
         )
-        for position, applicant in enumerate(APPLICANT_IDS)
+        for applicant in APPLICANT_IDS
     ]
-    return pa.concat_tables(parts).sort_by("_order").drop_columns(["_order"])
+    # Row i of the k-th applicant's part is at k·count + i; interleaved by row (a take, not a sort:
+    # a fifth of the time).
+    order = [k * count + i for i in range(count) for k in range(width)]
+    return pa.concat_tables(parts).take(pa.array(order, pa.int64()))
 
 
 # --- CSV -> Arrow ---------------------------------------------------------------------------------
