@@ -69,12 +69,12 @@ def analyst_files(csvs: Mapping[str, bytes]) -> dict[str, bytes]:
     """`{path: bytes}` of the Parquet files and the database, from the bulk CSVs (`table: bytes`, in
     the order the tables are to be created). pyarrow is imported only here: a seventh of a second and
     70 MB that a build which makes no data file never pays."""
-    from generator.data.arrow import long_form, parquet_bytes, read_csv, sqlite_bytes
+    from generator.data.arrow import long_parts, parquet_bytes, read_csv, sqlite_bytes
 
     tables = {name: read_csv(name, data) for name, data in csvs.items()}
     files = {parquet_path(name): parquet_bytes(name, table) for name, table in tables.items()}
     if "applications" in tables:
-        files[parquet_path(LONG)] = parquet_bytes(LONG, long_form(tables["applications"]))
+        files[parquet_path(LONG)] = parquet_bytes(LONG, long_parts(tables["applications"]))
     files[SQLITE_PATH] = sqlite_bytes(tables)
     return files
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from typing import Any
 
@@ -106,21 +106,38 @@ def _read(data: bytes, types: Mapping[str, pa.DataType], names: Sequence[str]) -
 # --- Parquet ----------------------------------------------------------------------------------------
 
 
-def parquet_bytes(table: str, data: pa.Table) -> bytes:
-    """One table as Parquet (zstd, one row group up to a million rows), with the pandas metadata that
-    makes `pd.read_parquet` give nullable dtypes, and the table's Table Schema title beside it."""
-    schema = data.schema.with_metadata(
-        {b"pandas": json.dumps(_pandas_metadata(data.schema), separators=(",", ":")).encode("utf-8")}
-    )
+def parquet_bytes(table: str, data: pa.Table | Iterable[pa.Table]) -> bytes:
+    """One table as Parquet (zstd, a row group per part given, up to a million rows each), with the
+    pandas metadata that makes `pd.read_parquet` give nullable dtypes."""
+    parts = [data] if isinstance(data, pa.Table) else data
     buffer = io.BytesIO()
-    pq.write_table(
-        data.cast(schema),
-        buffer,
-        compression=PARQUET_COMPRESSION,
-        write_statistics=True,
-        store_schema=True,  # the Arrow schema (and its metadata) for pyarrow and R arrow
-    )
+    writer: pq.ParquetWriter | None = None
+    for part in parts:
+        metadata = {
+            b"pandas": json.dumps(_pandas_metadata(part.schema), separators=(",", ":")).encode("utf-8")
+        }
+        part = part.cast(part.schema.with_metadata(metadata))
+        if writer is None:
+            writer = pq.ParquetWriter(
+                buffer,
+                part.schema,
+                compression=PARQUET_COMPRESSION,
+                write_statistics=True,
+                store_schema=True,  # the Arrow schema (and its metadata) for pyarrow and R arrow
+            )
+        writer.write_table(part)
+    if writer is not None:
+        writer.close()
     return buffer.getvalue()
+
+
+LONG_ROWS_PER_PART = 40_000  # wide rows: the long form of all of them at once took 360 MB at 10,000 reports
+
+
+def long_parts(wide: pa.Table) -> Iterator[pa.Table]:
+    """The long form a slice of wide rows at a time, in order."""
+    for start in range(0, max(wide.num_rows, 1), LONG_ROWS_PER_PART):
+        yield long_form(wide.slice(start, LONG_ROWS_PER_PART))
 
 
 def _pandas_metadata(schema: pa.Schema) -> dict[str, Any]:
@@ -180,18 +197,17 @@ def _create(db: sqlite3.Connection, name: str, data: pa.Table) -> bool:
         # In key order: each row is appended at the end of the b-tree, which leaves every page full
         # (no VACUUM needed) and takes half the time of inserting in the CSVs' order.
         data = data.sort_by([(column, "ascending") for column in key])
-    rows = _rows(data)
     kept_as_written = False
     try:
         with db:
             db.execute(_create_table(name, schema, data.schema, constrained=True))
-            _insert(db, name, data.schema, rows)
+            _insert(db, name, data.schema, _rows(data))
     except sqlite3.IntegrityError:  # a duplicate key or a blank required cell: keep every row as it is
         kept_as_written = True
         db.execute(f"DROP TABLE IF EXISTS {_q(name)}")
         with db:
             db.execute(_create_table(name, schema, data.schema, constrained=False))
-            _insert(db, name, data.schema, rows)
+            _insert(db, name, data.schema, _rows(data))
         if key:
             db.execute(f"CREATE INDEX {_q(f'{name}_key')} ON {_q(name)} ({', '.join(map(_q, key))})")
     for column in ("report_id", "agency_id") if name == "reports" else ("report_id",):
@@ -237,17 +253,24 @@ def _arrow_type_of(schema: Mapping[str, Any], name: str) -> pa.DataType:
     return next(_arrow_type(f) for f in schema["fields"] if f["name"] == name)
 
 
-def _rows(data: pa.Table) -> list[tuple[Any, ...]]:
-    """The rows as Python values, dates as ISO text (a column at a time: far faster than by row)."""
-    columns = []
-    for column in data.columns:
-        if pa.types.is_date(column.type):
-            column = column.cast(pa.string())
-        columns.append(column.to_pylist())
-    return list(zip(*columns, strict=True)) if columns else []
+ROWS_PER_BATCH = (
+    50_000  # Python values for this many rows at a time (all at once took 500 MB at 10,000 reports)
+)
 
 
-def _insert(db: sqlite3.Connection, name: str, arrow: pa.Schema, rows: list[tuple[Any, ...]]) -> None:
+def _rows(data: pa.Table) -> Iterator[tuple[Any, ...]]:
+    """The rows as Python values, dates as ISO text (a column at a time: far faster than by row), a
+    batch of rows at a time."""
+    for batch in data.to_batches(max_chunksize=ROWS_PER_BATCH):
+        columns = []
+        for column in batch.columns:
+            if pa.types.is_date(column.type):
+                column = column.cast(pa.string())
+            columns.append(column.to_pylist())
+        yield from zip(*columns, strict=True)
+
+
+def _insert(db: sqlite3.Connection, name: str, arrow: pa.Schema, rows: Iterator[tuple[Any, ...]]) -> None:
     marks = ", ".join("?" * len(arrow.names))
     db.executemany(f"INSERT INTO {_q(name)} VALUES ({marks})", rows)
 
