@@ -4,6 +4,8 @@ Every response carries the pages' Content Security Policy as a header too (the p
 in a <meta>) and `X-Content-Type-Options: nosniff`, so that a published original is never taken for
 another type than its name says; text files are sent as UTF-8 text.
 
+A missing page is answered with the site's own 404.html (status 404), as GitHub Pages does.
+
 A request is answered only when its Host header names this machine (127.0.0.1, localhost or [::1],
 with the server's port or none); any other is a 400. Binding to 127.0.0.1 keeps other machines out,
 but a web page elsewhere can point its own name at 127.0.0.1 (DNS rebinding) and read the preview
@@ -51,9 +53,26 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return "text/plain; charset=utf-8"
         return super().guess_type(path)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page is the site's own 404 page (in Chinese, linking home), as GitHub Pages
+        serves it, not Python's English one."""
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.site_404 = True
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def end_headers(self) -> None:
         # 404.html is the one page with a <base> (base-uri 'self'); the header must not undo that.
-        base = getattr(self, "path", "").split("?", 1)[0].endswith("/404.html")  # unset on a bad request
+        path = getattr(self, "path", "").split("?", 1)[0]  # unset on a bad request
+        base = path.endswith("/404.html") or getattr(self, "site_404", False)
         self.send_header("Content-Security-Policy", content_security_policy(base=base))
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
