@@ -220,6 +220,13 @@ FAMILIES: tuple[Family, ...] = (
         page_of(lambda corpus, _: pages_corpus.agencies_page(corpus)),
     ),
     Family(
+        "region",
+        lambda c: tuple(c.derived("agencies_by_province", pages_corpus.agencies_by_province).items()),
+        lambda province: province[0][0],
+        lambda context, province: tuple(map(agency_facts, province[1])),
+        page_of(lambda corpus, province: pages_corpus.region_page(province)),
+    ),
+    Family(
         "compare-group",
         lambda c: tuple(pages_corpus.compare_groups(c).items()),
         lambda group: f"{group[0][0]}-{group[0][2]}",

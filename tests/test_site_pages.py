@@ -225,17 +225,30 @@ def test_agency_with_one_year_has_no_trend_chart() -> None:
     assert not page.xpath("//figure")
 
 
-def test_agencies_index_groups_by_province_and_level_with_a_filter_box() -> None:
-    page = built_site().html("agencies/index.html")
-    provinces = [text(h) for h in page.xpath("//section[@class='prov']/h2")]
-    assert provinces == ["吉林省", "江西省", "地区不详"]
-    jilin = page.xpath("//section[@class='prov'][1]//h3")
-    assert [text(h) for h in jilin] == ["县级部门", "乡镇、街道政府"]
-    item = page.xpath("//li[@data-name][1]")[0]
+def test_agencies_index_lists_provinces_and_each_province_its_agencies_with_a_filter_box() -> None:
+    """One page of provinces (a list of every agency grew to 1.5 MB at 10,000 reports), each linking
+    its own page of agencies, grouped by level, with a filter box."""
+    site = built_site()
+    page = site.html("agencies/index.html")
+    rows = [[text(cell) for cell in tr.xpath("th|td")] for tr in page.xpath("//tbody/tr")]
+    assert [row[0] for row in rows] == ["吉林省", "江西省", "地区不详"]
+    assert page.xpath("//form[@action='../search/']//input[@name='q']")
+    links = page.xpath("//tbody//a/@href")
+    assert links[0] == "../regions/220000/" and links[-1] == "../regions/unknown/"
+    jilin = site.html("regions/220000/index.html")
+    assert [text(h) for h in jilin.xpath("//section[@class='lvl']/h2")] == ["县级部门", "乡镇、街道政府"]
+    item = jilin.xpath("//li[@data-name][1]")[0]
     assert "德惠市人民政府办公室" in item.get("data-name")
-    filter_box = page.xpath("//input[@id='agency-filter']")[0]
+    filter_box = jilin.xpath("//input[@id='agency-filter']")[0]
     assert filter_box.xpath("ancestor::div[@hidden]")  # shown by the script; useless without it
-    assert page.xpath("//script[@src='../static/filter.js']")
+    assert jilin.xpath("//script[@src='../../static/filter.js']")
+    assert (
+        sum(
+            len(site.html(f"regions/{code}/index.html").xpath("//li[@data-name]"))
+            for code in ("220000", "360000", "unknown")
+        )
+        == 4
+    )
 
 
 def test_quality_summary_counts_findings_by_rule_and_province() -> None:

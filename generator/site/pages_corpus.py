@@ -46,33 +46,61 @@ from generator.site.textfmt import format_or_dash, format_percent
 
 
 AGENCIES_PATH = "agencies/index.html"
+UNKNOWN_REGION = ("unknown", "地区不详")
+
+
+def province_of(agency: Agency) -> tuple[str, str]:
+    """(code, name) of the agency's province; agencies of unknown region form a group of their own."""
+    region = agency.region
+    if region and region.province:
+        return (region.province_code or "unknown", region.province)
+    return UNKNOWN_REGION
+
+
+def region_page_path(code: str) -> str:
+    """A province's list of agencies (agency ids are words and hyphens: never a folder of regions/)."""
+    return f"regions/{code}/index.html"
+
+
+def agencies_by_province(corpus: Corpus) -> dict[tuple[str, str], list[Agency]]:
+    """Provinces in code order (unknown last), each with its agencies in the corpus's order."""
+    by_province: dict[tuple[str, str], list[Agency]] = {}
+    for agency in corpus.agencies:
+        by_province.setdefault(province_of(agency), []).append(agency)
+    return dict(sorted(by_province.items(), key=lambda item: (item[0] == UNKNOWN_REGION, item[0][0])))
 
 
 def agencies_page(corpus: Corpus) -> Page:
-    provinces: dict[tuple[str, str], dict[tuple[int, int], list[Agency]]] = {}
-    for agency in corpus.agencies:
-        region = agency.region
-        province = (
-            (region.province_code or "~", region.province)
-            if region and region.province
-            else ("~", "地区不详")
-        )
-        group = (LEVEL_ORDER.index(agency.level), 0 if agency.kind == "government" else 1)
-        provinces.setdefault(province, {}).setdefault(group, []).append(agency)
-    root = root_for(AGENCIES_PATH)
-    groups = [
+    """The provinces, each linking its list of agencies (one list of every agency grew to 1.5 MB at
+    10,000 reports); finding one by name is the search page's."""
+    provinces = [
         (
             name,
-            [
-                (_group_label(level, kind), agency_items_html(agencies, root))
-                for (level, kind), agencies in sorted(levels.items())
-            ],
+            region_page_path(code).removesuffix("index.html"),
+            len(agencies),
+            sum(len(a.reports) for a in agencies),
         )
-        for (_, name), levels in sorted(provinces.items())
+        for (code, name), agencies in corpus.derived("agencies_by_province", agencies_by_province).items()
     ]
-    return Page(
-        AGENCIES_PATH, "agencies.html", {"title": "机关", "groups": groups, "total": len(corpus.agencies)}
-    )
+    context = {"title": "机关", "provinces": provinces, "total": len(corpus.agencies)}
+    return Page(AGENCIES_PATH, "agencies.html", context)
+
+
+def region_page(province: tuple[tuple[str, str], list[Agency]]) -> Page:
+    """One province's agencies, grouped by level and kind, with a filter box."""
+    (code, name), agencies = province
+    path = region_page_path(code)
+    levels: dict[tuple[int, int], list[Agency]] = {}
+    for agency in agencies:
+        group = (LEVEL_ORDER.index(agency.level), 0 if agency.kind == "government" else 1)
+        levels.setdefault(group, []).append(agency)
+    root = root_for(path)
+    groups = [
+        (_group_label(level, kind), agency_items_html(members, root))
+        for (level, kind), members in sorted(levels.items())
+    ]
+    context = {"title": f"{name}：机关", "province": name, "groups": groups, "total": len(agencies)}
+    return Page(path, "region.html", context)
 
 
 def _group_label(level: int, kind: int) -> str:

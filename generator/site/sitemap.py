@@ -21,6 +21,8 @@ def page_urls(corpus: Corpus) -> Iterator[str]:
     """Every page's address relative to the site, home first."""
     yield from FIXED
     yield from (f"{slug}/" for slug in sorted(corpus.pages))
+    provinces = corpus.derived("agencies_by_province", pages_corpus.agencies_by_province)
+    yield from (pages_corpus.region_page_path(code).removesuffix("index.html") for code, _ in provinces)
     yield from (agency_url(agency.id) for agency in corpus.agencies)
     yield from (report_url(report) for report in corpus.reports)
     for code, _, year in pages_corpus.compare_groups(corpus):
