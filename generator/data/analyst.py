@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from generator.data.package import LONG_APPLICATIONS, RESOURCES
 
@@ -69,13 +70,27 @@ def analyst_files(csvs: Mapping[str, bytes]) -> dict[str, bytes]:
     """`{path: bytes}` of the Parquet files and the database, from the bulk CSVs (`table: bytes`, in
     the order the tables are to be created). pyarrow is imported only here: a seventh of a second and
     70 MB that a build which makes no data file never pays."""
-    from generator.data.arrow import long_parts, parquet_bytes, read_csv, sqlite_bytes
+    from concurrent.futures import ThreadPoolExecutor
+
+    from generator.data.arrow import read_csv, sqlite_bytes
 
     tables = {name: read_csv(name, data) for name, data in csvs.items()}
+    # Parquet in a thread beside the database: Arrow's writer leaves the interpreter free, and a
+    # rebuild after one change waits for these files (2.0 -> 1.4 s at 10,000 reports).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parquet = pool.submit(_parquet_files, tables)
+        database = sqlite_bytes(tables)
+        files = parquet.result()
+    files[SQLITE_PATH] = database
+    return files
+
+
+def _parquet_files(tables: Mapping[str, Any]) -> dict[str, bytes]:
+    from generator.data.arrow import long_parts, parquet_bytes
+
     files = {parquet_path(name): parquet_bytes(name, table) for name, table in tables.items()}
     if "applications" in tables:
         files[parquet_path(LONG)] = parquet_bytes(LONG, long_parts(tables["applications"]))
-    files[SQLITE_PATH] = sqlite_bytes(tables)
     return files
 
 
