@@ -34,7 +34,7 @@ from generator.data.package import RESOURCES, sort_reports
 from generator.data.release import Edition, settle_release
 from generator.data.validate import descriptor_problems
 from generator.model import Report, derived
-from generator.site import pages_corpus, pages_quality, redirects, search, sitemap
+from generator.site import pages_corpus, pages_quality, pages_trends, redirects, search, sitemap
 from generator.site.model import Agency, Corpus, has_package, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
 from generator.site.render import render_page, static_assets
@@ -160,6 +160,15 @@ def redirect_inputs(context: Context, ids: tuple[str, str]) -> object:
     return tuple(map(report_id, context.corpus.agency_by_id(ids[1]).reports))
 
 
+def trend_inputs(context: Context, item: str) -> object:
+    """The national page: every report; a province's: its reports (their unit digests cover their
+    findings and figures)."""
+    if item == pages_trends.NATIONAL:
+        return context.corpus_digest()
+    province = next(p for p in pages_quality.province_groups(context.corpus) if p.code == item)
+    return tuple(context.digest_of(report) for _, report in province.members)
+
+
 def one(corpus: Corpus) -> Sequence[str]:
     return ("index",)
 
@@ -241,6 +250,7 @@ FAMILIES: tuple[Family, ...] = (
         page_of(lambda corpus, province: pages_quality.province_page(province)),
     ),
     Family("home", one, str, corpus_inputs, page_of(lambda corpus, _: home_page(corpus))),
+    Family("trends", pages_trends.trend_items, str, trend_inputs, page_of(pages_trends.trend_page)),
     Family("quality", one, str, corpus_inputs, page_of(lambda c, _: pages_quality.quality_index_page(c))),
     Family(
         "compare",

@@ -119,3 +119,27 @@ def test_home_totals_say_how_many_reports_in_a_sum_have_a_finding_about_it() -> 
     (row,) = [r for r in home.xpath("//tbody/tr") if text(r.xpath("th")[0]) == "2020"]
     notes = [text(cell) for cell in row.xpath("td")]
     assert any("份有相关问题" in note for note in notes)
+
+
+def test_the_national_and_province_trend_pages_sum_the_reports_of_each_year() -> None:
+    from generator.site.figures import app_total
+
+    site = seed_site()
+    reports = site.html("trends/index.html")
+    (row,) = reports.xpath("//table[@class='grid']/tbody/tr")
+    cells = [text(cell) for cell in row.xpath("th|td")]
+    seeds = [r for r in _seed_reports() if r.meta.year == 2020]
+    assert cells[:2] == ["2020", str(len(seeds))]
+    expected = sum(app_total(r, "new_received") or 0 for r in seeds)
+    assert cells[2].startswith(f"{expected:,}")
+    assert "../trends/220000/" in reports.xpath("//a/@href")
+    jilin = site.html("trends/220000/index.html")
+    (jilin_row,) = jilin.xpath("//table[@class='grid']/tbody/tr")
+    assert text(jilin_row.xpath("td")[0]) == "3"
+    assert "trends/" in [a.get("href").rsplit("../", 1)[-1] for a in jilin.xpath("//nav[@class='crumbs']/a")]
+
+
+def _seed_reports() -> list:  # type: ignore[type-arg]
+    from tests.parse_helpers import SEEDS, parse_path
+
+    return [parse_path(p) for p in sorted(SEEDS.glob("*.txt"))]

@@ -66,6 +66,7 @@ NAV = (
     ("data/", "数据"),
     ("quality/", "质量"),
     ("compare/", "比较"),
+    ("trends/", "趋势"),
     ("about/", "关于"),
 )
 

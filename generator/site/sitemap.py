@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
-from generator.site import pages_corpus, pages_quality
+from generator.site import pages_corpus, pages_quality, pages_trends
 from generator.site.model import Corpus, agency_url, report_url
 
 FIXED = ("", "agencies/", "search/", "compare/", "quality/", "data/")
@@ -28,6 +28,10 @@ def page_urls(corpus: Corpus) -> Iterator[str]:
     for code, _, year in pages_corpus.compare_groups(corpus):
         yield pages_corpus.compare_page_path(code, year).removesuffix("index.html")
     yield from (province.url for province in pages_quality.province_groups(corpus))
+    yield from (
+        pages_trends.trend_page_path(item).removesuffix("index.html")
+        for item in pages_trends.trend_items(corpus)
+    )
 
 
 def sitemap_files(corpus: Corpus) -> dict[str, bytes]:
