@@ -143,3 +143,25 @@ def _seed_reports() -> list:  # type: ignore[type-arg]
     from tests.parse_helpers import SEEDS, parse_path
 
     return [parse_path(p) for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_the_tile_map_places_every_province_and_shades_it_with_its_table_beside() -> None:
+    from generator.site.figures import app_total
+    from generator.site.tilemap import TILES, tile_css
+    from tests.parse_helpers import ROOT
+
+    css = (ROOT / "templates" / "static" / "site.css").read_text(encoding="utf-8")
+    block = css.split("/* tile places: begin */\n", 1)[1].split("/* tile places: end */", 1)[0]
+    assert block == tile_css() and len({(row, col) for *_, row, col in TILES}) == len(TILES) == 34
+    page = seed_site().html("trends/index.html")
+    figures = page.xpath("//section[@id='map']/figure")
+    assert [f.get("id") for f in figures] == ["tiles-applications", "tiles-errors", "tiles-on-time"]
+    jilin = [r for r in _seed_reports() if r.meta.region and r.meta.region.province_code == "220000"]
+    values = [v for r in jilin if (v := app_total(r, "new_received")) is not None]
+    tile = figures[0].xpath(".//div[contains(@class, 'tile-220000')]")[0]
+    assert text(tile).endswith(str(round(sum(values) / len(values), 1)).removesuffix(".0"))
+    assert "shade-0" in figures[0].xpath(".//div[contains(@class, 'tile-110000')]")[0].get(
+        "class"
+    )  # no report
+    rows = {text(tr.xpath("th")[0]): text(tr.xpath("td")[0]) for tr in figures[0].xpath(".//tbody/tr")}
+    assert set(rows) == {"吉林", "江西", "河北"}

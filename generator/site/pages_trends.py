@@ -17,6 +17,7 @@ from generator.site.figures import HEADLINES, corpus_total, headline_flags, summ
 from generator.site.model import Corpus
 from generator.site.pages import Page
 from generator.site.pages_quality import province_groups
+from generator.site.tilemap import tile_maps
 
 SHOWN = ("new_received", "total_processed", "disclosed", "reconsideration", "litigation")
 NATIONAL = "national"
@@ -47,6 +48,7 @@ def trend_page(corpus: Corpus, item: str) -> Page:
         "rows": rows,
         "figures": [_figure(name, years, rows)] if len(years) > 1 else [],
         "provinces": [(p.name, p.code, len(p.members)) for p in provinces if p.members and item == NATIONAL],
+        "tile_maps": tile_maps(corpus) if item == NATIONAL else [],
     }
     context["has_charts"] = any(f.drawable for f in context["figures"])
     return Page(trend_page_path(item), "trends.html", context)
