@@ -154,7 +154,7 @@ def home_page(corpus: Corpus) -> Page:
         "title": "首页",
         "counts": _corpus_counts(corpus),
         "years": years,
-        "by_year": [_year_row(year, by_year[year]) for year in years],
+        "by_year": [year_row(year, by_year[year]) for year in years],
         "headlines": HEADLINES,
         "latest_year": latest_year,
         "figures": figures,
@@ -174,7 +174,9 @@ def _corpus_counts(corpus: Corpus) -> dict[str, int]:
     }
 
 
-def _year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
+def year_row(year: int, reports: Sequence[Report]) -> dict[str, Any]:
+    """One year's report count and, per headline (HEADLINES order), its total as shown, how many
+    reports left it blank and how many have a finding about it (home and trend pages)."""
     # Column by column over one pass of the reports (the home page sums the whole corpus each build).
     columns = zip(*(summed_figures(r).headlines for r in reports), strict=True)
     totals = [corpus_total(column) for column in columns]

@@ -39,6 +39,7 @@ from generator.site.model import (
     root_for,
 )
 from generator.site.pages import FILE_LABELS, Download, Files, Page
+from generator.site.pages_quality import province_key
 from generator.site.table_html import escaped
 from generator.site.textfmt import format_or_dash, format_percent
 
@@ -47,14 +48,6 @@ from generator.site.textfmt import format_or_dash, format_percent
 
 AGENCIES_PATH = "agencies/index.html"
 UNKNOWN_REGION = ("unknown", "地区不详")
-
-
-def province_of(agency: Agency) -> tuple[str, str]:
-    """(code, name) of the agency's province; agencies of unknown region form a group of their own."""
-    region = agency.region
-    if region and region.province:
-        return (region.province_code or "unknown", region.province)
-    return UNKNOWN_REGION
 
 
 def region_page_path(code: str) -> str:
@@ -66,7 +59,7 @@ def agencies_by_province(corpus: Corpus) -> dict[tuple[str, str], list[Agency]]:
     """Provinces in code order (unknown last), each with its agencies in the corpus's order."""
     by_province: dict[tuple[str, str], list[Agency]] = {}
     for agency in corpus.agencies:
-        by_province.setdefault(province_of(agency), []).append(agency)
+        by_province.setdefault(province_key(agency), []).append(agency)
     return dict(sorted(by_province.items(), key=lambda item: (item[0] == UNKNOWN_REGION, item[0][0])))
 
 

@@ -115,14 +115,15 @@ def province_groups(corpus: Corpus) -> list[Province]:
 def _province_groups(corpus: Corpus) -> list[Province]:
     groups: dict[tuple[str, str], list[tuple[Agency, Report]]] = {}
     for agency in corpus.agencies:
-        groups.setdefault(_province_key(agency), []).extend((agency, r) for r in agency.reports)
+        groups.setdefault(province_key(agency), []).extend((agency, r) for r in agency.reports)
     ordered = sorted(groups.items(), key=lambda item: (item[0][0] == "unknown", item[0][0]))
     return [
         Province(code, name, tuple(sorted(members, key=_member_order))) for (code, name), members in ordered
     ]
 
 
-def _province_key(agency: Agency) -> tuple[str, str]:
+def province_key(agency: Agency) -> tuple[str, str]:
+    """(code, name) of the agency's province; ("unknown", "地区不详") when it is not known."""
     region = agency.region
     if region is None or region.province_code is None:
         return ("unknown", "地区不详")

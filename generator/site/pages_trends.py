@@ -11,11 +11,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from generator.model import Report
+from generator.model import Number, Report
 from generator.site.charts import ChartFigure, trend_figure
-from generator.site.figures import HEADLINES, corpus_total, headline_flags, summed_figures
+from generator.site.figures import HEADLINES, corpus_total, summed_figures
 from generator.site.model import Corpus
-from generator.site.pages import Page
+from generator.site.pages import Page, year_row
 from generator.site.pages_quality import province_groups
 from generator.site.tilemap import tile_maps
 
@@ -55,7 +55,8 @@ def trend_page(corpus: Corpus, item: str) -> Page:
 
 
 def yearly_rows(reports: Sequence[Report]) -> tuple[list[int], list[dict[str, Any]]]:
-    """Each year's report count and, per shown headline, (total, blank reports, flagged reports)."""
+    """Each year's report count and, per shown headline, (total as shown, blank reports, flagged
+    reports): the home page's yearly rows, for the reports of the page's scope."""
     by_year: dict[int, list[Report]] = defaultdict(list)
     for report in reports:
         if report.meta.year:
@@ -63,21 +64,23 @@ def yearly_rows(reports: Sequence[Report]) -> tuple[list[int], list[dict[str, An
     shown = [i for i, h in enumerate(HEADLINES) if h.id in SHOWN]
     rows = []
     for year in sorted(by_year):
-        members = by_year[year]
-        figures = [summed_figures(r).headlines for r in members]
-        flags = [headline_flags(r) for r in members]
-        cells = []
-        for i in shown:
-            total, blank = corpus_total([f[i] for f in figures])
-            cells.append((total, blank, sum(1 for f in flags if f[i])))
-        rows.append({"year": year, "reports": len(members), "cells": cells})
+        row = year_row(year, by_year[year])
+        rows.append(
+            {**row, "cells": [row["totals"][i] for i in shown], "values": _values(by_year[year], shown)}
+        )
     return sorted(by_year), rows
+
+
+def _values(reports: Sequence[Report], shown: list[int]) -> list[Number | None]:
+    """The shown headlines' totals as numbers (the chart draws them)."""
+    figures = [summed_figures(r).headlines for r in reports]
+    return [corpus_total([f[i] for f in figures])[0] for i in shown]
 
 
 def _figure(name: str, years: list[int], rows: list[dict[str, Any]]) -> ChartFigure:
     """The three application counts across years (review and litigation are in the table only:
     they are two orders of magnitude smaller)."""
     labels = [h.label for h in HEADLINES if h.id in SHOWN][:3]
-    series = [(label, [row["cells"][k][0] for row in rows]) for k, label in enumerate(labels)]
+    series = [(label, [row["values"][k] for row in rows]) for k, label in enumerate(labels)]
     caption = f"{name}各年度合计：新收、办理总计与予以公开（“总计”列，件）"
     return trend_figure("fig-trend", caption, years, series)
