@@ -126,8 +126,10 @@ class Visit:
         self.javascript = javascript
         self.errors: list[str] = []
         self.outside: list[str] = []
+        self.scripts: list[str] = []  # every script fetched, in order (reset by open)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        self.page.on("request", lambda r: self.scripts.append(r.url) if r.resource_type == "script" else None)
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
@@ -139,9 +141,14 @@ class Visit:
             route.abort()
 
     def open(self, url: str) -> object:
+        self.scripts = []
         self.page.goto(url, wait_until="load")
-        if self.javascript and self.page.query_selector("figure[data-chart]"):
-            self.page.wait_for_selector("figure[data-chart] .vis svg", timeout=10_000)
+        return self.page
+
+    def interactive(self, figure: str) -> object:
+        """Ask for a figure's interactive chart (Vega, loaded then) and wait until it is drawn."""
+        self.page.click(f"{figure} .fig-tools button:has-text('交互图表')")
+        self.page.wait_for_selector(f"{figure} .vis svg", timeout=10_000)
         return self.page
 
     def close(self) -> None:
@@ -173,26 +180,82 @@ def test_pages_load_without_console_errors_or_requests_to_other_hosts(visit: Vis
     assert visit.outside == []
 
 
-def test_charts_draw_inside_their_figures_with_zh_cn_numbers(visit: Visit, base_url: str) -> None:
+def test_charts_are_drawn_in_the_page_and_vega_loads_only_on_demand(visit: Visit, base_url: str) -> None:
     page = visit.open(base_url + "reports/shang-gao-xian-ji-guan-shi-wu-ju-2021/")
     figures = page.query_selector_all("figure[data-chart]")
     # fig-results has nothing to draw (予以公开 blank, the rest 0): it keeps only its table.
     assert [f.get_attribute("id") for f in figures] == ["fig-applicants", "fig-review"]
-    assert page.locator("#fig-results table").is_visible() and not page.query_selector("#fig-results svg")
-    for figure in figures:
-        assert figure.query_selector(".vis svg") is not None
-        assert figure.query_selector(".vis").is_visible()
+    assert page.locator("#fig-results table").is_visible() and not page.query_selector("#fig-results .bar")
+    # Drawn without Vega: a bar in each count's cell, as long as its share of the largest count.
+    assert [s.rsplit("/", 1)[1] for s in visit.scripts] == ["figures.js"]
+    bars = page.eval_on_selector_all(
+        "#fig-applicants tbody tr",
+        "rows => rows.map(r => [r.querySelector('td').innerText, "
+        "r.querySelector('.bar i') ? r.querySelector('.bar i').getBoundingClientRect().width : null])",
+    )
+    widest = max(width for _, width in bars if width is not None)
+    assert widest > 100
+    for shown, width in bars:
+        if shown in ("—", ""):
+            assert width is None
+        elif int(shown.replace(",", "")) == 0:
+            assert width == 0
+        else:
+            assert width > 0
+    assert all(not f.query_selector(".vis").is_visible() for f in figures)
+    # On demand: the interactive chart, with zh-CN numbers and an export menu.
+    visit.interactive("#fig-applicants")
+    assert page.locator("#fig-applicants .vis").is_visible()
+    assert [s.rsplit("/", 1)[1] for s in visit.scripts] == ["figures.js", "vega.js", "charts.js"]
     labels = page.eval_on_selector("#fig-applicants .vis svg", "svg => svg.textContent")
     assert "123,456" in labels and "e+" not in labels
     menu = page.eval_on_selector_all(
         "#fig-applicants .vega-actions a", "links => links.map(a => a.textContent)"
     )
     assert menu == ["保存为 SVG 图片", "保存为 PNG 图片"]  # export only
+    assert not page.query_selector("#fig-applicants table.bars")  # the bars give way to the chart
+    visit.interactive("#fig-review")  # the runtime is loaded once
+    assert [s.rsplit("/", 1)[1] for s in visit.scripts] == ["figures.js", "vega.js", "charts.js"]
+    assert visit.errors == []
 
 
-def test_agency_trend_chart_draws(visit: Visit, base_url: str) -> None:
+def test_agency_trend_chart_is_drawn_as_svg_with_its_legend(visit: Visit, base_url: str) -> None:
     page = visit.open(base_url + AGENCY)
-    assert page.query_selector("figure[data-chart='trend'] .vis svg") is not None
+    drawn = page.locator("figure[data-chart='trend'] .drawn")
+    assert drawn.locator("svg.trend-svg").is_visible()
+    assert drawn.locator(".legend li").all_inner_texts() == ["本年新收申请", "本年办理总计", "予以公开"]
+    years = page.eval_on_selector_all(
+        "figure[data-chart='trend'] svg.trend-svg text", "ts => ts.map(t => t.textContent)"
+    )
+    assert years[-2:] == ["2019", "2020"]  # the x axis: its two years
+    visit.interactive("figure[data-chart='trend']")
+    assert not drawn.is_visible()
+    assert visit.errors == []
+
+
+def test_a_chart_exports_its_data_as_a_named_csv(visit: Visit, base_url: str) -> None:
+    page = visit.open(base_url + "reports/shang-gao-xian-ji-guan-shi-wu-ju-2021/")
+    with page.expect_download() as info:
+        page.click("#fig-applicants .fig-tools button:has-text('CSV')")
+    download = info.value
+    assert download.suggested_filename == "shang-gao-xian-ji-guan-shi-wu-ju-2021-fig-applicants.csv"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith("\ufeff".encode())  # Excel reads the UTF-8
+    lines = data.decode("utf-8-sig").splitlines()
+    rows = page.eval_on_selector_all(
+        "#fig-applicants tbody tr",
+        "rows => rows.map(r => [r.querySelector('th').innerText, "
+        "r.querySelector('td').innerText.replace(/,/g, '')])",
+    )
+    assert lines[0] == "项目(label),件数(value)"
+    assert lines[1:] == [f"{label},{value}" for label, value in rows if value not in ("—", "")]
+
+
+def test_no_page_loads_more_than_100_kb_of_script_up_front(visit: Visit, base_url: str) -> None:
+    for path in PAGES:
+        visit.open(base_url + path)
+        sizes = {url: len(visit.page.request.get(url).body()) for url in visit.scripts}
+        assert sum(sizes.values()) <= 100_000, (path, sizes)
 
 
 def test_the_agency_filter_matches_any_part_of_a_name(visit: Visit, base_url: str) -> None:
@@ -250,6 +313,8 @@ def test_without_javascript_figures_fall_back_to_their_tables(browser, base_url:
         page = plain.open(base_url + REPORT)
         assert page.locator("#fig-results table").is_visible()
         assert not page.locator("#fig-results .vis").is_visible()
+        assert page.locator("#fig-results .bar").first.is_visible()  # drawn at build time
+        assert page.locator(".fig-tools").count() == 0  # no button that cannot work
         page = plain.open(base_url + "regions/220000/")
         assert not page.locator("#agency-filter").is_visible()  # useless without its script
         assert page.locator("li[data-name]").count() == 2

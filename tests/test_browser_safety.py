@@ -293,8 +293,10 @@ def test_charts_draw_under_the_policy(watched: Watched, pages_url: str, site: Pa
         page = open_page(watched, pages_url + path)
         figures = page.query_selector_all("figure[data-chart]")
         assert figures, path
-        for figure in figures:
-            assert figure.query_selector(".vis svg.marks, .vis canvas") is not None, path
+        for figure in figures:  # each drawn at build time, and by Vega when asked for
+            assert figure.query_selector(".bar i, svg.trend-svg") is not None, path
+            figure.query_selector(".fig-tools button:has-text('交互图表')").click()
+            assert figure.wait_for_selector(".vis svg.marks, .vis canvas", timeout=10_000), path
     # The tooltip and the export menu are styled by static/vega.css, not by a <style> Vega would add.
     page.hover("figure[data-chart] .vis svg.marks text[role='graphics-symbol']")
     tooltip = page.wait_for_selector("#vg-tooltip-element.visible")

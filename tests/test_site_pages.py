@@ -194,7 +194,12 @@ def test_charts_sit_in_figures_with_a_caption_and_the_same_numbers_as_a_table() 
     assert payload["values"] == [{"label": label, "value": int(value)} for label, value in table]
     assert payload["values"][0] == {"label": "自然人", "value": 3}
     scripts = [s.get("src") for s in page.xpath("//script[@src]")]
-    assert scripts == ["../../static/vega.js", "../../static/charts.js"]
+    assert scripts == ["../../static/figures.js"]  # Vega only on demand
+    widths = [tr.xpath(".//span[@class='bar']/i/@class") for tr in applicants.xpath(".//tbody/tr")]
+    top = max(v["value"] for v in payload["values"])
+    for (_, shown), width in zip(table, widths, strict=True):
+        expected = 0 if int(shown) == 0 else max(1, round(100 * int(shown) / top))
+        assert width == [f"w{expected}"]
 
 
 def test_pages_without_charts_do_not_load_the_vega_bundle() -> None:
