@@ -34,7 +34,15 @@ from generator.data.package import RESOURCES, sort_reports
 from generator.data.release import Edition, settle_release
 from generator.data.validate import descriptor_problems
 from generator.model import Report, derived
-from generator.site import pages_corpus, pages_quality, pages_trends, redirects, search, sitemap
+from generator.site import (
+    compare_builder,
+    pages_corpus,
+    pages_quality,
+    pages_trends,
+    redirects,
+    search,
+    sitemap,
+)
 from generator.site.model import Agency, Corpus, has_package, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
 from generator.site.render import render_page, static_assets
@@ -147,6 +155,12 @@ def province_inputs(context: Context, province: pages_quality.Province) -> objec
     return (province.code, province.name, tuple(context.digest_of(report) for _, report in province.members))
 
 
+def compare_data_inputs(context: Context, province: pages_quality.Province) -> object:
+    """Its reports, and the names, places, levels and kinds of their agencies."""
+    agencies = sorted({agency.id: agency_facts(agency) for agency, _ in province.members}.items())
+    return (province_inputs(context, province), tuple(agencies))
+
+
 def corpus_inputs(context: Context, item: object) -> object:
     return context.corpus_digest()
 
@@ -257,7 +271,16 @@ FAMILIES: tuple[Family, ...] = (
         one,
         str,
         corpus_inputs,
-        page_of(lambda corpus, _: pages_corpus.compare_index_page(pages_corpus.compare_groups(corpus))),
+        page_of(lambda corpus, _: compare_builder.compare_page(corpus)),
+    ),
+    Family(
+        "compare-data",
+        pages_quality.province_groups,
+        lambda province: province.code,
+        compare_data_inputs,
+        lambda context, province: Made(
+            {compare_builder.data_path(province.code): compare_builder.province_data_bytes(province)}
+        ),
     ),
     Family(
         "markdown",

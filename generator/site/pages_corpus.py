@@ -322,11 +322,6 @@ def _compare_groups(corpus: Corpus) -> dict[tuple[str, str, int], list[Report]]:
 CompareGroup = tuple[tuple[str, str, int], list[Report]]  # (region code, region name, year), reports
 
 
-def compare_index_page(groups: Mapping[tuple[str, str, int], list[Report]]) -> Page:
-    index = [(name, year, f"{code}-{year}/", len(reports)) for (code, name, year), reports in groups.items()]
-    return Page("compare/index.html", "compare_index.html", {"title": "比较", "groups": index})
-
-
 def compare_page_path(code: str, year: int) -> str:
     return f"compare/{code}-{year}/index.html"
 
