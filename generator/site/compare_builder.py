@@ -91,7 +91,7 @@ MEASURES: tuple[Measure, ...] = (
 )
 DEFAULT_MEASURES = ("new_received", "total_processed", "disclosed", "share_disclosed")
 # The one ratio: of two counts above, computed in the browser from the same numbers as the table.
-RATIOS = (
+RATIOS: tuple[dict[str, Any], ...] = (
     {
         "id": "share_disclosed",
         "label": "予以公开占比",
@@ -196,10 +196,16 @@ def builder_context(corpus: Corpus) -> dict[str, Any]:
 
 
 def compare_page(corpus: Corpus) -> Page:
-    """compare/: the builder, then the fixed table of each city (or province) and year."""
+    """compare/: the builder, then the fixed table of each city (or province) and year, grouped by
+    province (folded: at 10,000 reports they are thousands of links)."""
+    names = {p.code: p.name for p in province_groups(corpus)}
+    by_province: dict[str, list[tuple[str, int, str, int]]] = {}
+    for (code, name, year), reports in compare_groups(corpus).items():
+        province = code[:2] + "0000" if code[:2].isdigit() else "unknown"
+        by_province.setdefault(province, []).append((name, year, f"{code}-{year}/", len(reports)))
     groups = [
-        (name, year, f"{code}-{year}/", len(reports))
-        for (code, name, year), reports in compare_groups(corpus).items()
+        (names.get(code, "地区不详"), items)
+        for code, items in sorted(by_province.items(), key=lambda item: (item[0] == "unknown", item[0]))
     ]
     context = {"title": "比较", "groups": groups, **builder_context(corpus)}
     return Page("compare/index.html", "compare_index.html", context)
