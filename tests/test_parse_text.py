@@ -69,3 +69,20 @@ def test_shaanxi_and_shanxi_get_different_ids() -> None:
     assert slug("陕西省统计局") == "shaan-xi-sheng-tong-ji-ju"
     assert slug("山西省统计局") == "shan-xi-sheng-tong-ji-ju"
     assert slug("通化市东昌区人民政府") == "tong-hua-shi-dong-chang-qu-ren-min-zheng-fu"
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        # a web page's header links before the title (its text joined into one line)
+        ("登录 注册 新津区生态环境局2022年政府信息公开工作年度报告", "新津区生态环境局"),
+        ("登录注册首页 德惠市政府办2020年政府信息公开年报", "德惠市政府办"),
+        # a name that starts with one of those words is left whole
+        ("注册会计师协会2020年政府信息公开年报", "注册会计师协会"),
+        ("2020年通化市东昌区政府信息公开工作年度报告", "通化市东昌区"),
+    ],
+)
+def test_the_agency_in_a_title_leaves_out_site_links(title: str, agency: str) -> None:
+    from generator.parse.metadata import agency_from_title
+
+    assert agency_from_title(title) == agency

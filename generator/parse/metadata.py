@@ -84,8 +84,15 @@ def agency_from_title(text: str) -> str | None:
     return None
 
 
+# A web page's header links, which a copy of the page (or a text layer joined into one line) puts
+# before the title, followed by a space: never part of an agency's name (注册会计师协会 is one).
+_CHROME_WORD = r"(?:登录|注册|首页|无障碍|长者模式|关怀版|繁體|繁体|简体|English|搜索)"
+_SITE_CHROME = re.compile(rf"^(?:{_CHROME_WORD}\s*)*{_CHROME_WORD}\s+")
+
+
 def _strip_agency(text: str) -> str | None:
     text = clean(text).strip("《》“”\"'：:，,")
+    text = _SITE_CHROME.sub("", text)
     text = re.sub(r"^关于", "", text)
     return text if 2 <= len(text) <= _AGENCY_MAX else None
 
