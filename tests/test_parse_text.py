@@ -86,3 +86,13 @@ def test_the_agency_in_a_title_leaves_out_site_links(title: str, agency: str) ->
     from generator.parse.metadata import agency_from_title
 
     assert agency_from_title(title) == agency
+
+
+def test_site_links_on_the_line_above_a_title_are_not_the_agency() -> None:
+    from generator.model import Source
+    from generator.parse.metadata import find_title
+
+    lines = ["登录 注册 新津区生态环境局", "2022年政府信息公开工作年度报告", "本报告依据……"]
+    title = find_title(Source("x.txt", tuple(lines), 1, {}, "utf-8", "0" * 64))
+    assert title is not None and title.agency == "新津区生态环境局"
+    assert title.text == "新津区生态环境局2022年政府信息公开工作年度报告"

@@ -52,6 +52,12 @@ def _nonblank(source: Source, limit: int) -> list[tuple[int, str]]:
     return out
 
 
+# A web page's header links, which a copy of the page (or a text layer joined into one line) puts
+# before the title, followed by a space: never part of an agency's name (注册会计师协会 is one).
+_CHROME_WORD = r"(?:登录|注册|首页|无障碍|长者模式|关怀版|繁體|繁体|简体|English|搜索)"
+_SITE_CHROME = re.compile(rf"^(?:{_CHROME_WORD}\s*)*{_CHROME_WORD}\s+")
+
+
 def find_title(source: Source) -> Title | None:
     head = _nonblank(source, _HEAD_LINES)
     for n, (index, text) in enumerate(head):
@@ -61,7 +67,7 @@ def find_title(source: Source) -> Title | None:
         full = text
         if agency is None and n > 0:
             # Agency on its own line above "2020年政府信息公开工作年度报告" (Word title pages).
-            prev = head[n - 1][1]
+            prev = _SITE_CHROME.sub("", head[n - 1][1])
             if len(prev) <= _AGENCY_MAX and not _SENTENCE.search(prev) and not _YEAR.search(prev):
                 agency, full = prev, prev + text
         year_match = _YEAR.search(text)
@@ -82,12 +88,6 @@ def agency_from_title(text: str) -> str | None:
     if not year and subject and subject.start() > 0:
         return _strip_agency(text[: subject.start()])
     return None
-
-
-# A web page's header links, which a copy of the page (or a text layer joined into one line) puts
-# before the title, followed by a space: never part of an agency's name (注册会计师协会 is one).
-_CHROME_WORD = r"(?:登录|注册|首页|无障碍|长者模式|关怀版|繁體|繁体|简体|English|搜索)"
-_SITE_CHROME = re.compile(rf"^(?:{_CHROME_WORD}\s*)*{_CHROME_WORD}\s+")
 
 
 def _strip_agency(text: str) -> str | None:
