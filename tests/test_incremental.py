@@ -223,6 +223,26 @@ def test_a_deleted_output_folder_is_built_again(synthetic: Path, tmp_path: Path)
     assert tree_digest(project / "site") == reference
 
 
+def test_a_build_without_the_last_build_s_records_removes_what_that_build_left(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """A new version (or a lost state) starts without records: a page left by a report renamed in
+    between is removed all the same; a file the build never writes into (CNAME at the top) stays."""
+    project = tmp_path / "project"
+    shutil.copytree(synthetic / "content", project / "content")
+    build(project / "content", project / "site")
+    reference = tree_digest(project / "site")
+    stale = [project / "site" / "reports" / "gone-2019" / "index.html", project / "site" / "data" / "x.csv"]
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("left by an earlier build", encoding="utf-8")
+    (project / "site" / "CNAME").write_text("example.org", encoding="utf-8")
+    shutil.rmtree(project / ".cache" / "build")  # as after a new version of the generator
+    assert build(project / "content", project / "site").returncode in (0, 1)
+    assert not any(path.exists() for path in stale) and not stale[0].parent.exists()
+    assert tree_digest(project / "site") == {**reference, "CNAME": tree_digest(project / "site")["CNAME"]}
+
+
 def test_parallel_units_give_the_same_site(synthetic: Path, tmp_path: Path) -> None:
     """`--jobs 2` forks workers for the parse, report and agency units even on a small corpus."""
     two = build(synthetic / "content", tmp_path / "two", "--no-cache", "--jobs", "2")

@@ -127,8 +127,22 @@ class Engine:
         for unit, record in self.previous.items():
             if unit not in self.records:
                 self._dropped.update(record.outputs)
+        if not self.previous:  # no record of the last build (none, or another version's)
+            self._dropped.update(self._leftovers(owned))
         self.remove(sorted(self._dropped - owned))
         check_clashes(owned)
+
+    def _leftovers(self, owned: set[str]) -> set[str]:
+        """Without the last build's records, the files it left are not known: what lies in the
+        folders this build writes (reports/, data/, …) and this build did not make is left from
+        an earlier one (a renamed report's page). Files beside them at the top are not touched."""
+        tops = {path.split("/", 1)[0] for path in owned if "/" in path}
+        found: set[str] = set()
+        for top in sorted(tops):
+            for folder, _, names in os.walk(self.out / top):  # never follows a link
+                base = Path(folder).relative_to(self.out).as_posix()
+                found.update(f"{base}/{name}" for name in names)
+        return found - owned
 
     def remove(self, paths: Iterable[str]) -> None:
         """Remove these files and the folders they leave empty; none is removed unless every path
