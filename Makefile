@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: site test lint check serve bench clean
+.PHONY: site test lint check serve bench bench-phone clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: $(TEST_STAMP)
 # Not part of `make test`: builds synthetic corpora of 1,000 and 10,000 reports (several minutes).
 bench: $(BENCH_STAMP)
 	$(PY) benchmarks/run.py $(if $(N),-n $(N))
+
+# Not part of `make test`: a built site's first view on a throttled phone, in headless Chromium.
+bench-phone: $(TEST_STAMP)
+	$(PY) benchmarks/phone.py $(or $(SITE),site) --repeat 3
 
 check: $(STAMP)
 	$(PY) build.py check $(if $(FILES),$(FILES),content/reports)
