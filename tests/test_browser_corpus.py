@@ -142,7 +142,9 @@ def test_a_year_in_the_query_links_that_year_s_report(visit: Watched, base_url: 
 
 # --- the comparison builder ---------------------------------------------------------------------------
 
-CELLS = "() => [...document.querySelectorAll('#b-out tbody tr')].map(tr => [...tr.children].map(c => c.innerText))"
+# Each cell's text without the ※ link that may follow its number.
+CELLS = """() => [...document.querySelectorAll('#b-out tbody tr')].map(tr => [...tr.children].map(
+  c => c.firstChild ? c.firstChild.textContent.trim() : ''))"""
 
 
 def _biggest_province(site: Path) -> dict[str, Any]:
@@ -192,12 +194,12 @@ def test_the_builder_shows_a_region_level_and_years_sorted_as_the_address_says(
     expected = _expected(data, "county", set(years), index)
     assert len(expected) >= 10
     shown = page.evaluate(CELLS)
-    assert [row[2].replace(" ※", "").strip() for row in shown] == [row[2] for row in expected]
+    assert [row[2] for row in shown] == [row[2] for row in expected]
     assert sorted(map(tuple, (r[:2] for r in shown))) == sorted(map(tuple, (r[:2] for r in expected)))
     assert page.get_attribute("thead th:nth-child(3)", "aria-sort") == "descending"
     # Sorting by a header: ascending, blanks last.
     page.click("thead th:nth-child(3) button")
-    values = [row[2].replace(" ※", "").strip() for row in page.evaluate(CELLS)]
+    values = [row[2] for row in page.evaluate(CELLS)]
     numbers = [int(v.replace(",", "")) for v in values if v != "—"]
     assert numbers == sorted(numbers) and values[len(numbers) :] == ["—"] * (len(values) - len(numbers))
     assert "s=new_received" in page.url
@@ -268,6 +270,36 @@ def test_a_flagged_number_links_its_finding(visit: Watched, base_url: str, site:
     flag.click()
     page.wait_for_url(f"**/reports/{report[2]}/#f{number}")
     assert page.locator(f"#f{number}").is_visible()
+
+
+def test_agencies_side_by_side_across_years_show_a_trend_and_sort_by_a_year(
+    visit: Watched, base_url: str, site: Path
+) -> None:
+    data = _biggest_province(site)
+    index = _measure_index(site, "new_received")
+    years = sorted({r[1] for r in data["reports"]})
+    last = years[-1]
+    page = _builder(visit, base_url + f"compare/?p={data['code']}&l=county&m=new_received&v=years")
+    assert page.is_checked("input[name=v][value=years]")
+    heads = page.eval_on_selector_all("#b-out thead tr:nth-child(2) th", "ths => ths.map(t => t.innerText)")
+    assert heads == [str(y) for y in years]
+    expected: dict[str, dict[int, int | None]] = {}
+    for r in data["reports"]:
+        agency = data["agencies"][r[0]]
+        if agency[3] == "county":
+            expected.setdefault(agency[1], {})[r[1]] = r[3][index]
+    shown = {row[0]: row[1:] for row in page.evaluate(CELLS)}
+    assert set(shown) == set(expected)
+    for name, cells in shown.items():
+        want = ["" if y not in expected[name] else _shown(expected[name][y]) for y in years]
+        assert [c for c in cells] == want, name
+    page.click(f"#b-out thead tr:nth-child(2) th:nth-child({len(years)}) button")  # the last year
+    page.click(f"#b-out thead tr:nth-child(2) th:nth-child({len(years)}) button")  # largest first
+    assert f"s=-new_received%40{last}" in page.url or f"s=-new_received@{last}" in page.url
+    column = [row[-1] for row in page.evaluate(CELLS)]
+    numbers = [int(v.replace(",", "")) for v in column if v not in ("", "—")]
+    assert numbers == sorted(numbers, reverse=True) and numbers
+    assert all(v in ("", "—") for v in column[len(numbers) :])
 
 
 def test_on_a_phone_the_agency_column_stays_in_view(browser, base_url: str, site: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -14,13 +14,15 @@
   config.measures.forEach(function (m, i) { MEASURES[m[0]] = {id: m[0], label: m[1], index: i}; });
   config.ratios.forEach(function (r) { MEASURES[r.id] = {id: r.id, label: r.label, ratio: r}; });
   var loaded = {};  // province code -> its data (a promise)
-  var state = {p: "", c: "", l: "", k: "", a: [], y: [], m: config.defaults.slice(), s: ""};
+  // v: the layout, "" one row per report, "years" one row per agency with its years side by side.
+  var state = {p: "", c: "", l: "", k: "", a: [], y: [], m: config.defaults.slice(), s: "", v: ""};
   var data = null;  // the chosen province's data
 
   // --- the address ------------------------------------------------------------------------------
   function readAddress() {
     var q = new URLSearchParams(location.search);
-    ["p", "c", "l", "k", "s"].forEach(function (key) { if (q.has(key)) { state[key] = q.get(key); } });
+    ["p", "c", "l", "k", "s", "v"].forEach(function (key) { if (q.has(key)) { state[key] = q.get(key); } });
+    if (state.v !== "years") { state.v = ""; }
     ["a", "y", "m"].forEach(function (key) {
       if (q.has(key)) { state[key] = q.get(key).split(",").filter(Boolean); }
     });
@@ -30,7 +32,7 @@
   // Commas stay commas, so a shared address reads as what it chose (?p=510000&y=2022,2023&m=…).
   function writeAddress() {
     var parts = [];
-    ["p", "c", "l", "k", "a", "y", "m", "s"].forEach(function (key) {
+    ["p", "c", "l", "k", "a", "y", "m", "v", "s"].forEach(function (key) {
       var value = state[key];
       var text = Array.isArray(value) ? value.map(encodeURIComponent).join(",") : encodeURIComponent(value);
       if (text) { parts.push(key + "=" + text); }
@@ -143,6 +145,13 @@
     return th;
   }
 
+  // A value as the report page shows it, with ※ linking the finding about it.
+  function valueInto(td, row, id) {
+    var v = row.values[id];
+    td.appendChild(document.createTextNode(MEASURES[id].ratio ? formatShare(v) : formatNumber(v)));
+    if (row.findings[id]) { td.appendChild(document.createTextNode(" ")); td.appendChild(flagLink(row, row.findings[id])); }
+  }
+
   function table(rows) {
     var t = el("table", null, "grid compare names builder-table");
     var head = el("tr");
@@ -157,12 +166,7 @@
       th.scope = "row";
       th.appendChild(link(root + "agencies/" + row.agencyId + "/", row.agency));
       tr.appendChild(el("td")).appendChild(link(root + "reports/" + row.reportId + "/", String(row.year)));
-      state.m.forEach(function (id) {
-        var td = tr.appendChild(el("td", null, "n"));
-        var v = row.values[id];
-        td.appendChild(document.createTextNode(MEASURES[id].ratio ? formatShare(v) : formatNumber(v)));
-        if (row.findings[id]) { td.appendChild(document.createTextNode(" ")); td.appendChild(flagLink(row, row.findings[id])); }
-      });
+      state.m.forEach(function (id) { valueInto(tr.appendChild(el("td", null, "n")), row, id); });
     });
     return t;
   }
@@ -188,6 +192,88 @@
     return text;
   }
 
+  // --- one row per agency, its years side by side (a trend across agencies) ------------------------
+  function byAgency(rows) {
+    var agencies = [], seen = {};
+    rows.forEach(function (r) {
+      if (!seen[r.agencyId]) {
+        seen[r.agencyId] = {agencyId: r.agencyId, agency: r.agency, city: r.city, order: r.order, years: {}};
+        agencies.push(seen[r.agencyId]);
+      }
+      seen[r.agencyId].years[r.year] = r;
+    });
+    return agencies;
+  }
+
+  function yearsOf(rows) {
+    var years = {};
+    rows.forEach(function (r) { years[r.year] = true; });
+    return Object.keys(years).map(Number).sort();
+  }
+
+  function wideValue(agency, key) {  // key: "<measure>@<year>"
+    var parts = key.split("@"), report = agency.years[parts[1]];
+    return report ? report.values[parts[0]] : null;
+  }
+
+  function sortAgencies(agencies) {
+    var key = state.s.replace(/^-/, ""), down = state.s.charAt(0) === "-";
+    agencies.sort(function (x, y) {
+      var order = x.order - y.order;
+      if (key.indexOf("@") < 0) { return down && key === "agency" ? -order : order; }
+      var a = wideValue(x, key), b = wideValue(y, key);
+      if (a === null || a === undefined) { return b === null || b === undefined ? order : 1; }
+      if (b === null || b === undefined) { return -1; }
+      return (down ? b - a : a - b) || order;
+    });
+    return agencies;
+  }
+
+  function wideTable(agencies, years) {
+    var t = el("table", null, "grid compare names builder-table");
+    var thead = t.appendChild(el("thead"));
+    var top = thead.appendChild(el("tr")), second = thead.appendChild(el("tr"));
+    var corner = headerCell("agency", "机关");
+    corner.rowSpan = 2;
+    top.appendChild(corner);
+    state.m.forEach(function (id) {
+      var th = top.appendChild(el("th", MEASURES[id].label));
+      th.scope = "colgroup";
+      th.colSpan = years.length;
+      years.forEach(function (year) { second.appendChild(headerCell(id + "@" + year, String(year))); });
+    });
+    var body = t.appendChild(el("tbody"));
+    agencies.slice(0, config.maxRows).forEach(function (agency) {
+      var tr = body.appendChild(el("tr"));
+      var th = tr.appendChild(el("th"));
+      th.scope = "row";
+      th.appendChild(link(root + "agencies/" + agency.agencyId + "/", agency.agency));
+      state.m.forEach(function (id) {
+        years.forEach(function (year) {
+          var report = agency.years[year];
+          var td = tr.appendChild(el("td", null, "n"));
+          if (!report) { td.title = "无该年度报告"; return; }  // no report: an empty cell, not "—"
+          valueInto(td, report, id);
+        });
+      });
+    });
+    return t;
+  }
+
+  function wideCsv(agencies, years) {
+    var head = ["机关ID(agency_id)", "机关(agency)", "城市(city)"];
+    state.m.forEach(function (id) {
+      years.forEach(function (y) { head.push(MEASURES[id].label + " " + y + "(" + id + "_" + y + ")"); });
+    });
+    var lines = [head.map(csvCell).join(",")];
+    agencies.forEach(function (a) {
+      var cells = [a.agencyId, a.agency, a.city];
+      state.m.forEach(function (id) { years.forEach(function (y) { cells.push(wideValue(a, id + "@" + y)); }); });
+      lines.push(cells.map(csvCell).join(","));
+    });
+    return new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], {type: "text/csv;charset=utf-8"});
+  }
+
   function render() {
     var rows = sortRows(chosenRows());
     out.textContent = "";
@@ -196,14 +282,18 @@
       out.appendChild(el("p", "没有符合条件的报告。请放宽地区、级别或年度。", "muted"));
       return;
     }
+    var wide = state.v === "years", years = yearsOf(rows), agencies = sortAgencies(byAgency(rows));
     var tools = out.appendChild(el("div", null, "fig-tools"));
-    tools.appendChild(downloadButton("下载此表（CSV）", function () { return csvFile(rows); }, "csv"));
+    tools.appendChild(downloadButton("下载此表（CSV）", function () {
+      return wide ? wideCsv(agencies, years) : csvFile(rows);
+    }, "csv"));
     tools.appendChild(downloadButton("下载此表（JSON）", function () { return jsonFile(rows); }, "json"));
-    var wrap = out.appendChild(el("div", null, "scroll sticky-first"));
+    var wrap = out.appendChild(el("div", null, "scroll"));
     wrap.tabIndex = 0;
     wrap.setAttribute("role", "region");
     wrap.setAttribute("aria-label", "比较结果（表格）");
-    wrap.appendChild(table(rows));
+    wrap.appendChild(wide ? wideTable(agencies, years) : table(rows));
+    if (wide) { out.appendChild(el("p", "空格：该机关没有这一年度的报告；“—”：报告中该格为空白或无法计算。", "note")); }
     methods().forEach(function (p) { out.appendChild(p); });
   }
 
@@ -307,6 +397,7 @@
 
   function syncForm() {
     ["p", "l", "k"].forEach(function (key) { form.elements[key].value = state[key]; });
+    form.querySelectorAll("input[name=v]").forEach(function (b) { b.checked = b.value === state.v; });
     form.querySelectorAll("input[name=y]").forEach(function (b) { b.checked = state.y.indexOf(b.value) >= 0; });
     form.querySelectorAll("input[name=m]").forEach(function (b) { b.checked = state.m.indexOf(b.value) >= 0; });
   }
@@ -347,6 +438,7 @@
       return;
     }
     if (target.name === "c" || target.name === "l" || target.name === "k") { state[target.name] = target.value; }
+    if (target.name === "v") { state.v = target.value; state.s = ""; }
     if (target.name === "y" || target.name === "m") {
       state[target.name] = Array.prototype.filter.call(form.querySelectorAll("input[name=" + target.name + "]"),
         function (b) { return b.checked; }).map(function (b) { return b.value; });
