@@ -96,3 +96,22 @@ def test_site_links_on_the_line_above_a_title_are_not_the_agency() -> None:
     title = find_title(Source("x.txt", tuple(lines), 1, {}, "utf-8", "0" * 64))
     assert title is not None and title.agency == "新津区生态环境局"
     assert title.text == "新津区生态环境局2022年政府信息公开工作年度报告"
+
+
+def test_a_title_that_runs_on_into_the_text_still_names_the_agency() -> None:
+    from generator.model import Source
+    from generator.parse.metadata import find_title
+
+    line = (
+        "2021年安化县枫林镇政府信息公开工作年度报告 发布日期:2022-01-13 浏览次数:820 " + "本报告依据……" * 20
+    )
+    title = find_title(Source("x.txt", (line,), 1, {}, "utf-8", "0" * 64))
+    assert title is not None and title.text == "2021年安化县枫林镇政府信息公开工作年度报告"
+    assert title.agency == "安化县枫林镇" and title.year == 2021
+
+
+def test_latin_letters_and_digits_in_a_name_stay_words_in_its_id() -> None:
+    from generator.parse.metadata import _spell
+
+    assert _spell("2021-anhuaxian-fenglinzhen") == "2021-anhuaxian-fenglinzhen"
+    assert _spell("成都市第3中学") == "cheng-du-shi-di-3-zhong-xue"

@@ -385,3 +385,36 @@ def test_a_report_of_mixed_templates_shows_each_table_in_its_own() -> None:
     csv = site.files["data/applications.csv"].decode("utf-8-sig")
     assert ",other," in csv and ",other_misc," not in csv
     assert site.problems == ()
+
+
+def test_a_flagged_number_in_a_chart_s_table_links_its_finding() -> None:
+    """The ※ beside a count in a figure is the report's first finding about the cells it sums."""
+    from generator.site.figures import RESULT_GROUP_CELLS, RESULT_GROUPS, flagging_finding
+    from tests.site_factories import make_corpus
+
+    path = "reports/shuang-yang-qu-qi-jia-zhen-ren-min-zheng-fu-2020/index.html"
+    page = built_site().html(path)
+    report = next(r for r in make_corpus().reports if path.startswith(f"reports/{r.meta.report_id}/"))
+    rows = page.xpath("//figure[@id='fig-results']//tbody/tr")
+    for (label, _), cells, tr in zip(RESULT_GROUPS, RESULT_GROUP_CELLS, rows, strict=True):
+        number = flagging_finding(report, cells)
+        links = tr.xpath(".//a[@class='flag']/@href")
+        assert links == ([f"#f{number}"] if number else []), label
+        if number:
+            assert page.xpath(f"//li[@id='f{number}']")
+    assert any(tr.xpath(".//a[@class='flag']") for tr in rows)
+    assert "※：该报告中有与这个数字有关的问题" in text(page.xpath("//figure[@id='fig-results']")[0])
+    review = page.xpath("//figure[@id='fig-review']//a[@class='flag']/@href")
+    assert review and all(page.xpath(f"//li[@id='{href[1:]}']") for href in review)
+
+
+def test_a_sum_over_reports_flags_the_rows_some_report_has_a_finding_about() -> None:
+    from generator.site.pages import _corpus_figures
+    from tests.site_factories import make_corpus
+
+    reports = [r for r in make_corpus().reports if r.meta.year == 2020]
+    results, applicants = _corpus_figures(reports, 2020)
+    flagged = {row[0]: flag for row, (flag,) in zip(results.rows, results.flags, strict=True) if flag}
+    assert flagged == {"予以公开": ("quality/", "其中 1 份报告有与此有关的问题")}
+    assert "合计中有报告存在与这个数字有关的问题" in results.note
+    assert not any(flag for (flag,) in applicants.flags) and applicants.note == ""

@@ -61,6 +61,7 @@ _SITE_CHROME = re.compile(rf"^(?:{_CHROME_WORD}\s*)*{_CHROME_WORD}\s+")
 def find_title(source: Source) -> Title | None:
     head = _nonblank(source, _HEAD_LINES)
     for n, (index, text) in enumerate(head):
+        text = _title_part(text)
         if not any(w in text for w in _TITLE_WORDS) or not _SUBJECT.search(text) or len(text) > 80:
             continue
         agency = agency_from_title(text)
@@ -73,6 +74,15 @@ def find_title(source: Source) -> Title | None:
         year_match = _YEAR.search(text)
         return Title(full, agency, int(year_match.group(1)) if year_match else None, index)
     return None
+
+
+def _title_part(text: str) -> str:
+    """A line whose breaks were lost starts with the title and runs on (…年度报告 发布日期:… 本报告…):
+    the title is the text up to its first 年度报告 / 年报, when that is near the start."""
+    if len(text) <= 80:
+        return text
+    ends = [text.find(w) + len(w) for w in _TITLE_WORDS if 0 <= text.find(w) <= 80 - len(w)]
+    return text[: min(ends)] if ends else text
 
 
 def agency_from_title(text: str) -> str | None:
@@ -188,9 +198,10 @@ def slug(text: str) -> str:
 
 
 def _one_part_per_char(chars: str) -> list[str]:
-    """Characters pypinyin cannot spell (digits, Latin letters…) each become a part of their own.
+    """Characters pypinyin cannot spell: a run of Latin letters or digits is one part (a file name
+    like 2021-anhuaxian spells 2021-anhuaxian, not 2-0-2-1-a-n-…); anything else is dropped.
     pypinyin accepts a list from its `errors` callback, though its type hints say a string."""
-    return list(chars)
+    return re.findall(r"[A-Za-z0-9]+", chars)
 
 
 def _spell(text: str) -> str:

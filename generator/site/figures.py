@@ -52,6 +52,24 @@ def result_group_values(report: Report) -> list[tuple[str, Number | None]]:
     return [(label, add(app_total(report, r) for r in rows)) for label, rows in RESULT_GROUPS]
 
 
+# The cells each figure row is read from, as findings name them (the row's ※ is the first finding
+# about any of them): result groups, applicants, review and litigation outcomes.
+RESULT_GROUP_CELLS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(f"applications.{row}." for row in rows) for _, rows in RESULT_GROUPS
+)
+
+
+def applicant_cells() -> tuple[tuple[str, ...], ...]:
+    return tuple((f"applications.new_received.{cid}",) for cid, _ in APPLICANT_COLUMNS if cid != "total")
+
+
+def review_cells() -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Per proceeding, per outcome (REVIEW_SHORT and OUTCOME_LABELS order)."""
+    return tuple(
+        tuple((f"review_litigation.{p}_{o}",) for o, _ in OUTCOMES if o != "total") for p, _ in PROCEEDINGS
+    )
+
+
 def applicant_values(report: Report) -> list[tuple[str, Number | None]]:
     """Who applied: new applications by applicant type (without the 总计 column)."""
     cells = report.applications.values("new_received")

@@ -22,19 +22,22 @@ from generator.data.files import DATA_DIR, agency_package_paths, report_json_pat
 from generator.data.package import SCHEMAS_FOLDER
 from generator.model import Number, Report
 from generator.read.history import FileHistory
-from generator.site.charts import ChartFigure, bar_figure, matrix_figure, trend_figure
+from generator.site.charts import ChartFigure, Flag, bar_figure, matrix_figure, trend_figure
 from generator.site.figures import (
     APPLICANT_LABELS,
     HEADLINES,
     OUTCOME_LABELS,
+    RESULT_GROUP_CELLS,
     RESULT_GROUPS,
     add,
+    applicant_cells,
     applicant_values,
     change,
     corpus_total,
     flagging_finding,
     headline_flags,
     result_group_values,
+    review_cells,
     review_matrix,
     summed_figures,
     timeliness,
@@ -203,15 +206,32 @@ def _corpus_figures(reports: Sequence[Report], year: int | None) -> list[ChartFi
     applicants = _column_totals(APPLICANT_LABELS, (f.applicants for f in figures))
     return [
         bar_figure(
-            "fig-results", f"{year}年度：全部报告的申请办理结果合计（“总计”列，件）", results, "办理结果"
+            "fig-results",
+            f"{year}年度：全部报告的申请办理结果合计（“总计”列，件）",
+            results,
+            "办理结果",
+            _sum_flags(reports, RESULT_GROUP_CELLS),
+            SUM_NOTE,
         ),
         bar_figure(
             "fig-applicants",
             f"{year}年度：全部报告的本年新收申请，按申请人类型合计（件）",
             applicants,
             "申请人",
+            _sum_flags(reports, applicant_cells()),
+            SUM_NOTE,
         ),
     ]
+
+
+SUM_NOTE = "※：合计中有报告存在与这个数字有关的问题（数字照录原件），见质量页。"
+
+
+def _sum_flags(reports: Sequence[Report], rows: Sequence[Sequence[str]]) -> list[Flag | None]:
+    """Per row of a sum over reports: a ※ to the quality page saying how many of them have a finding
+    about it (the home page is at the site's root)."""
+    counts = [sum(1 for r in reports if r.findings and flagging_finding(r, cells)) for cells in rows]
+    return [("quality/", f"其中 {n} 份报告有与此有关的问题") if n else None for n in counts]
 
 
 # --- one agency -------------------------------------------------------------------------------------
@@ -341,10 +361,18 @@ def _report_figures(report: Report) -> dict[int, tuple[ChartFigure, ...]]:
     return {
         3: (
             bar_figure(
-                "fig-results", "本年度申请办理结果（“总计”列，件）", result_group_values(report), "办理结果"
+                "fig-results",
+                "本年度申请办理结果（“总计”列，件）",
+                result_group_values(report),
+                "办理结果",
+                [_finding_flag(report, cells) for cells in RESULT_GROUP_CELLS],
             ),
             bar_figure(
-                "fig-applicants", "本年新收申请，按申请人类型（件）", applicant_values(report), "申请人"
+                "fig-applicants",
+                "本年新收申请，按申请人类型（件）",
+                applicant_values(report),
+                "申请人",
+                [_finding_flag(report, cells) for cells in applicant_cells()],
             ),
         ),
         4: (
@@ -354,9 +382,16 @@ def _report_figures(report: Report) -> dict[int, tuple[ChartFigure, ...]]:
                 "程序",
                 OUTCOME_LABELS,
                 review_matrix(report),
+                flags=[[_finding_flag(report, cells) for cells in row] for row in review_cells()],
             ),
         ),
     }
+
+
+def _finding_flag(report: Report, cells: Sequence[str]) -> Flag | None:
+    """The ※ beside a number on its report's page: the first finding about its cells."""
+    number = flagging_finding(report, cells)
+    return (f"#f{number}", f"与问题 {number} 有关") if number else None
 
 
 @dataclass(frozen=True)
