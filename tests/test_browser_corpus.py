@@ -211,9 +211,10 @@ def test_a_built_comparison_is_shared_by_its_address(visit: Watched, base_url: s
     page.select_option("select[name=l]", "county")
     page.check("input[name=m][value=reconsideration]")
     page.uncheck("input[name=m][value=disclosed]")
-    year = str(data["reports"][0][1])
+    report = next(r for r in data["reports"] if data["agencies"][r[0]][3] == "county")
+    year = str(report[1])
     page.check(f"input[name=y][value='{year}']")
-    page.fill("#b-f", data["agencies"][data["reports"][0][0]][1][:3])
+    page.fill("#b-f", data["agencies"][report[0]][1][:3])  # a county agency: the level chosen
     page.check("#b-agencies input >> nth=0")
     page.wait_for_function("() => location.search.includes('a=')")
     address, shown = page.url, page.evaluate(CELLS)

@@ -61,7 +61,7 @@ _SITE_CHROME = re.compile(rf"^(?:{_CHROME_WORD}\s*)*{_CHROME_WORD}\s+")
 def find_title(source: Source) -> Title | None:
     head = _nonblank(source, _HEAD_LINES)
     for n, (index, text) in enumerate(head):
-        text = _title_part(text)
+        text = _SITE_CHROME.sub("", _title_part(text))
         if not any(w in text for w in _TITLE_WORDS) or not _SUBJECT.search(text) or len(text) > 80:
             continue
         agency = agency_from_title(text)
