@@ -78,6 +78,7 @@ class Source:
     # For formats turned into text (HTML, Word, PDF): the original line / paragraph / page of each line.
     line_map: tuple[int, ...] | None = None
     original_suffix: str = ".txt"  # the file type as published, offered as the source download
+    ocr_pages: int = 0  # pages read by OCR (a scan without a text layer); 0: the text was in the file
 
     def line_no(self, index: int) -> int:
         """File line number of lines[index] (for converted formats, the location in the original)."""
@@ -145,6 +146,7 @@ class Metadata:
     source_sha256: str | None = None  # checksum of the file as committed
     source_suffix: str = ".txt"  # file type of the original (offered as the source download)
     printed_agency: str | None = None  # the name in the title or signature, when front matter corrects it
+    ocr_pages: int = 0  # pages read by OCR: every number of the report is an OCR reading (checks/ocr.py)
 
 
 @dataclass(frozen=True)

@@ -275,6 +275,7 @@ def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | 
     the Table Schemas. Raises NotAReport.
     `shown`: the path as messages name it, when the caller knows it (resolving costs system calls)."""
     from generator.checks.cross import check_report
+    from generator.checks.ocr import confirm_ocr
     from generator.data.validate import report_schema_findings
     from generator.parse.report import parse_report
     from generator.read.formats import read_source
@@ -286,6 +287,7 @@ def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | 
         with stage("parse"):
             report = parse_report(source)
         with stage("check"):
+            report = confirm_ocr(report)  # a scan's readings: only those the arithmetic confirms
             checked = report.with_findings(tuple(check_report(report)))
         return acknowledge(checked.with_findings(report_schema_findings(checked)))
     except RecursionError:

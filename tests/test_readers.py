@@ -1,7 +1,7 @@
 """Readers for reports as agencies publish them: saved web pages, Word files and PDFs.
 
 The same report as .txt, .html, .docx and .pdf gives the same numbers; each reader's layout rules hold on
-small inputs; bad or hostile files (corrupt zip, zip bomb, encrypted or scanned PDF, a page that is not
+small inputs; bad or hostile files (corrupt zip, zip bomb, encrypted PDF, a scan without text or over the OCR page limit, a page that is not
 a report) are refused with one clear line, and nothing in an input is fetched.
 
 The HTML/DOCX/PDF fixtures in tests/fixtures/formats/ are written from the seed texts by
@@ -31,6 +31,7 @@ from generator.parse.report import parse_report
 from generator.read.docx import MAX_MEMBERS, MAX_UNPACKED, read_docx
 from generator.read.formats import READERS
 from generator.read.html import read_html
+from generator.read.ocr import MAX_PAGES as OCR_PAGES
 from generator.read.pdf import MAX_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -372,7 +373,12 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
         "not a readable Word .docx file",
     ),
     "encrypted PDF": (".pdf", lambda: _canvas_pdf(_text, encrypt="secret"), "encrypted"),
-    "scanned PDF": (".pdf", lambda: _canvas_pdf(_image_only, pages=2), "scanned PDF without a text layer"),
+    "scanned PDF without text": (".pdf", lambda: _canvas_pdf(_image_only, pages=2), "no text found by OCR"),
+    "scanned PDF over the OCR page limit": (
+        ".pdf",
+        lambda: _canvas_pdf(_image_only, pages=OCR_PAGES + 1),
+        f"scanned PDF has {OCR_PAGES + 1} pages; the limit for OCR is {OCR_PAGES}",
+    ),
     "too many pages": (
         ".pdf",
         lambda: _canvas_pdf(_image_only, pages=MAX_PAGES + 1),

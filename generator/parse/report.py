@@ -143,6 +143,7 @@ def parse_metadata(
         source_sha256=source.sha256,
         source_suffix=source.original_suffix,
         printed_agency=printed_agency if printed_agency != agency else None,
+        ocr_pages=source.ocr_pages,
     )
     return meta, findings
 

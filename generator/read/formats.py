@@ -23,13 +23,14 @@ from generator.read.unfold import unfold
 Reader = Callable[[bytes, str], Source]
 
 
-def _imported_when_used(module: str) -> Reader:
-    """The reader `read_<format>` of `generator.read.<format>`, imported at its first file: the
-    format libraries (python-docx, pdfplumber, lxml) take a tenth of a second to import, and a build
+def _imported_when_used(module: str, function: str | None = None) -> Reader:
+    """The reader `read_<format>` (or `function`) of `generator.read.<format>`, imported at its first file: the
+    format libraries (python-docx, pdfplumber, lxml; OpenCV and onnxruntime for OCR) take a tenth of a second to import, and a build
     that reads only text files, such as a one-report rebuild, never needs them."""
 
     def read(data: bytes, name: str) -> Source:
-        reader: Reader = getattr(importlib.import_module(f"generator.read.{module}"), f"read_{module}")
+        found = importlib.import_module(f"generator.read.{module}")
+        reader: Reader = getattr(found, function or f"read_{module}")
         return reader(data, name)
 
     return read
@@ -41,6 +42,9 @@ READERS: dict[str, Reader] = {
     ".htm": _imported_when_used("html"),
     ".docx": _imported_when_used("docx"),
     ".pdf": _imported_when_used("pdf"),
+    ".png": _imported_when_used("ocr", "read_image"),
+    ".jpg": _imported_when_used("ocr", "read_image"),
+    ".jpeg": _imported_when_used("ocr", "read_image"),
 }
 
 

@@ -1,8 +1,9 @@
 """Read a PDF report that has a text layer into the text the parser reads (see `layout.py`), with pdfplumber.
 
 - Limits: the file's size and the pages actually present (not the count the file declares) are checked
-  before any page is read; streams are inflated within a byte budget; an encrypted PDF, a file
-  that is not a PDF and a scanned PDF (pages without any text: OCR is not done) are refused in one line.
+  before any page is read; streams are inflated within a byte budget; an encrypted PDF and a file
+  that is not a PDF are refused in one line. A scanned PDF (pages without any text) is read by OCR
+  (`read/ocr.py`, with its own limits).
 - Tables with ruling lines (pdfplumber's `find_tables`): one line per row, a merged cell once (pdfplumber
   gives the covered positions as None), a cell's lines joined without a separator, so header text set
   vertically one character per line reads as one word. A table that goes on at the top of the next page
@@ -59,7 +60,7 @@ class Item:
 
 
 @dataclass
-class _Pages:
+class Pages:
     """What goes on from one page to the next: the output, and the table the last page ended with."""
 
     out: LineWriter = field(default_factory=LineWriter)
@@ -68,18 +69,17 @@ class _Pages:
 
 
 def read_pdf(data: bytes, name: str) -> Source:
-    """A PDF report with a text layer → `Source`. Raises NotAReport (encrypted, scanned, too large)."""
+    """A PDF report → `Source`: its text layer, or OCR of its pages when it has none. Raises NotAReport
+    (encrypted, too large, over an OCR limit)."""
     if len(data) > MAX_BYTES:
         raise NotAReport(name, f"PDF is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
     if b"%PDF-" not in data[:1024]:
         raise NotAReport(name, "not a PDF file (no %PDF- header)")
-    state = _Pages()
+    state = Pages()
     with _inflating(name), _open(data, name) as pdf:
-        count = 0
         for number, page in _pages(pdf, name):
-            count = number
             try:
-                _write_page(page_items(page), number, state)
+                write_page(page_items(page), number, state)
             except Exception as exc:  # a broken content stream raises anything; it means "not readable"
                 _INFLATED.check(name)
                 let_limits_through(exc)
@@ -87,12 +87,10 @@ def read_pdf(data: bytes, name: str) -> Source:
                     name, f"cannot read page {number} of the PDF: {exc.__class__.__name__}: {exc}"
                 ) from None
             page.close()  # free the page's parsed objects as we go
-    if not state.found_text:
-        raise NotAReport(
-            name,
-            f"scanned PDF without a text layer ({count} page{'s' if count != 1 else ''} of images): "
-            "OCR is not supported; add the report as text (.txt) or its Word/HTML version",
-        )
+    if not state.found_text:  # a scan: pages of images, read by OCR
+        from generator.read.ocr import read_scanned_pdf
+
+        return read_scanned_pdf(data, name)
     _check_decodable(state.out, name)
     return state.out.source(data, name, suffix=".pdf", encoding="pdf")
 
@@ -303,7 +301,7 @@ def _continues(prev: Item, item: Item, left: float, right: float) -> bool:
     return starts_left and reaches_right and close_below and not _HEADING.match(item.rows[0][0])
 
 
-def _write_page(items: list[Item], page_number: int, state: _Pages) -> None:
+def write_page(items: list[Item], page_number: int, state: Pages) -> None:
     line = 0
     for index, item in enumerate(_join_wrapped(items)):
         state.found_text = state.found_text or any(not is_empty(c) for row in item.rows for c in row)

@@ -1,0 +1,222 @@
+"""No OCR guess is published (issue #25): every number of a scanned report is an OCR reading, kept only
+when the tables' own arithmetic confirms it.
+
+The equations are those of the cross-checks (`checks/cross.py`): each applications row's 总计 and its
+six applicant columns (V3), per column 一 + 二 = （七） + 四 (V1) and （七） = the result rows (V4),
+and each review proceeding's 总计 and its four outcomes (V5). A cell is confirmed when at least one
+equation it is part of holds, with a number in it (a row of blanks confirms nothing), and none that
+it is part of fails. Every other number read is set to null (value and text: the reading is not
+published), with an `ocr-unconfirmed` warning per row that names the page and line and says what
+was read. The proactive table and the provincial total line have no such equations: what OCR reads
+there is never published as a value, only shown in the finding. A blank read in a failing equation
+is null and named too (OCR may have missed a faint digit).
+
+This runs before the cross-checks, so those see only confirmed numbers: a table whose printed
+arithmetic is wrong cannot be told from a misreading, and its cells are unconfirmed rather than
+published with a failed check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from typing import NamedTuple
+
+from generator.checks.cross import PARTS, review_term
+from generator.checks.equations import PERSON_COLUMNS, Term, app_term, num, readable, row_name, same_number
+from generator.model import ApplicationsTable, Cell, Finding, ProactiveRow, Report
+from generator.parse.text import is_blank
+from generator.rules import finding
+from generator.spec import (
+    APPLICANT_IDS,
+    APPLICANT_LABELS,
+    OUTCOMES,
+    PROCEEDINGS,
+    application_rows,
+    proactive_blocks,
+    result_rows,
+)
+
+BLANK_READ = "空白"
+
+
+class Equation(NamedTuple):
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return self.left + self.right
+
+
+def equations(report: Report) -> Iterator[Equation]:
+    """Every equation over the applications and review cells of the report's tables."""
+    template = report.applications.template
+    for row in application_rows(template):
+        parts = tuple(app_term(report, row.id, c) for c in PERSON_COLUMNS)
+        yield Equation((app_term(report, row.id, "total"),), parts)
+    results = [r.id for r in result_rows(template)]
+    for column in APPLICANT_IDS:
+        yield Equation(
+            tuple(app_term(report, r, column) for r in ("new_received", "carried_over")),
+            tuple(app_term(report, r, column) for r in ("total_processed", "carried_forward")),
+        )
+        yield Equation(
+            (app_term(report, "total_processed", column),),
+            tuple(app_term(report, r, column) for r in results),
+        )
+    for proceeding, _ in PROCEEDINGS:
+        parts = tuple(review_term(report, proceeding, o) for o in PARTS)
+        yield Equation((review_term(report, proceeding, "total"),), parts)
+
+
+def verdict(equation: Equation) -> bool | None:
+    """True when it holds with a number in it, False when it fails, None when it says nothing (a cell
+    not read, or every cell blank)."""
+    terms = equation.terms
+    if not all(readable(t.cell) for t in terms) or all(t.is_blank for t in terms):
+        return None
+    return same_number(sum(t.value for t in equation.left), sum(t.value for t in equation.right))
+
+
+def confirmed_refs(report: Report) -> tuple[set[str], set[str]]:
+    """The cells some holding equation confirms, and the cells of failing equations."""
+    holds: set[str] = set()
+    fails: set[str] = set()
+    for equation in equations(report):
+        found = verdict(equation)
+        if found is not None:
+            (holds if found else fails).update(t.ref for t in equation.terms)
+    return holds - fails, fails
+
+
+class Doubt(NamedTuple):
+    """A cell whose reading is not published: its reference, name and what OCR read."""
+
+    ref: str
+    name: str
+    read: str
+
+
+Doubtful = Callable[[str, Cell], bool]
+
+
+def confirm_ocr(report: Report) -> Report:
+    """The report with only confirmed OCR numbers; a report not read by OCR is returned as it is."""
+    if not report.meta.ocr_pages:
+        return report
+    confirmed, failing = confirmed_refs(report)
+
+    def doubtful(ref: str, cell: Cell) -> bool:
+        if cell.value is not None:
+            return ref not in confirmed
+        return cell.raw is not None and (not is_blank(cell.raw) or ref in failing)
+
+    applications, found = _applications(report, doubtful)
+    review, review_found = _review(report, doubtful)
+    proactive, proactive_found = _proactive(report, doubtful)
+    total = report.published_total
+    found += review_found + proactive_found
+    if total is not None and total.raw is not None:
+        found.append(
+            _finding(
+                "本年发布总数量一行",
+                total.line,
+                [Doubt("published_total", "发布总数量", _read(total))],
+                False,
+            )
+        )
+        total = _unread(total)
+    return replace(
+        report,
+        applications=applications,
+        review_litigation=review,
+        proactive=proactive,
+        published_total=total,
+        findings=report.findings + tuple(found),
+    )
+
+
+def _read(cell: Cell) -> str:
+    """What OCR read in a cell, as a message shows it."""
+    if cell.raw is not None and not is_blank(cell.raw):
+        return cell.raw
+    return num(cell.value) if cell.value is not None else BLANK_READ
+
+
+def _unread(cell: Cell) -> Cell:
+    """A cell whose reading is not published: no value, no text; its place is kept."""
+    return Cell(None, None, None, cell.line)
+
+
+def _applications(report: Report, doubtful: Doubtful) -> tuple[ApplicationsTable, list[Finding]]:
+    table = report.applications
+    rows = dict(table.rows)
+    found = []
+    for row in application_rows(table.template):
+        if row.id not in rows:
+            continue
+        terms = [app_term(report, row.id, column) for column in APPLICANT_IDS]
+        doubts = [
+            Doubt(t.ref, APPLICANT_LABELS[column], _read(t.cell))
+            for column, t in zip(APPLICANT_IDS, terms, strict=True)
+            if doubtful(t.ref, t.cell)
+        ]
+        if doubts:
+            refs = {d.ref for d in doubts}
+            rows[row.id] = tuple(_unread(t.cell) if t.ref in refs else t.cell for t in terms)
+            line = table.lines.get(row.id) or next((t.cell.line for t in terms if t.cell.line), None)
+            found.append(_finding(f"申请情况表“{row_name(row.id)}”", line, doubts))
+    return replace(table, rows=rows), found
+
+
+def _review(report: Report, doubtful: Doubtful) -> tuple[dict[str, Cell], list[Finding]]:
+    cells = dict(report.review_litigation)
+    found = []
+    outcomes = dict(OUTCOMES)
+    for proceeding, label in PROCEEDINGS:
+        terms = [(outcome, review_term(report, proceeding, outcome)) for outcome, _ in OUTCOMES]
+        doubts = [Doubt(t.ref, outcomes[o], _read(t.cell)) for o, t in terms if doubtful(t.ref, t.cell)]
+        if not doubts:
+            continue
+        for outcome, term in terms:
+            if any(d.ref == term.ref for d in doubts):
+                cells[f"{proceeding}_{outcome}"] = _unread(term.cell)
+        line = next((t.cell.line for _, t in terms if t.cell.line), None)
+        found.append(_finding(f"复议诉讼表“{label}”", line, doubts))
+    return cells, found
+
+
+def _proactive(report: Report, doubtful: Doubtful) -> tuple[tuple[ProactiveRow, ...], list[Finding]]:
+    """No equation confirms a proactive cell: every number read there is withheld."""
+    labels = {m.id: m.label for b in proactive_blocks(report.applications.template) for m in b.measures}
+    rows, found = [], []
+    for row in report.proactive:
+        doubts = [
+            Doubt(f"proactive.{row.item}.{m}", labels.get(m, m), _read(c))
+            for m, c in row.cells.items()
+            if doubtful(f"proactive.{row.item}.{m}", c)
+        ]
+        if doubts:
+            refs = {d.ref for d in doubts}
+            unread = {
+                m: _unread(c) if f"proactive.{row.item}.{m}" in refs else c for m, c in row.cells.items()
+            }
+            row = replace(row, cells=unread)
+            found.append(_finding(f"主动公开表“{row.label}”", row.line, doubts, checked=False))
+        rows.append(row)
+    return tuple(rows), found
+
+
+def _finding(where: str, line: int | None, doubts: Sequence[Doubt], checked: bool = True) -> Finding:
+    from generator.read.pdf import LINE_SLOT
+
+    place = f"第 {line // LINE_SLOT} 页第 {line % LINE_SLOT} 行" if line else "位置不明"
+    why = (
+        "未能由表格的勾稽关系确认（可能是识别错误，也可能原件本身不符）"
+        if checked
+        else "没有可以核对的勾稽关系"
+    )
+    read = "、".join(f"{d.name} 读作“{d.read}”" for d in doubts)
+    message = f"扫描件{place}{where}：OCR 读数{why}，不予公布，记为空值；读出的是：{read}"
+    return finding("ocr-unconfirmed", message, line, tuple(d.ref for d in doubts))
