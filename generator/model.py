@@ -246,6 +246,7 @@ def report_to_json(report: Report, *, with_file: bool = False) -> dict[str, Any]
             "title": meta.title,
             "region": meta.region.to_json() if meta.region else None,
             "source": {"file": meta.source_file, "url": meta.source_url},
+            "ocr_pages": meta.ocr_pages,
             "proactive": {
                 row.item: {m: cell_json(c) for m, c in row.cells.items()} for row in report.proactive
             },

@@ -56,7 +56,7 @@ def test_identifier_enums_are_the_template_spec():
     assert set(enum("proactive", "block")) == {b.block for b in blocks}
     outcome_fields = [f["name"] for f in load_schema("review_litigation")["fields"]][3:]
     outcomes = [o for o, _ in OUTCOMES]
-    assert outcome_fields == [*outcomes, "line", *(f"{o}_line" for o in outcomes)]
+    assert outcome_fields == [*outcomes, "line", *(f"{o}_line" for o in outcomes), "ocr"]
 
 
 @pytest.mark.parametrize("table", RESOURCES)
@@ -84,9 +84,9 @@ def test_a_count_printed_negative_is_valid_data_and_a_finding():
     for table in ("applications", "review_litigation", "reports"):
         for field in load_schema(table)["fields"]:
             if field["type"] == "integer" and "minimum" in field.get("constraints", {}):
-                # only what the build counts (years, positions, lines, findings, days), never a printed value
+                # only what the build counts (years, positions, lines, findings, days, pages), never a printed value
                 assert field["name"] in (
-                    "year", "position", "line", "errors", "warnings", "acknowledged", "days_late",
+                    "year", "position", "line", "errors", "warnings", "acknowledged", "days_late", "ocr_pages",
                     *(f"{o}_line" for o, _ in OUTCOMES)
                 )  # fmt: skip
     report = make_report(applications={"disclosed": row(-1, 0, 0, 0, 0, 0, -1)}, year=2021)

@@ -46,6 +46,7 @@ def long_form(wide: pa.Table) -> pa.Table:
                 "applicant": pa.array([applicant] * count, types["applicant"]),
                 "value": wide[applicant].cast(types["value"]),
                 "line": wide["line"].cast(types["line"]),
+                "ocr": wide["ocr"].cast(types["ocr"]),
             }
         )
         for applicant in APPLICANT_IDS
@@ -178,7 +179,7 @@ def sqlite_bytes(tables: Mapping[str, pa.Table]) -> bytes:
 def long_view() -> str:
     """applications_long as a view of applications (the same cells, no more bytes)."""
     selects = " UNION ALL ".join(
-        f"SELECT report_id, row_id, '{applicant}' AS applicant, {_q(applicant)} AS value, line FROM applications"
+        f"SELECT report_id, row_id, '{applicant}' AS applicant, {_q(applicant)} AS value, line, ocr FROM applications"
         for applicant in APPLICANT_IDS
     )
     return f"CREATE VIEW {_q(LONG)} AS {selects}"

@@ -219,6 +219,7 @@ def report_row(report: Report) -> Row:
         "warnings": len(report.warnings),
         "acknowledged": sum(1 for f in report.findings if f.acknowledged),
         **report_agency_columns(report),
+        "ocr_pages": report.meta.ocr_pages,
     }
 
 
@@ -243,6 +244,7 @@ def proactive_rows(report: Report) -> list[Row]:
                         "raw": cell.raw,
                         "line": cell.line,
                         "value_yuan": value_yuan(measure.id, measure.kind, cell),
+                        "ocr": bool(report.meta.ocr_pages),
                     }
                 )
     return rows
@@ -263,6 +265,7 @@ def applications_rows(report: Report) -> list[Row]:
         }
         row.update(zip(APPLICANT_IDS, table.values(spec_row.id), strict=True))
         row["line"] = table.lines.get(spec_row.id)
+        row["ocr"] = bool(report.meta.ocr_pages)
         rows.append(row)
     return rows
 
@@ -277,6 +280,7 @@ def review_rows(report: Report) -> list[Row]:
         row.update({outcome: cell.value for (outcome, _), cell in zip(OUTCOMES, cells, strict=True)})
         row["line"] = next((cell.line for cell in cells if cell.line is not None), None)
         row.update({f"{outcome}_line": cell.line for (outcome, _), cell in zip(OUTCOMES, cells, strict=True)})
+        row["ocr"] = bool(report.meta.ocr_pages)
         rows.append(row)
     return rows
 

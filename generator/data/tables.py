@@ -138,6 +138,7 @@ def _unplaced(
         "expected_cells": width,
         "line": line,
         "finding": finding,
+        "ocr": bool(report.meta.ocr_pages),  # a scan's readings, unconfirmed (as in its finding)
     }
 
 
