@@ -8,7 +8,7 @@ Cells and rows carry the numbers of the findings that involve them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -102,11 +102,22 @@ class _Marks:
 def official_tables(report: Report, findings: Sequence[FindingView]) -> tuple[OfficialTable, ...]:
     marks = _Marks(findings)
     template = template_of(report)
-    return (
+    tables = (
         _proactive(report, template, marks, findings),
         _applications(report, report.applications.template, marks, findings),
         _review(report, marks, findings),
     )
+    if not report.meta.ocr_pages:
+        return tables
+    return tuple(replace(t, notes=(ocr_note(report, t.id), *t.notes)) for t in tables)
+
+
+def ocr_note(report: Report, table: str) -> str:
+    """What a scan's table says of its numbers: every one is an OCR reading (checks/ocr.py)."""
+    scan = f"本表读自扫描件（{report.meta.ocr_pages} 页经 OCR 识别）"
+    if table == "proactive":
+        return f"{scan}：本表没有可以核对的勾稽关系，OCR 读数一律不公布，记为空值；读出的内容见问题列表（ocr-unconfirmed）。"
+    return f"{scan}：表中数字均为 OCR 读数，只公布经表格勾稽关系确认的读数；其余记为空值，读出的内容见问题列表（ocr-unconfirmed）。"
 
 
 def _in_table(findings: Sequence[FindingView], table: str) -> tuple[FindingView, ...]:
