@@ -43,9 +43,9 @@ from generator.site import (
     search,
     sitemap,
 )
-from generator.site.model import Agency, Corpus, has_package, report_id
+from generator.site.model import Agency, Corpus, has_package, page_slugs, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
-from generator.site.render import render_page, static_assets
+from generator.site.render import render_editions, render_page, static_assets
 
 
 class Context(Protocol):
@@ -88,7 +88,7 @@ def page_of(page: Callable[[Corpus, Any], Page]) -> Callable[[Context, Any], Mad
 
     def make(context: Context, item: Any) -> Made:
         made = page(context.corpus, item)
-        return Made({made.path: render_page(made, context.corpus.config)})
+        return Made(render_editions(made, context.corpus.config))
 
     return make
 
@@ -123,7 +123,7 @@ def make_report(context: Context, brief: Report) -> Made:
     if source is not None:
         files[source_copy_path(report)] = source
     page = report_page(context.corpus, report, Files(files))
-    files[page.path] = render_page(page, context.corpus.config)
+    files.update(render_editions(page, context.corpus.config))
     return Made(files, {report_id(report): lines})
 
 
@@ -139,7 +139,7 @@ def make_agency(context: Context, agency: Agency) -> Made:
         lines = [context.lines(r) for r in ordered]
         files = agency_package(agency.id, ordered, lines, context.edition().stamp)
     page = agency_page(context.corpus, agency, Files(files))
-    files[page.path] = render_page(page, context.corpus.config)
+    files.update(render_editions(page, context.corpus.config))
     return Made(files)
 
 
@@ -196,7 +196,7 @@ def make_data(context: Context, item: object) -> Made:
     lines = [context.lines(r) for r in ordered]
     files = corpus_package(ordered, lines, context.edition(), context.corpus.history)
     page = pages_corpus.data_page(context.corpus, Files(files))
-    files[page.path] = render_page(page, context.corpus.config)
+    files.update(render_editions(page, context.corpus.config))
     return Made(files)
 
 
@@ -284,9 +284,9 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         "markdown",
-        lambda c: sorted(c.pages),
+        page_slugs,
         str,
-        lambda context, slug: context.corpus.pages[slug],
+        lambda context, slug: (context.corpus.pages[slug], context.corpus.pages.get(f"en/{slug}")),
         page_of(pages_corpus.markdown_page),
     ),
     Family(

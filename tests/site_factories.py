@@ -194,27 +194,27 @@ def _with_blank_row(values: dict[str, list[int | None]]) -> dict[str, list[int |
 
 
 SCHEMA_FIXTURE: dict[str, Any] = {
-    "description": "每份报告的收到和处理申请情况表，一行是一个办理结果。",
+    "description": "每份报告的收到和处理申请情况表，一行是一个办理结果。\n\nEach report's applications table; a row is one outcome.",
     "fields": [
         {
             "name": "report_id",
-            "title": "报告 ID",
+            "title": "报告 ID / Report ID",
             "type": "string",
-            "description": "机关 ID 加年度",
+            "description": "机关 ID 加年度\n\nThe agency's ID and the year",
             "constraints": {"required": True},
         },
         {
             "name": "row",
-            "title": "行",
+            "title": "行 / Row",
             "type": "string",
-            "description": "行标识",
+            "description": "行标识\n\nRow identifier",
             "constraints": {"enum": ["new_received", "carried_over"]},
         },
         {
             "name": "natural_person",
-            "title": "自然人",
+            "title": "自然人 / Individuals",
             "type": "integer",
-            "description": "空白为空值，不是 0",
+            "description": "空白为空值，不是 0\n\nBlank is null, not 0",
             "constraints": {"minimum": 0},
         },
     ],

@@ -63,6 +63,14 @@ PAGES = (
     SEED_REPORT,
     "seeds/reports/shang-gao-xian-ji-guan-shi-wu-ju-2020/",
     "seeds/data/",
+    # the English edition
+    "en/",
+    "en/agencies/",
+    "en/regions/220000/",
+    "en/" + AGENCY,
+    "en/" + REPORT,
+    "en/data/",
+    "en/methodology/",
 )
 
 
@@ -337,6 +345,9 @@ def test_axe_finds_no_serious_or_critical_violation(visit: Visit, base_url: str)
         "compare/220100-2020/",
         "about/",
         SEED_REPORT,
+        "en/",
+        "en/" + REPORT,
+        "en/data/",
     ):
         results = axe.run(visit.open(base_url + path))
         for violation in results.response["violations"]:

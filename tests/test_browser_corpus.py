@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -341,3 +342,19 @@ def test_no_page_of_the_big_site_loads_more_than_100_kb_of_script_up_front(
         visit.open(base_url + path)
         sizes = [len(visit.page.request.get(url).body()) for url in visit.scripts]
         assert sum(sizes) <= 100_000, (path, visit.scripts, sizes)
+
+
+def test_the_english_builder_names_agencies_in_english_and_links_the_english_pages(
+    visit: Watched, base_url: str, site: Path
+) -> None:
+    data = _biggest_province(site)
+    page = _builder(visit, base_url + f"en/compare/?p={data['code']}&l=county&m=new_received")
+    heads = page.eval_on_selector_all("#b-out thead th", "ths => ths.map(t => t.innerText)")
+    assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in heads), heads
+    first = page.locator("#b-out tbody th a").first
+    assert first.get_attribute("href").startswith("../en/agencies/") or "/en/agencies/" in (
+        first.get_attribute("href") or ""
+    )
+    assert first.locator("span[lang='zh-CN']").count() == 1  # the official name beside the romanised one
+    status = page.inner_text("#b-status")
+    assert data["name_en"] in status and not re.search(r"[\u4e00-\u9fff]", status)

@@ -42,9 +42,9 @@ def test_the_site_has_every_page_of_the_layout() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(built_site().pages))
-def test_every_page_is_chinese_utf8_with_one_title_and_one_h1(path: str) -> None:
+def test_every_page_is_utf8_in_its_edition_s_language_with_one_title_and_one_h1(path: str) -> None:
     page = built_site().html(path)
-    assert page.get("lang") == "zh-CN"
+    assert page.get("lang") == ("en" if path.startswith("en/") else "zh-CN")
     assert page.xpath("//meta[@charset]")[0].get("charset").lower() == "utf-8"
     assert page.xpath("//meta[@name='viewport']")
     assert len(page.xpath("//h1")) == 1
@@ -316,7 +316,7 @@ def test_data_page_lists_downloads_with_sizes_and_a_dictionary_from_the_schemas(
     fields = [text(tr.xpath("th")[0]) for tr in page.xpath("//section[@id='schema-applications']//tbody/tr")]
     assert fields == ["report_id", "row", "natural_person"]
     row = page.xpath("//section[@id='schema-applications']//tbody/tr[3]/td")
-    assert [text(td) for td in row] == ["自然人", "integer", "空白为空值，不是 0", "最小值 0"]
+    assert [text(td) for td in row] == ["自然人 / Individuals", "integer", "空白为空值，不是 0 Blank is null, not 0", "最小值 0"]
     assert "Creative Commons Attribution 4.0" in text(page.xpath("//section[@id='licence']")[0])
 
 

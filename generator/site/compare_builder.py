@@ -27,9 +27,10 @@ from generator.site.model import KIND_LABELS, LEVEL_LABELS, Agency, Corpus, repo
 from generator.site.pages import Page
 from generator.site.pages_corpus import compare_groups
 from generator.site.pages_quality import Province, province_groups
+from generator.site.romanise import agency_name, division_name, place_en, province_en
 from generator.spec import APPLICANT_COLUMNS
 
-DATA_FORMAT = 1
+DATA_FORMAT = 2  # 2: English names of the province, cities and agencies
 DATA_DIR = "compare/data"
 MAX_SHOWN_ROWS = 1000  # rows drawn in the page; the downloads carry them all
 
@@ -101,6 +102,46 @@ RATIOS: tuple[dict[str, Any], ...] = (
 )
 
 
+# What static/compare.js writes, looked up in the page's language (builder-strings).
+JS_STRINGS = (
+    "与该报告的问题 ※{0} 有关",
+    "与问题 {0} 有关",
+    "机关",
+    "年度",
+    "{0}：{1} 个机关，{2} 份报告",
+    "（页面显示前 {0} 行，下载包含全部）",
+    "。",
+    "{0} 份报告的数字旁有 ※：该报告中有与这个数字有关的问题，点击查看。",
+    "无该年度报告",
+    "机关ID(agency_id)",
+    "机关(agency)",
+    "城市(city)",
+    "年度(year)",
+    "报告ID(report_id)",
+    "有相关问题的项目(flagged)",
+    "报告网址(url)",
+    "没有符合条件的报告。请放宽地区、级别或年度。",
+    "下载此表（CSV）",
+    "下载此表（JSON）",
+    "比较结果（表格）",
+    "空格：该机关没有这一年度的报告；“—”：报告中该格为空白或无法计算。",
+    "已选 {0} 个机关。",
+    "未勾选机关：比较符合条件的全部机关（{0} 个）。",
+    "还有 {0} 个机关未列出，请用城市、级别或名称缩小范围。",
+    "正在载入……",
+    "数据载入失败，请刷新页面重试。",
+)
+
+
+def js_strings() -> tuple[str, ...]:
+    """Every text the script shows: its own, the measures' labels and the ratio's method."""
+    return (
+        *JS_STRINGS,
+        *(m.label for m in MEASURES),
+        *(r[key] for r in RATIOS for key in ("label", "method")),
+    )
+
+
 def data_path(code: str) -> str:
     return f"{DATA_DIR}/{code}.json"
 
@@ -127,7 +168,8 @@ def province_data(province: Province) -> dict[str, Any]:
         "format": DATA_FORMAT,
         "code": province.code,
         "name": province.name,
-        "cities": sorted(cities.items()),
+        "name_en": province_en(province),
+        "cities": [[code, name, division_name(name, code)] for code, name in sorted(cities.items())],
         "agencies": [_agency_entry(a) for a in agencies],
         "reports": rows,
     }
@@ -135,7 +177,7 @@ def province_data(province: Province) -> dict[str, Any]:
 
 def _agency_entry(agency: Agency) -> list[str]:
     city = agency.region.city_code if agency.region and agency.region.city_code else ""
-    return [agency.id, agency.name, city, agency.level, agency.kind]
+    return [agency.id, agency.name, city, agency.level, agency.kind, agency_name(agency.name, agency.region)]
 
 
 def _values(report: Report) -> tuple[list[Number | None], list[list[int]]]:
@@ -191,6 +233,7 @@ def builder_context(corpus: Corpus) -> dict[str, Any]:
         "builder": builder_config(corpus),
         "builder_measures": measure_groups(),
         "builder_defaults": DEFAULT_MEASURES,
+        "builder_strings": js_strings(),
         "share_method": SHARE_METHOD,
     }
 
@@ -199,12 +242,13 @@ def compare_page(corpus: Corpus) -> Page:
     """compare/: the builder, then the fixed table of each city (or province) and year, grouped by
     province (folded: at 10,000 reports they are thousands of links)."""
     names = {p.code: p.name for p in province_groups(corpus)}
-    by_province: dict[str, list[tuple[str, int, str, int]]] = {}
+    by_province: dict[str, list[tuple[str, int, str, int, str]]] = {}
     for (code, name, year), reports in compare_groups(corpus).items():
         province = code[:2] + "0000" if code[:2].isdigit() else "unknown"
-        by_province.setdefault(province, []).append((name, year, f"{code}-{year}/", len(reports)))
+        item = (name, year, f"{code}-{year}/", len(reports), place_en(code, name))
+        by_province.setdefault(province, []).append(item)
     groups = [
-        (names.get(code, "地区不详"), items)
+        (names.get(code, "地区不详"), items, province_en(Province(code, names.get(code, "地区不详"), ())))
         for code, items in sorted(by_province.items(), key=lambda item: (item[0] == "unknown", item[0]))
     ]
     context = {"title": "比较", "groups": groups, **builder_context(corpus)}

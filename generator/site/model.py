@@ -196,10 +196,20 @@ def agency_kind(name: str, region: Region | None) -> str:
 
 
 def read_pages(pages_dir: Path = PAGES_DIR) -> dict[str, str]:
-    """Markdown pages by slug (file stem); read at the start of the build, not while rendering."""
+    """Markdown pages by slug (file stem), and their English versions as en/<slug> (from
+    content/pages/en/); read at the start of the build, not while rendering."""
     if not pages_dir.is_dir():
         return {}
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.md"))}
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.md"))}
+    english = pages_dir / "en"
+    if english.is_dir():
+        pages.update({f"en/{p.stem}": p.read_text(encoding="utf-8") for p in sorted(english.glob("*.md"))})
+    return pages
+
+
+def page_slugs(corpus: Corpus) -> list[str]:
+    """The Markdown pages of the site (their English versions are part of them, not pages)."""
+    return sorted(slug for slug in corpus.pages if "/" not in slug)
 
 
 def read_schemas(schema_dir: Path = SCHEMAS_DIR) -> dict[str, dict[str, Any]]:

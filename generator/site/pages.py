@@ -46,6 +46,7 @@ from generator.site.findings import FindingView, finding_views
 from generator.site.markdown import render_narrative
 from generator.site.model import Agency, Corpus, agency_url, has_package, report_id, report_title, report_url
 from generator.site.official_tables import OfficialTable, official_tables
+from generator.site.romanise import agency_name
 from generator.site.table_html import official_table_html
 from generator.site.textfmt import format_change, format_or_dash, format_size
 from generator.spec import SECTIONS
@@ -228,8 +229,8 @@ SUM_NOTE = "※：合计中有报告存在与这个数字有关的问题（数�
 
 
 def _sum_flags(reports: Sequence[Report], rows: Sequence[Sequence[str]]) -> list[Flag | None]:
-    """Per row of a sum over reports: a ※ to the quality page saying how many of them have a finding
-    about it (the home page is at the site's root)."""
+    """Per row of a sum over reports: a ※ to the quality page (a site path) saying how many of them
+    have a finding about it."""
     counts = [sum(1 for r in reports if r.findings and flagging_finding(r, cells)) for cells in rows]
     return [("quality/", f"其中 {n} 份报告有与此有关的问题") if n else None for n in counts]
 
@@ -246,6 +247,7 @@ def agency_page(corpus: Corpus, agency: Agency, files: Files) -> Page:
     figures = _agency_figures(agency)
     context = {
         "title": agency.name,
+        "title_en": agency_name(agency.name, agency.region),
         "agency": agency,
         "latest": latest,
         "previous": previous,
@@ -279,7 +281,7 @@ def _agency_figures(agency: Agency) -> list[ChartFigure]:
     shown = [h for h in HEADLINES if h.id in TREND_HEADLINES]
     series = [(h.label, [h.get(r) for _, r in dated]) for h in shown]
     flags = [[flagging_finding(r, h.cells) is not None for _, r in dated] for h in shown]
-    caption = f"{agency.name}历年申请数量：新收、办理总计与予以公开（“总计”列，件）"
+    caption = "历年申请数量：新收、办理总计与予以公开（“总计”列，件）"  # the agency is the page's
     return [trend_figure("fig-trend", caption, years, series, flags)]
 
 
@@ -310,6 +312,10 @@ class Part:
     def table_html(self) -> Markup:
         return official_table_html(self.table) if self.table else Markup("")
 
+    @property
+    def table_en(self) -> Markup:
+        return official_table_html(self.table, "en") if self.table else Markup("")
+
 
 def report_page(corpus: Corpus, report: Report, files: Files) -> Page:
     agency = corpus.agency_of(report)
@@ -319,6 +325,7 @@ def report_page(corpus: Corpus, report: Report, files: Files) -> Page:
     parts = _parts(report, tables)
     context = {
         "title": report_title(report),
+        "title_en": f"{agency_name(agency.name, agency.region)}: annual report {report.meta.year or ''}".strip(),
         "report": report,
         "agency": agency,
         "parts": parts,

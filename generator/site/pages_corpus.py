@@ -27,6 +27,7 @@ from generator.site.figures import (
     flagging_finding,
     share_disclosed,
 )
+from generator.site.i18n import PREFIX, PRIMARY, edition_path, translate
 from generator.site.markdown import render_markdown
 from generator.site.model import (
     KIND_LABELS,
@@ -40,6 +41,7 @@ from generator.site.model import (
 )
 from generator.site.pages import FILE_LABELS, Download, Files, Page
 from generator.site.pages_quality import province_key
+from generator.site.romanise import agency_name, division_name, place_en
 from generator.site.table_html import escaped
 from generator.site.textfmt import format_or_dash, format_percent
 
@@ -72,6 +74,7 @@ def agencies_page(corpus: Corpus) -> Page:
             region_page_path(code).removesuffix("index.html"),
             len(agencies),
             sum(len(a.reports) for a in agencies),
+            division_name(name, code) if code != UNKNOWN_REGION[0] else translate(name, "en"),
         )
         for (code, name), agencies in corpus.derived("agencies_by_province", agencies_by_province).items()
     ]
@@ -87,12 +90,24 @@ def region_page(province: tuple[tuple[str, str], list[Agency]]) -> Page:
     for agency in agencies:
         group = (LEVEL_ORDER.index(agency.level), 0 if agency.kind == "government" else 1)
         levels.setdefault(group, []).append(agency)
-    root = root_for(path)
+    root, root_en = root_for(path), root_for(edition_path(path, "en"))
     groups = [
-        (_group_label(level, kind), agency_items_html(members, root))
+        (
+            _group_label(level, kind),
+            agency_items_html(members, root),
+            agency_items_html(members, root_en + PREFIX["en"], "en"),
+        )
         for (level, kind), members in sorted(levels.items())
     ]
-    context = {"title": f"{name}：机关", "province": name, "groups": groups, "total": len(agencies)}
+    english = division_name(name, code) if code != UNKNOWN_REGION[0] else translate(name, "en")
+    context = {
+        "title": f"{name}：机关",
+        "title_en": f"{english}: agencies",
+        "province": name,
+        "province_en": english,
+        "groups": groups,
+        "total": len(agencies),
+    }
     return Page(path, "region.html", context)
 
 
@@ -100,22 +115,29 @@ def _group_label(level: int, kind: int) -> str:
     return f"{LEVEL_LABELS[LEVEL_ORDER[level]]}{KIND_LABELS['government' if kind == 0 else 'department']}"
 
 
-def agency_items_html(agencies: Iterable[Agency], root: str) -> Markup:
+def agency_items_html(agencies: Iterable[Agency], root: str, lang: str = PRIMARY) -> Markup:
     """The list's items, one line each, written in Python rather than a Jinja loop: the list of every
     agency is made again whenever one is added, and the loop over 3,000 of them took a tenth of a
     second. Every text is escaped, as autoescaping would. `data-name` is what the filter matches:
-    the name and the region's name."""
+    the name and the region's name (in English also their romanised forms). `root` leads to the
+    pages of the edition (en/ included)."""
     lines = []
+    unknown = translate("年度不详", lang)
     for agency in agencies:
         region = escaped(agency.region.name) if agency.region else ""
         name = escaped(agency.name)
         years = "".join(
-            f'<a href="{root}{escaped(report_url(r))}">{r.meta.year or "年度不详"}</a>'
-            for r in agency.reports
+            f'<a href="{root}{escaped(report_url(r))}">{r.meta.year or unknown}</a>' for r in agency.reports
         )
+        shown, where, keys = name, region, f"{name} {region}"
+        if lang != PRIMARY:
+            roman = escaped(agency_name(agency.name, agency.region))
+            shown = f'{roman} <span lang="zh-CN" class="zh">{name}</span>'
+            where = f'<span lang="zh-CN">{region}</span>' if region else ""
+            keys = f"{roman} {keys}"
         lines.append(
-            f'<li data-name="{name} {region}"><a href="{root}{escaped(agency_url(agency.id))}">{name}</a>'
-            f' <span class="muted">{region}</span> <span class="yrs">{years}</span></li>\n'
+            f'<li data-name="{keys}"><a href="{root}{escaped(agency_url(agency.id))}">{shown}</a>'
+            f' <span class="muted">{where}</span> <span class="yrs">{years}</span></li>\n'
         )
     return Markup("".join(lines))
 
@@ -334,16 +356,20 @@ def compare_group_page(group: CompareGroup) -> Page:
             r,
             [(_compare_value(r, c), flagging_finding(r, _compare_cells(c))) for c, _ in COMPARE_COLUMNS],
             format_percent(share_disclosed(r)),
+            agency_name(r.meta.agency or "", r.meta.region),
         )
         for r in ordered
     ]
+    place = place_en(code, name)
     context = {
         "title": f"{name} {year}年度比较",
+        "title_en": f"{place}, {year}: agencies side by side",
         "region": name,
+        "region_en": place,
         "year": year,
         "columns": COMPARE_COLUMNS,
         "rows": rows,
-        "flagged": sum(1 for _, values, _ in rows if any(flag for _, flag in values)),
+        "flagged": sum(1 for _, values, _, _ in rows if any(flag for _, flag in values)),
         "share_method": SHARE_METHOD,
     }
     return Page(compare_page_path(code, year), "compare.html", context)
@@ -361,7 +387,16 @@ def markdown_page(corpus: Corpus, slug: str) -> Page:
     match = _HEADING.search(text)
     title = match.group(1).strip() if match else PAGE_TITLES.get(slug, slug)
     body = _HEADING.sub("", text, count=1) if match else text
-    context = {"title": title, "slug": slug, "html": Markup(render_markdown(body))}
+    english = corpus.pages.get(f"en/{slug}")
+    html_en = Markup(render_markdown(english)) if english else None
+    context = {
+        "title": title,
+        "slug": slug,
+        "html": Markup(render_markdown(body)),
+        "html_en": html_en,
+    }
+    if english and (heading := _HEADING.search(english)):
+        context["title_en"] = heading.group(1).strip()
     return Page(f"{slug}/index.html", "page.html", context)
 
 

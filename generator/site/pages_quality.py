@@ -15,9 +15,11 @@ from generator import rules
 from generator.model import Finding, Report
 from generator.site.figures import Timeliness, timeliness
 from generator.site.findings import FindingView, finding_views
+from generator.site.i18n import translate
 from generator.site.markdown import code_spans
 from generator.site.model import Agency, Corpus, report_url
 from generator.site.pages import Page
+from generator.site.romanise import province_en
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ def quality_index_page(corpus: Corpus) -> Page:
         "provinces": groups,
         "reference": sorted(rules.RULES.values(), key=lambda r: (r.stage, r.id)),
         "explained": {rule.id: code_spans(rule.description) for rule in rules.RULES.values()},
+        "explained_en": {
+            rule.id: code_spans(translate(rule.description, "en")) for rule in rules.RULES.values()
+        },
         "timeliness_counts": sum((province.timeliness_counts for province in groups), Counter()),
         "reports": len(members),
     }
@@ -100,6 +105,7 @@ def quality_index_page(corpus: Corpus) -> Page:
 def province_page(province: Province) -> Page:
     context = {
         "title": f"{province.name} · 数据质量",
+        "title_en": f"{province_en(province)} · Data quality",
         "province": province,
         "by_rule": _by_rule((row.report, f) for row in province.rows for f in row.findings),
         "rows": province.rows,

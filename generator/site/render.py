@@ -3,6 +3,7 @@
 Pure: nothing here writes to disk (`engine.write` does). The families (`families.py`) call
 
     html = render_page(page, config)             # one page (`site.pages` makes its context)
+    files = render_editions(page, config)        # the page in Chinese and, when it has one, English
     assets = static_assets(cache_dir)            # CSS, scripts, the Vega bundle
 """
 
@@ -14,13 +15,27 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator.clock import stage, timed
+from generator.model import Region
 from generator.site.charts import charts_script
+from generator.site.i18n import (
+    ENGLISH_TEMPLATES,
+    HTML_LANG,
+    LANGS,
+    PRIMARY,
+    edition_path,
+    gettext,
+    has_english,
+    translate,
+    translate_filter,
+)
 from generator.site.model import (
     REPO_ROOT,
+    Agency,
     SiteConfig,
     agency_url,
     report_id,
@@ -29,6 +44,7 @@ from generator.site.model import (
     root_for,
 )
 from generator.site.pages import Page
+from generator.site.romanise import agency_name, province_en, region_names
 from generator.site.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -97,8 +113,72 @@ def environment() -> Environment:
         report_title=report_title,
         nav=NAV,
         csp=content_security_policy,
+        _=gettext,
+        href=page_href,
+        name_of=name_of,
+        roman_of=roman_of,
+        region_of=region_of,
+        english_half=english_half,
+        province_en=province_en,
+        strings=strings_in,
     )
+    env.filters["t"] = translate_filter
     return env
+
+
+@pass_context
+def name_of(context: Context, agency: Agency) -> Markup | str:
+    """An agency's name as a page in its language shows it: on an English page, the romanised name
+    and the official Chinese one beside it."""
+    if context.get("lang", PRIMARY) == PRIMARY:
+        return agency.name
+    return Markup('{} <span lang="zh-CN" class="zh">{}</span>').format(roman_of(agency), agency.name)
+
+
+@pass_context
+def strings_in(context: Context, texts: tuple[str, ...]) -> dict[str, str]:
+    """Texts a script shows, in the page's language ({} on a Chinese page: the script's own)."""
+    lang = context.get("lang", PRIMARY)
+    return {} if lang == PRIMARY else {text: translate(text, lang) for text in texts}
+
+
+def english_half(text: str) -> str:
+    """The English of a bilingual schema text: "中文\n\nEnglish" or "名称 / Title"."""
+    if "\n\n" in text:
+        return text.split("\n\n")[-1]
+    return text.split(" / ")[-1]
+
+
+def roman_of(agency: Agency) -> str:
+    return agency_name(agency.name, agency.region)
+
+
+@pass_context
+def region_of(context: Context, region: Region | None, unknown: str = "不详") -> Markup | str:
+    """A region as a page in its language names it: 四川省成都市; Chengdu City, Sichuan Province."""
+    lang = context.get("lang", PRIMARY)
+    if region is None:
+        return translate(unknown, lang)
+    if lang == PRIMARY:
+        return region.name
+    english = ", ".join(e for _, e in reversed(region_names(region)))
+    return Markup('{} <span lang="zh-CN" class="zh">{}</span>').format(english, region.name)
+
+
+@pass_context
+def page_href(context: Context, target: str) -> str:
+    """A link to a page of the site (`agencies/x/`), from the page being rendered: to its edition in
+    the page's language when it has one, else to the Chinese page."""
+    lang = context.get("lang", PRIMARY)
+    root = context["root"]
+    if lang != PRIMARY and _english_target(target):
+        return f"{root}{edition_path(target, lang)}"
+    return f"{root}{target}"
+
+
+def _english_target(target: str) -> bool:
+    path = target.split("#", 1)[0]
+    return has_english(path + "index.html" if path == "" or path.endswith("/") else path)
 
 
 def keep_compiled_templates(folder: Path) -> None:
@@ -116,10 +196,43 @@ def json_script(value: object) -> Markup:
 
 
 @timed("render")
-def render_page(page: Page, config: SiteConfig) -> bytes:
+def render_page(page: Page, config: SiteConfig, lang: str = PRIMARY) -> bytes:
+    """The page in one language, for its path in that edition (en/… for English)."""
+    path = edition_path(page.path, lang)
+    root = root_for(path)
+    bilingual = is_bilingual(page)
+    alternates = (
+        {other: root + _page_url(edition_path(page.path, other)) for other in LANGS} if bilingual else {}
+    )
     template = environment().get_template(page.template)
-    html = template.render(root=root_for(page.path), path=page.path, config=config, **page.context)
+    html = template.render(
+        root=root,
+        path=page.path,
+        config=config,
+        lang=lang,
+        html_lang=HTML_LANG[lang],
+        alternates=alternates,
+        **page.context,
+    )
     return html.encode("utf-8")
+
+
+def is_bilingual(page: Page) -> bool:
+    """Whether the page has an English edition (a Markdown page of an English section without its
+    content/pages/en/<slug>.md shows its Chinese text there, saying so)."""
+    return page.template in ENGLISH_TEMPLATES and has_english(page.path)
+
+
+def _page_url(path: str) -> str:
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def render_editions(page: Page, config: SiteConfig) -> dict[str, bytes]:
+    """{path: html} of the page in Chinese and, when it has an English edition, in English."""
+    files = {page.path: render_page(page, config)}
+    if is_bilingual(page):
+        files[edition_path(page.path, "en")] = render_page(page, config, "en")
+    return files
 
 
 # What the bundle exposes: static/charts.js calls window.vegaEmbed (vega-embed brings vega and vega-lite).

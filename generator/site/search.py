@@ -29,7 +29,7 @@ from typing import Any
 
 from generator.model import Region
 from generator.parse.metadata import slug
-from generator.site.model import Agency, Corpus, report_id
+from generator.site.model import Agency, Corpus, page_slugs, report_id
 from generator.site.pages import Page
 from generator.site.pages_corpus import markdown_page
 
@@ -250,7 +250,7 @@ def traditional_map(texts: Iterable[str]) -> dict[str, str]:
 
 def page_titles(corpus: Corpus) -> list[list[str]]:
     """[slug, title] of each Markdown page."""
-    return [[slug_, str(markdown_page(corpus, slug_).context["title"])] for slug_ in sorted(corpus.pages)]
+    return [[slug_, str(markdown_page(corpus, slug_).context["title"])] for slug_ in page_slugs(corpus)]
 
 
 def search_index(corpus: Corpus) -> dict[str, Any]:

@@ -11,16 +11,23 @@ from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from generator.site import pages_corpus, pages_quality, pages_trends
-from generator.site.model import Corpus, agency_url, report_url
+from generator.site.i18n import edition_path, has_english
+from generator.site.model import Corpus, agency_url, page_slugs, report_url
 
 FIXED = ("", "agencies/", "search/", "compare/", "quality/", "data/")
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def page_urls(corpus: Corpus) -> Iterator[str]:
-    """Every page's address relative to the site, home first."""
+    """Every page's address relative to the site, home first; then the English edition's."""
+    chinese = list(_chinese_urls(corpus))
+    yield from chinese
+    yield from (edition_path(url, "en") for url in chinese if has_english(url + "index.html"))
+
+
+def _chinese_urls(corpus: Corpus) -> Iterator[str]:
     yield from FIXED
-    yield from (f"{slug}/" for slug in sorted(corpus.pages))
+    yield from (f"{slug}/" for slug in page_slugs(corpus))
     provinces = corpus.derived("agencies_by_province", pages_corpus.agencies_by_province)
     yield from (pages_corpus.region_page_path(code).removesuffix("index.html") for code, _ in provinces)
     yield from (agency_url(agency.id) for agency in corpus.agencies)

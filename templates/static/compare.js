@@ -7,12 +7,23 @@
   var form = document.getElementById("builder");
   if (!form) { return; }
   var config = JSON.parse(document.getElementById("builder-config").textContent);
+  // The page's language: its words (builder-strings, Chinese → the page's language) and, on an
+  // English page, agencies and cities by their romanised names.
+  var STRINGS = JSON.parse(document.getElementById("builder-strings").textContent);
+  var english = document.documentElement.lang === "en";
+  function T(text) {
+    var args = arguments;
+    return (STRINGS[text] || text).replace(/\{(\d)\}/g, function (_, i) { return String(args[Number(i) + 1]); });
+  }
+  function provinceName() { return english ? data.name_en : data.name; }
+  function agencyName(agency) { return english ? agency[5] + " (" + agency[1] + ")" : agency[1]; }
   var out = document.getElementById("b-out");
   var status = document.getElementById("b-status");
   var root = document.currentScript.src.replace(/static\/compare\.js(\?.*)?$/, "");
+  var pages = root + (document.documentElement.lang === "en" ? "en/" : "");  // this edition's pages
   var MEASURES = {};
-  config.measures.forEach(function (m, i) { MEASURES[m[0]] = {id: m[0], label: m[1], index: i}; });
-  config.ratios.forEach(function (r) { MEASURES[r.id] = {id: r.id, label: r.label, ratio: r}; });
+  config.measures.forEach(function (m, i) { MEASURES[m[0]] = {id: m[0], label: T(m[1]), index: i}; });
+  config.ratios.forEach(function (r) { MEASURES[r.id] = {id: r.id, label: T(r.label), ratio: r}; });
   var loaded = {};  // province code -> its data (a promise)
   // v: the layout, "" one row per report, "years" one row per agency with its years side by side.
   var state = {p: "", c: "", l: "", k: "", a: [], y: [], m: config.defaults.slice(), s: "", v: ""};
@@ -69,13 +80,13 @@
         if (flags[m.index]) { findings[id] = flags[m.index]; }
       }
     });
-    return {agencyId: agency[0], agency: agency[1], city: cityName(agency[2]), year: report[1],
+    return {agencyId: agency[0], agency: agency[1], agencyEn: agency[5], city: cityName(agency[2]), year: report[1],
             reportId: report[2], order: report[0], values: values, findings: findings};
   }
 
   function cityName(code) {
     var city = data.cities.filter(function (c) { return c[0] === code; })[0];
-    return city ? city[1] : "";
+    return city ? city[english ? 2 : 1] : "";
   }
 
   // --- which agencies and rows ------------------------------------------------------------------
@@ -120,11 +131,20 @@
 
   function link(href, text) { var a = el("a", text); a.href = href; return a; }
 
+  // An agency's name linking its page; on an English page the romanised name, then the Chinese.
+  function agencyLink(row) {
+    if (!english) { return link(pages + "agencies/" + row.agencyId + "/", row.agency); }
+    var a = link(pages + "agencies/" + row.agencyId + "/", row.agencyEn + " ");
+    var zh = a.appendChild(el("span", row.agency, "zh"));
+    zh.lang = "zh-CN";
+    return a;
+  }
+
   function flagLink(row, number) {
-    var a = link(root + "reports/" + row.reportId + "/#f" + number, "※");
+    var a = link(pages + "reports/" + row.reportId + "/#f" + number, "※");
     a.className = "flag";
-    a.title = "与该报告的问题 ※" + number + " 有关";
-    a.appendChild(el("span", "与问题 " + number + " 有关", "sr"));
+    a.title = T("与该报告的问题 ※{0} 有关", number);
+    a.appendChild(el("span", T("与问题 {0} 有关", number), "sr"));
     return a;
   }
 
@@ -155,8 +175,8 @@
   function table(rows) {
     var t = el("table", null, "grid compare names builder-table");
     var head = el("tr");
-    head.appendChild(headerCell("agency", "机关"));
-    head.appendChild(headerCell("year", "年度"));
+    head.appendChild(headerCell("agency", T("机关")));
+    head.appendChild(headerCell("year", T("年度")));
     state.m.forEach(function (id) { head.appendChild(headerCell(id, MEASURES[id].label)); });
     t.appendChild(el("thead")).appendChild(head);
     var body = t.appendChild(el("tbody"));
@@ -164,8 +184,8 @@
       var tr = body.appendChild(el("tr"));
       var th = tr.appendChild(el("th"));
       th.scope = "row";
-      th.appendChild(link(root + "agencies/" + row.agencyId + "/", row.agency));
-      tr.appendChild(el("td")).appendChild(link(root + "reports/" + row.reportId + "/", String(row.year)));
+      th.appendChild(agencyLink(row));
+      tr.appendChild(el("td")).appendChild(link(pages + "reports/" + row.reportId + "/", String(row.year)));
       state.m.forEach(function (id) { valueInto(tr.appendChild(el("td", null, "n")), row, id); });
     });
     return t;
@@ -174,7 +194,7 @@
   function methods() {
     var notes = [];
     state.m.forEach(function (id) {
-      if (MEASURES[id].ratio) { notes.push(el("p", MEASURES[id].ratio.method, "note")); }
+      if (MEASURES[id].ratio) { notes.push(el("p", T(MEASURES[id].ratio.method), "note")); }
     });
     return notes;
   }
@@ -186,9 +206,9 @@
       agencies[r.agencyId] = true;
       if (Object.keys(r.findings).length) { flagged += 1; }
     });
-    var text = data.name + "：" + Object.keys(agencies).length + " 个机关，" + rows.length + " 份报告";
-    if (rows.length > config.maxRows) { text += "（页面显示前 " + config.maxRows + " 行，下载包含全部）"; }
-    text += "。" + (flagged ? flagged + " 份报告的数字旁有 ※：该报告中有与这个数字有关的问题，点击查看。" : "");
+    var text = T("{0}：{1} 个机关，{2} 份报告", provinceName(), Object.keys(agencies).length, rows.length);
+    if (rows.length > config.maxRows) { text += T("（页面显示前 {0} 行，下载包含全部）", config.maxRows); }
+    text += T("。") + (flagged ? T("{0} 份报告的数字旁有 ※：该报告中有与这个数字有关的问题，点击查看。", flagged) : "");
     return text;
   }
 
@@ -233,7 +253,7 @@
     var t = el("table", null, "grid compare names builder-table");
     var thead = t.appendChild(el("thead"));
     var top = thead.appendChild(el("tr")), second = thead.appendChild(el("tr"));
-    var corner = headerCell("agency", "机关");
+    var corner = headerCell("agency", T("机关"));
     corner.rowSpan = 2;
     top.appendChild(corner);
     state.m.forEach(function (id) {
@@ -247,12 +267,12 @@
       var tr = body.appendChild(el("tr"));
       var th = tr.appendChild(el("th"));
       th.scope = "row";
-      th.appendChild(link(root + "agencies/" + agency.agencyId + "/", agency.agency));
+      th.appendChild(agencyLink(agency));
       state.m.forEach(function (id) {
         years.forEach(function (year) {
           var report = agency.years[year];
           var td = tr.appendChild(el("td", null, "n"));
-          if (!report) { td.title = "无该年度报告"; return; }  // no report: an empty cell, not "—"
+          if (!report) { td.title = T("无该年度报告"); return; }  // no report: an empty cell, not "—"
           valueInto(td, report, id);
         });
       });
@@ -261,7 +281,7 @@
   }
 
   function wideCsv(agencies, years) {
-    var head = ["机关ID(agency_id)", "机关(agency)", "城市(city)"];
+    var head = [T("机关ID(agency_id)"), T("机关(agency)"), T("城市(city)")];
     state.m.forEach(function (id) {
       years.forEach(function (y) { head.push(MEASURES[id].label + " " + y + "(" + id + "_" + y + ")"); });
     });
@@ -279,21 +299,21 @@
     out.textContent = "";
     status.textContent = summary(rows);
     if (!rows.length) {
-      out.appendChild(el("p", "没有符合条件的报告。请放宽地区、级别或年度。", "muted"));
+      out.appendChild(el("p", T("没有符合条件的报告。请放宽地区、级别或年度。"), "muted"));
       return;
     }
     var wide = state.v === "years", years = yearsOf(rows), agencies = sortAgencies(byAgency(rows));
     var tools = out.appendChild(el("div", null, "fig-tools"));
-    tools.appendChild(downloadButton("下载此表（CSV）", function () {
+    tools.appendChild(downloadButton(T("下载此表（CSV）"), function () {
       return wide ? wideCsv(agencies, years) : csvFile(rows);
     }, "csv"));
-    tools.appendChild(downloadButton("下载此表（JSON）", function () { return jsonFile(rows); }, "json"));
+    tools.appendChild(downloadButton(T("下载此表（JSON）"), function () { return jsonFile(rows); }, "json"));
     var wrap = out.appendChild(el("div", null, "scroll"));
     wrap.tabIndex = 0;
     wrap.setAttribute("role", "region");
-    wrap.setAttribute("aria-label", "比较结果（表格）");
+    wrap.setAttribute("aria-label", T("比较结果（表格）"));
     wrap.appendChild(wide ? wideTable(agencies, years) : table(rows));
-    if (wide) { out.appendChild(el("p", "空格：该机关没有这一年度的报告；“—”：报告中该格为空白或无法计算。", "note")); }
+    if (wide) { out.appendChild(el("p", T("空格：该机关没有这一年度的报告；“—”：报告中该格为空白或无法计算。"), "note")); }
     methods().forEach(function (p) { out.appendChild(p); });
   }
 
@@ -306,9 +326,9 @@
   }
 
   function csvFile(rows) {
-    var head = ["机关ID(agency_id)", "机关(agency)", "城市(city)", "年度(year)", "报告ID(report_id)"];
+    var head = [T("机关ID(agency_id)"), T("机关(agency)"), T("城市(city)"), T("年度(year)"), T("报告ID(report_id)")];
     state.m.forEach(function (id) { head.push(MEASURES[id].label + "(" + id + ")"); });
-    head.push("有相关问题的项目(flagged)", "报告网址(url)");
+    head.push(T("有相关问题的项目(flagged)"), T("报告网址(url)"));
     var lines = [head.map(csvCell).join(",")];
     rows.forEach(function (r) {
       var cells = [r.agencyId, r.agency, r.city, r.year, r.reportId];
@@ -322,11 +342,11 @@
   function jsonFile(rows) {
     var measures = state.m.map(function (id) {
       var m = MEASURES[id];
-      return m.ratio ? {id: id, label: m.label, method: m.ratio.method, of: m.ratio.of} : {id: id, label: m.label};
+      return m.ratio ? {id: id, label: m.label, method: T(m.ratio.method), of: m.ratio.of} : {id: id, label: m.label};
     });
     var body = {
       source: location.href,
-      province: {code: data.code, name: data.name},
+      province: {code: data.code, name: data.name, name_en: data.name_en},
       query: {city: state.c || null, level: state.l || null, kind: state.k || null, agencies: state.a,
               years: state.y.map(Number)},
       measures: measures,
@@ -366,7 +386,7 @@
   function drawCities() {
     var select = form.elements.c;
     select.length = 1;
-    data.cities.forEach(function (c) { select.appendChild(new Option(c[1], c[0])); });
+    data.cities.forEach(function (c) { select.appendChild(new Option(english ? c[2] : c[1], c[0])); });
     if (!data.cities.some(function (c) { return c[0] === state.c; })) { state.c = ""; }
     select.value = state.c;
   }
@@ -377,7 +397,8 @@
     var picked = {};
     state.a.forEach(function (id) { picked[id] = true; });
     var shown = data.agencies.filter(function (a) {
-      return picked[a[0]] || (matches(a) && (!words || a[1].indexOf(words) >= 0));
+      return picked[a[0]] || (matches(a) && (!words || a[1].indexOf(words) >= 0 ||
+        a[5].toLowerCase().indexOf(words.toLowerCase()) >= 0));
     });
     shown.slice(0, SHOWN_AGENCIES).forEach(function (a) {
       var label = picker.appendChild(el("label", null, "chk"));
@@ -385,13 +406,13 @@
       box.type = "checkbox";
       box.value = a[0];
       box.checked = !!picked[a[0]];
-      label.appendChild(document.createTextNode(" " + a[1]));
+      label.appendChild(document.createTextNode(" " + agencyName(a)));
     });
     var count = document.getElementById("b-picked");
-    count.textContent = state.a.length ? "已选 " + state.a.length + " 个机关。" :
-      "未勾选机关：比较符合条件的全部机关（" + data.agencies.filter(matches).length + " 个）。";
+    count.textContent = state.a.length ? T("已选 {0} 个机关。", state.a.length) :
+      T("未勾选机关：比较符合条件的全部机关（{0} 个）。", data.agencies.filter(matches).length);
     if (shown.length > SHOWN_AGENCIES) {
-      picker.appendChild(el("p", "还有 " + (shown.length - SHOWN_AGENCIES) + " 个机关未列出，请用城市、级别或名称缩小范围。", "note"));
+      picker.appendChild(el("p", T("还有 {0} 个机关未列出，请用城市、级别或名称缩小范围。", shown.length - SHOWN_AGENCIES), "note"));
     }
   }
 
@@ -414,7 +435,7 @@
         return response.json();
       });
     }
-    status.textContent = "正在载入……";
+    status.textContent = T("正在载入……");
     return loaded[code].then(function (d) {
       if (state.p !== code) { return; }  // another province was chosen meanwhile
       data = d;
@@ -422,7 +443,7 @@
       update();
     }).catch(function () {
       loaded[code] = null;
-      status.textContent = "数据载入失败，请刷新页面重试。";
+      status.textContent = T("数据载入失败，请刷新页面重试。");
     });
   }
 

@@ -26,7 +26,8 @@
     groups.forEach(function (group) {
       group.hidden = !group.querySelector("li[data-name]:not([hidden])");
     });
-    status.textContent = query ? "找到 " + shown + " 个机关" : "";
+    // The page says how (found-text in its language, {n} the count).
+    status.textContent = query ? status.getAttribute("data-found").replace("{n}", shown) : "";
   }
   input.addEventListener("input", apply);
   apply();

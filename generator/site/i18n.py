@@ -1,0 +1,102 @@
+"""The site's two editions: Chinese (the primary one, at the root) and English (under en/).
+
+Every string a page shows is written in Chinese in the templates and the code, and looked up in one
+catalogue per language (`generator/data/i18n/<lang>.json`, Chinese → that language), so the English
+edition is the same templates rendered with `lang="en"`. `tests/test_i18n.py` fails when a string
+the pages use has no English, instead of a page showing a blank or Chinese where English belongs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+CATALOGUES = Path(__file__).resolve().parent.parent / "data" / "i18n"
+PRIMARY = "zh"
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+PREFIX = {"zh": "", "en": "en/"}  # where each edition's pages are, under the site
+
+
+@lru_cache(maxsize=4)
+def catalogue(lang: str) -> dict[str, str]:
+    if lang == PRIMARY:
+        return {}
+    data: dict[str, str] = json.loads((CATALOGUES / f"{lang}.json").read_text(encoding="utf-8"))
+    return data
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_JOINER = " · "
+
+
+def translate(text: str, lang: str) -> str:
+    """`text` (Chinese) in `lang`; the Chinese itself when the catalogue lacks it (a test makes sure
+    it never does for what the pages show). Text made in code with numbers in it (与问题 3 有关,
+    2021年度) is looked up with its numbers as {0}, {1}…; a label joined with " · " part by part."""
+    if lang == PRIMARY or not text:
+        return text
+    found = catalogue(lang).get(text)
+    if found is not None:
+        return found
+    numbers = _NUMBER.findall(text)
+    if numbers:
+        count = iter(range(len(numbers)))
+        pattern = catalogue(lang).get(_NUMBER.sub(lambda _: "{" + str(next(count)) + "}", text))
+        if pattern is not None:
+            return pattern.format(*numbers)
+    if _JOINER in text:
+        return _JOINER.join(translate(part, lang) for part in text.split(_JOINER))
+    return text
+
+
+@pass_context
+def gettext(context: Context, text: str, **params: Any) -> Markup:
+    """`{{ _("共 %(n)s 份报告", n=count) }}` in a template: the page's language, with the values
+    escaped into it. Catalogue strings are the project's own (they may hold markup); values are not."""
+    found = Markup(translate(text, context.get("lang", PRIMARY)))
+    return found % params if params else found
+
+
+@pass_context
+def translate_filter(context: Context, text: str | None) -> str:
+    """`{{ label|t }}`: a label made in code (table rows, levels, rules) in the page's language."""
+    return translate(text or "", context.get("lang", PRIMARY))
+
+
+# The sections of the site that have an English edition (en/<section>…); a link from an English page
+# to any other section goes to its Chinese page.
+ENGLISH_SECTIONS = ("", "agencies/", "regions/", "reports/", "data/", "methodology/", "quality/", "compare/")
+ENGLISH_TEMPLATES = frozenset(
+    {
+        "index.html",
+        "agencies.html",
+        "region.html",
+        "agency.html",
+        "report.html",
+        "data.html",
+        "page.html",
+        "quality.html",
+        "quality_province.html",
+        "compare_index.html",
+        "compare.html",
+    }
+)
+
+
+def has_english(path: str) -> bool:
+    """Whether the page at `path` (a Chinese edition path) has an English edition."""
+    section = path.split("/", 1)[0] + "/" if "/" in path else ""
+    return section in ENGLISH_SECTIONS and (section != "" or path == "index.html")
+
+
+def edition_path(path: str, lang: str) -> str:
+    """A page's path in an edition: reports/x/index.html → en/reports/x/index.html."""
+    return PREFIX[lang] + path

@@ -1,0 +1,148 @@
+"""The English edition (issue #24): one catalogue of translations, the same templates rendered with
+lang="en" under en/, hreflang links both ways, romanised names beside the official Chinese ones, the
+agencies' own words kept in Chinese and marked so, and no string left untranslated."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import generator.site.i18n as i18n
+from generator.model import Region
+from generator.site.romanise import agency_name, division_name, pinyin
+from tests.site_html import built_site, resolve, seed_site, text
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "generator" / "data" / "i18n" / "en.json"
+PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+TAG = re.compile(r"</?([a-z]+)")
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# Text made in code per report (a table's note on numbers it could not place, a row named in full):
+# shown in Chinese, in an element marked lang="zh-CN" where the page knows it is the report's text.
+DYNAMIC = re.compile(r"：原文数字|（整行）$")
+# An English sentence quoting Chinese terms, as the Table Schemas' English descriptions do ("e.g.
+# “通化市东昌区人民政府”").
+ENGLISH = re.compile(r"(?:\b[A-Za-z]{2,}\b.*){4}")
+
+
+def _catalogue() -> dict[str, str]:
+    data: dict[str, str] = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    return data
+
+
+def template_msgids() -> list[str]:
+    ids = []
+    for template in sorted((ROOT / "templates").glob("*.html")):
+        for match in re.finditer(r'_\("((?:[^"\\]|\\.)*)"', template.read_text(encoding="utf-8")):
+            ids.append(match.group(1).replace('\\"', '"'))
+    return sorted(set(ids))
+
+
+def test_every_template_string_has_its_english() -> None:
+    catalogue = _catalogue()
+    assert [msgid for msgid in template_msgids() if msgid not in catalogue] == []
+
+
+def test_translations_keep_their_placeholders_and_markup_and_are_english() -> None:
+    for chinese, english in _catalogue().items():
+        assert english.strip() or not chinese.strip(), chinese
+        assert sorted(PLACEHOLDER.findall(english)) == sorted(PLACEHOLDER.findall(chinese)), chinese
+        assert sorted(TAG.findall(english)) == sorted(TAG.findall(chinese)), chinese
+        assert not CJK.search(re.sub(r"<code>.*?</code>", "", english)), english
+
+
+def test_every_string_an_english_page_shows_is_translated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render both test sites' English pages, recording every lookup the catalogue cannot answer."""
+    missing: set[str] = set()
+    original = i18n.translate
+
+    def recording(text: str, lang: str) -> str:
+        found = original(text, lang)
+        if lang != i18n.PRIMARY and found == text and CJK.search(text) and not DYNAMIC.search(text):
+            missing.add(text)
+        return found
+
+    monkeypatch.setattr(i18n, "translate", recording)
+    for module in ("generator.site.render", "generator.site.table_html", "generator.site.pages_corpus"):
+        monkeypatch.setattr(f"{module}.translate", recording)
+    from tests.site_factories import make_corpus
+    from tests.site_html import site_files
+
+    site_files(make_corpus())
+    assert sorted(missing) == []
+
+
+def _english_pages() -> list[tuple[object, str]]:
+    return [
+        (site, path) for site in (built_site(), seed_site()) for path in site.pages if path.startswith("en/")
+    ]
+
+
+def test_english_pages_show_no_chinese_but_the_agencies_own_words() -> None:
+    """Chinese text on an English page is inside an element marked lang="zh-CN": names, narratives,
+    finding details as the report gave them."""
+    problems = []
+    for site, path in _english_pages():
+        page = site.html(path)  # type: ignore[attr-defined]
+        for element in page.iter():
+            if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+                continue
+            marked = any((e.get("lang") or "").startswith("zh") for e in (element, *element.iterancestors()))
+            own = element.text or ""
+            if (
+                own.strip()
+                and CJK.search(own)
+                and not marked
+                and not DYNAMIC.search(own)
+                and not ENGLISH.search(own)
+            ):
+                problems.append(f"{path}: {own.strip()[:60]}")
+            for attribute in ("title", "aria-label", "placeholder", "content"):
+                value = element.get(attribute) or ""
+                if CJK.search(value) and not marked and attribute != "content":
+                    problems.append(f"{path}: @{attribute} {value[:60]}")
+    assert problems == []
+
+
+def test_each_edition_links_the_other_with_hreflang_and_a_switch() -> None:
+    site = built_site()
+    for path in ("index.html", "agencies/index.html", "reports/e-yi-ju-2020/index.html", "data/index.html"):
+        chinese, english = site.html(path), site.html(f"en/{path}")
+        assert chinese.get("lang") == "zh-CN" and english.get("lang") == "en"
+        for page, own, other in ((chinese, path, f"en/{path}"), (english, f"en/{path}", path)):
+            links = {a.get("hreflang"): a.get("href") for a in page.xpath("//link[@rel='alternate']")}
+            assert set(links) == {"zh-CN", "en"}
+            assert resolve(own, links["en"])[0] == f"en/{path}"  # type: ignore[index]
+            assert resolve(own, links["zh-CN"])[0] == path  # type: ignore[index]
+            switch = page.xpath("//p[@class='lang-switch']/a")[0]
+            assert resolve(own, switch.get("href"))[0] == other  # type: ignore[index]
+    assert "en/trends/index.html" not in site.pages  # no English edition yet: no hreflang there
+    assert not site.html("trends/index.html").xpath("//link[@rel='alternate']")
+
+
+def test_an_english_report_page_has_english_tables_and_chinese_narratives() -> None:
+    page = built_site().html("en/reports/de-hui-shi-ren-min-zheng-fu-ban-gong-shi-2020/index.html")
+    heads = [text(th) for th in page.xpath("//table[@id='t-applications']//thead//th")]
+    assert "Individuals" in heads and "Total" in heads
+    narrative = page.xpath("//section[@id='s1']/div[@class='prose']")[0]
+    assert narrative.get("lang") == "zh-CN" and CJK.search(text(narrative))
+    h1 = text(page.xpath("//h1")[0])
+    assert h1.startswith("Dehui City People's Government Office") and "2020" in h1
+    assert page.xpath("//p[@class='lead'][@lang='zh-CN']")  # the title as published
+
+
+def test_romanised_names() -> None:
+    assert pinyin("成都") == "Chengdu" and pinyin("西安") == "Xi'an" and pinyin("陕西") == "Shaanxi"
+    assert division_name("四川省", "510000") == "Sichuan Province"
+    assert division_name("凉山彝族自治州") == "Liangshan Yi Autonomous Prefecture"
+    assert division_name("黔东南苗族侗族自治州") == "Qiandongnan Miao and Dong Autonomous Prefecture"
+    assert division_name("武侯区") == "Wuhou District"
+    chengdu = Region("510107", "四川省", "510000", "成都市", "510100", "武侯区", "510107")
+    assert agency_name("成都市武侯区教育局", chengdu) == "Chengdu City Wuhou District Education Bureau"
+    assert agency_name("武侯区人民政府办公室", chengdu) == "Wuhou District People's Government Office"
+    assert agency_name("成都市卫生健康委员会", chengdu) == "Chengdu City Health Commission"
+    assert agency_name("成都市市场监督管理局", chengdu) == "Chengdu City Administration for Market Regulation"
+    assert agency_name("成都市某某中心", chengdu) == "Chengdu City Moumouzhongxin"  # pinyin, not a guess
