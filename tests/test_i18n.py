@@ -146,3 +146,37 @@ def test_romanised_names() -> None:
     assert agency_name("成都市卫生健康委员会", chengdu) == "Chengdu City Health Commission"
     assert agency_name("成都市市场监督管理局", chengdu) == "Chengdu City Administration for Market Regulation"
     assert agency_name("成都市某某中心", chengdu) == "Chengdu City Moumouzhongxin"  # pinyin, not a guess
+
+
+def labels_the_pages_show() -> set[str]:
+    """Every label made in code that a page of some corpus may show (not only the test corpora's)."""
+    from generator import rules, spec
+    from generator.site import compare_builder
+    from generator.site.figures import (
+        APPLICANT_LABELS,
+        HEADLINES,
+        OUTCOME_LABELS,
+        RESULT_GROUPS,
+        REVIEW_SHORT,
+    )
+    from generator.site.model import KIND_LABELS, LEVEL_LABELS, SITE_TITLE
+    from generator.site.pages import FILE_LABELS
+    from generator.site.render import FIGURE_STRINGS, NAV
+
+    labels = {SITE_TITLE, *(label for _, label in NAV), *FILE_LABELS.values(), *FIGURE_STRINGS}
+    labels |= {f"{level}{kind}" for level in LEVEL_LABELS.values() for kind in KIND_LABELS.values()}
+    labels |= {*LEVEL_LABELS.values(), *KIND_LABELS.values(), *compare_builder.js_strings()}
+    labels |= {h.label for h in HEADLINES} | {label for label, _ in RESULT_GROUPS}
+    labels |= {*APPLICANT_LABELS, *OUTCOME_LABELS, *REVIEW_SHORT.values()}
+    labels |= {label for _, label in spec.APPLICANT_COLUMNS} | {label for _, label in spec.OUTCOMES}
+    labels |= {label for _, label in spec.PROCEEDINGS} | {title for _, title in spec.SECTIONS}
+    labels |= {row.label for row in spec.APPLICATION_ROWS} | {
+        row.group for row in spec.APPLICATION_ROWS if row.group
+    }
+    labels |= {text for rule in rules.RULES.values() for text in (rule.title, rule.description)}
+    return labels
+
+
+def test_every_label_made_in_code_has_its_english() -> None:
+    catalogue = _catalogue()
+    assert sorted(label for label in labels_the_pages_show() if label not in catalogue) == []

@@ -58,10 +58,13 @@ def translate(text: str, lang: str) -> str:
 
 
 @pass_context
-def gettext(context: Context, text: str, **params: Any) -> Markup:
+def gettext(context: Context, text: str, ctx: str = "", **params: Any) -> Markup:
     """`{{ _("共 %(n)s 份报告", n=count) }}` in a template: the page's language, with the values
-    escaped into it. Catalogue strings are the project's own (they may hold markup); values are not."""
-    found = Markup(translate(text, context.get("lang", PRIMARY)))
+    escaped into it. Catalogue strings are the project's own (they may hold markup); values are not.
+    `ctx` tells apart one Chinese word that English says two ways (机关: Agencies in the menu,
+    Agency for one report's): its catalogue key is "<text>|<ctx>"."""
+    lang = context.get("lang", PRIMARY)
+    found = Markup(text if lang == PRIMARY else translate(f"{text}|{ctx}" if ctx else text, lang))
     return found % params if params else found
 
 

@@ -121,6 +121,7 @@ def environment() -> Environment:
         english_half=english_half,
         province_en=province_en,
         strings=strings_in,
+        figure_strings=FIGURE_STRINGS,
     )
     env.filters["t"] = translate_filter
     return env
@@ -133,6 +134,22 @@ def name_of(context: Context, agency: Agency) -> Markup | str:
     if context.get("lang", PRIMARY) == PRIMARY:
         return agency.name
     return Markup('{} <span lang="zh-CN" class="zh">{}</span>').format(roman_of(agency), agency.name)
+
+
+# What static/figures.js writes (looked up in the page's language on an English page).
+FIGURE_STRINGS = (
+    "下载图表数据（CSV）",
+    "交互图表",
+    "正在载入交互图表…",
+    "已显示交互图表",
+    "交互图表载入失败，重试",
+    "项目",
+    "件数",
+    "年度",
+    "有相关问题",
+    "是",
+    "否",
+)
 
 
 @pass_context

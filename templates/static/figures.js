@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   var root = document.currentScript.src.replace(/static\/figures\.js(\?.*)?$/, "");
+  // The page's words, when it is not in Chinese (figure-strings: Chinese → its language).
+  var strings = document.getElementById("figure-strings");
+  var STRINGS = strings ? JSON.parse(strings.textContent) : {};
+  function T(text) { return STRINGS[text] || text; }
   var runtime = null;
   var COLUMNS = {
     bar: [["label", "项目"], ["value", "件数"]],
@@ -38,7 +42,7 @@
   // A cell as Excel should read it: text that starts like a formula gets a leading apostrophe.
   function cell(value) {
     if (value === null || value === undefined) { return ""; }
-    if (typeof value === "boolean") { return value ? "是" : "否"; }
+    if (typeof value === "boolean") { return value ? T("是") : T("否"); }
     var text = String(value);
     if (typeof value !== "number" && /^[=+\-@\t\r]/.test(text)) { text = "'" + text; }
     return /[",\r\n]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
@@ -47,7 +51,7 @@
   function csv(figure) {
     var data = dataOf(figure);
     var columns = COLUMNS[data.spec];
-    var lines = [columns.map(function (c) { return c[1] + "(" + c[0] + ")"; }).join(",")];
+    var lines = [columns.map(function (c) { return T(c[1]) + "(" + c[0] + ")"; }).join(",")];
     data.values.forEach(function (row) {
       lines.push(columns.map(function (c) { return cell(row[c[0]]); }).join(","));
     });
@@ -74,15 +78,15 @@
 
   function interactive(figure, button) {
     button.disabled = true;
-    button.textContent = "正在载入交互图表…";
+    button.textContent = T("正在载入交互图表…");
     loadRuntime().then(function () { return window.siteCharts.draw(figure); }).then(function () {
       var drawn = figure.querySelector(".drawn");
       if (drawn) { drawn.hidden = true; }
       figure.querySelector("table").classList.remove("bars");
-      button.textContent = "已显示交互图表";
+      button.textContent = T("已显示交互图表");
     }).catch(function () {
       button.disabled = false;
-      button.textContent = "交互图表载入失败，重试";
+      button.textContent = T("交互图表载入失败，重试");
     });
   }
 
@@ -98,8 +102,8 @@
   document.querySelectorAll("figure[data-chart]").forEach(function (figure) {
     var tools = document.createElement("div");
     tools.className = "fig-tools";
-    tools.appendChild(button("下载图表数据（CSV）", function () { download(figure); }));
-    tools.appendChild(button("交互图表", function (b) { interactive(figure, b); }));
+    tools.appendChild(button(T("下载图表数据（CSV）"), function () { download(figure); }));
+    tools.appendChild(button(T("交互图表"), function (b) { interactive(figure, b); }));
     figure.querySelector("figcaption").after(tools);
   });
 })();
