@@ -1,7 +1,8 @@
 """Scanned reports for the OCR tests and benchmark (issue #25): a report drawn as page images, the way
 an agency's scanner gives it, with the truth known.
 
-    python benchmarks/scan.py REPORT.txt OUT.pdf [--seed S] [--png]
+    python benchmarks/scan.py REPORT.txt OUT.pdf [--seed S] [--clean]
+    python benchmarks/scan.py --bench N [--seed S]   # the seeds and N synthetic reports, scored
 
 A report (a seed or a synthetic one) is parsed by the generator; its title, narrative and three
 tables are drawn with Pillow and a CJK font (Noto Sans CJK SC, Debian's fonts-noto-cjk) as ruled
@@ -24,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,7 +292,8 @@ def degrade(
         )
     page = page.filter(ImageFilter.GaussianBlur(0.6))
     if scan.noise:
-        noise = Image.effect_noise(page.size, scan.noise).convert("RGB")
+        grain = np.random.default_rng(rng.randrange(2**32)).normal(128, scan.noise * 4, page.size[::-1])
+        noise = Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8)).convert("RGB")
         page = Image.blend(page, noise, 0.08)
     draw = ImageDraw.Draw(page)
     for _ in range(scan.specks):
@@ -303,7 +306,9 @@ def scanned_pages(
     report: Report, scan: Scan = Scan(), seed: int = 0, narrative: int = 120
 ) -> list[Image.Image]:
     """The report as scanned pages."""
-    rng = random.Random(f"scan:{seed}:{report.meta.source_file}")
+    rng = random.Random(
+        f"scan:{seed}:{Path(report.meta.source_file).name}"
+    )  # not the folder: a temporary one
     pages, seal_boxes = draw_report(report_blocks(report, narrative))
     sealed = next((i for i, boxes in enumerate(seal_boxes) if boxes), None)
     return [degrade(page, seal_boxes[i] if i == sealed else [], scan, rng) for i, page in enumerate(pages)]
@@ -342,15 +347,123 @@ def cells_of(report: Report) -> dict[str, object]:
     return dict(truth_cells(report))
 
 
+@dataclass(frozen=True)
+class Score:
+    """Every cell of one scanned report against the truth: `exact` (the value published is the
+    truth's, a blank too), `wrong` (a value published that is not the truth's: must be 0),
+    `withheld` (null where the truth has a number: OCR could not confirm it). `checked` counts the
+    cells an equation can confirm (applications and review), the others are the proactive table's."""
+
+    cells: int
+    exact: int
+    wrong: tuple[tuple[str, object, object], ...]
+    withheld: int
+    checked: int
+    checked_exact: int
+
+
+# A report whose printed tables do not add up (a seed does): OCR cannot confirm those cells, as designed.
+ARITHMETIC = (
+    "applications-balance",
+    "applications-row-total",
+    "applications-result-total",
+    "review-litigation-total",
+)
+
+
+def score(truth: Report, read: Report) -> Score:
+    expected, got = cells_of(truth), cells_of(read)
+    exact = [ref for ref, value in expected.items() if got.get(ref) == value]
+    wrong = tuple((r, v, got.get(r)) for r, v in expected.items() if got.get(r) not in (None, v))
+    withheld = sum(1 for r, v in expected.items() if v is not None and got.get(r) is None)
+    checked = [r for r in expected if not r.startswith("proactive.")]
+    return Score(
+        len(expected), len(exact), wrong, withheld, len(checked), sum(1 for r in checked if r in set(exact))
+    )
+
+
+def synthetic_reports(n: int, seed: int, folder: Path) -> list[Path]:
+    """`n` consistent synthetic reports (both templates, blank cells now and then), written to `folder`."""
+    written = synth.write_corpus(folder, max(4 * n, 12), synth.Options(seed, 0.0, 0.3))
+    assert written.reports
+    paths = sorted((folder / "reports").glob("*.txt"))
+    by_template: dict[str, list[Path]] = {}
+    for path in paths:
+        text = path.read_bytes().decode("utf-8", "replace")
+        by_template.setdefault("2021" if "本年制发件数" in text else "2019", []).append(path)
+    mixed = [
+        p
+        for pair in zip(by_template.get("2019", []), by_template.get("2021", []), strict=False)
+        for p in pair
+    ]
+    return (mixed + [p for p in paths if p not in mixed])[:n]
+
+
+def bench(n: int, seed: int, folder: Path) -> int:
+    """Scan `n` synthetic reports and the seeds, read them back, and print accuracy and seconds a page."""
+    import time
+
+    from generator.pipeline import load_report
+
+    sources = sorted((ROOT / "content" / "reports").glob("*.txt")) + synthetic_reports(n, seed, folder)
+    pages = seconds = 0.0
+    totals = [0, 0, 0, 0, 0, 0]
+    adding_up = [0, 0]  # checked cells, exact, of the reports whose printed tables add up
+    for path in sources:
+        truth = load_report(path, ROOT)
+        adds_up = not any(f.rule in ARITHMETIC for f in truth.findings)
+        scanned = scanned_pages(truth, seed=seed)
+        started = time.perf_counter()
+        read = load_report(Path(path.stem + ".pdf"), ROOT, image_pdf(scanned), f"scans/{path.stem}.pdf")
+        spent = time.perf_counter() - started
+        pages, seconds = pages + len(scanned), seconds + spent
+        result = score(truth, read)
+        for index, value in enumerate(
+            (
+                result.cells,
+                result.exact,
+                len(result.wrong),
+                result.withheld,
+                result.checked,
+                result.checked_exact,
+            )
+        ):
+            totals[index] += value
+        if adds_up:
+            adding_up = [adding_up[0] + result.checked, adding_up[1] + result.checked_exact]
+        print(
+            f"{path.name}: {len(scanned)} pages, {spent:.1f} s; applications and review cells exact "
+            f"{result.checked_exact}/{result.checked}; all cells exact {result.exact}/{result.cells}, "
+            f"withheld {result.withheld}, wrong {len(result.wrong)} {list(result.wrong)[:3]}"
+        )
+    cells, exact, wrong, withheld, checked, checked_exact = totals
+    print(
+        f"\n{len(sources)} reports, {pages:.0f} pages, {seconds / pages:.2f} s a page (one process); "
+        f"applications and review cells exact {checked_exact}/{checked} ({checked_exact / checked:.2%}); "
+        f"all cells exact {exact}/{cells} ({exact / cells:.2%}), withheld {withheld}, wrong published {wrong}; "
+        f"reports whose printed tables add up: applications and review cells exact "
+        f"{adding_up[1]}/{adding_up[0]} ({adding_up[1] / adding_up[0]:.2%})"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import tempfile
+
     from generator.pipeline import load_report
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("report", type=Path)
-    parser.add_argument("out", type=Path)
+    parser.add_argument("report", type=Path, nargs="?", help="a report to draw as a scan")
+    parser.add_argument("out", type=Path, nargs="?", help="the image-only PDF to write")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clean", action="store_true", help="no seal, skew or noise")
+    parser.add_argument("--bench", type=int, metavar="N", help="score the seeds and N synthetic reports")
     args = parser.parse_args(argv)
+    if args.bench is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            return bench(args.bench, args.seed, Path(folder))
+    if args.report is None or args.out is None:
+        parser.error("REPORT and OUT are needed (or --bench N)")
     report = load_report(args.report, ROOT)
     pages = scanned_pages(report, CLEAN if args.clean else Scan(), args.seed)
     args.out.write_bytes(image_pdf(pages))

@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Report
+from generator.model import Report, Source
 
 GENERATOR_DIR = Path(__file__).resolve().parents[1]
 # Packages whose data or behaviour changes what the parser produces.
@@ -256,3 +256,30 @@ class ReportCache:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+class SourceCache:
+    """The text OCR read from scans (`read/ocr_cache.py`), kept like parsed reports: one checked entry
+    per key (the file's bytes and the OCR version), so that a rebuild, even after a parser change,
+    never reads a scan's pages again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Source | None:
+        try:
+            source = read_checked(self._path(key))
+        except DamagedEntry:
+            return None  # missing, damaged or written by other code: read the scan again
+        return source if isinstance(source, Source) else None
+
+    def put(self, key: str, source: Source) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_checked(target, source)
+        except (OSError, pickle.PicklingError, RecursionError):
+            pass  # only the next build is slower

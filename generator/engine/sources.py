@@ -17,12 +17,13 @@ from pathlib import Path
 from generator.checks.identity import Identified, identify
 from generator.engine import workers
 from generator.engine.briefs import Interner, brief
-from generator.engine.cache import ReportCache, entry_key, generator_version
+from generator.engine.cache import ReportCache, SourceCache, entry_key, generator_version
 from generator.engine.session import Progress
 from generator.engine.state import BuildState, FileEntry, Parsed, file_signature
 from generator.errors import NotAReport
 from generator.model import Finding, Report
 from generator.pipeline import corpus_findings, load_or_problem
+from generator.read import ocr_cache
 from generator.read.registry import Registry
 from generator.read.text import MAX_FILE_BYTES, discover_entries, read_regular
 from generator.site.model import agency_id
@@ -86,7 +87,12 @@ def scan(content: Path, previous: BuildState, cache: ReportCache, jobs: int, pro
         if key not in previous.parsed:
             tasks.append(ParseTask(path, key, data, shown))
     parsed.update({e.key: previous.parsed[e.key] for e in files.values() if e.key in previous.parsed})
-    results = workers.bounded(tasks, _Parse(cache), jobs, _failed, done=progress(len(tasks), "读取报告"))
+    if cache.folder is not None:  # scans' OCR text, kept apart from the parses (read/ocr_cache.py)
+        ocr_cache.use(SourceCache(cache.folder.parent / "ocr"))
+    try:
+        results = workers.bounded(tasks, _Parse(cache), jobs, _failed, done=progress(len(tasks), "读取报告"))
+    finally:
+        ocr_cache.use(None)
     parsed.update((task.key, result) for task, result in zip(tasks, results, strict=True))
     return Scanned(files, parsed, len(tasks), tuple(_shown(path, root) for path in found.skipped))
 

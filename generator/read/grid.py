@@ -251,6 +251,7 @@ def cell_lines(ink: Array, cell: Box) -> list[Box]:
             crop[:, ruled] = 0
         else:
             crop[ruled, :] = 0
+    _without_edge_slivers(crop)
     lines = [line for line in text_lines(crop, []) if _area(line) >= 30]
     tallest = max((d - b for _, b, _, d in lines), default=0)
     # a band much lower than the cell's text is what a seal or a rule left, not a line of text
@@ -259,6 +260,18 @@ def cell_lines(ink: Array, cell: Box) -> list[Box]:
         for a, b, c, d in lines
         if d - b >= 0.4 * tallest
     ]
+
+
+def _without_edge_slivers(crop: Array) -> None:
+    """Clear thin strokes that touch the crop's edge: what a skewed rule leaves inside a cell (text
+    stands clear of the rules)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    height, width = crop.shape
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        touches = x == 0 or y == 0 or x + w == width or y + h == height
+        if touches and min(w, h) <= 5:
+            crop[labels == index] = 0
 
 
 def _area(box: Box) -> int:

@@ -13,6 +13,8 @@
 - Limits, each refused in one line: pages per file (`MAX_PAGES`), pixels per page (`MAX_PIXELS`,
   PDF pages at `DPI`), and seconds per file (`REPORT_OCR_SECONDS`, default `OCR_SECONDS`), checked
   after every page; the bounded worker's deadline is moved by as much (`generator/deadline.py`).
+- Cache: a build keeps each scan's text by its bytes and the OCR version (`read/ocr_cache.py`), so a
+  rebuild, after a parser change too, never recognises a page again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import numpy as np
 from generator import deadline
 from generator.errors import NotAReport, let_limits_through
 from generator.model import Source
-from generator.read import grid
+from generator.read import grid, ocr_cache
 
 DPI = 200  # PDF pages are rendered at this resolution (text about 29 px high)
 MAX_PAGES = 20  # a report scans to 5–15 pages
@@ -84,8 +86,12 @@ def recognise(crops: list[Array]) -> list[tuple[str, float]]:
 
 
 def read_scanned_pdf(data: bytes, name: str) -> Source:
-    """A PDF whose pages have no text: every page rendered and read."""
+    """A PDF whose pages have no text: every page rendered and read (or the text kept from the last
+    time these bytes were read, `read/ocr_cache.py`)."""
     import pypdfium2
+
+    if (source := ocr_cache.kept(data, name)) is not None:
+        return source
 
     try:
         pdf = pypdfium2.PdfDocument(data)
@@ -112,6 +118,9 @@ def read_scanned_pdf(data: bytes, name: str) -> Source:
 def read_image(data: bytes, name: str) -> Source:
     """A PNG or JPEG page."""
     from PIL import Image
+
+    if (source := ocr_cache.kept(data, name)) is not None:
+        return source
 
     try:
         opened = Image.open(io.BytesIO(data))  # reads the header only: the size is checked first
@@ -152,8 +161,9 @@ def read_pages(images: Iterator[Array], data: bytes, name: str, suffix: str, cou
     if not state.found_text:
         pages = f"{count} page{'s' if count != 1 else ''} of images"
         raise NotAReport(name, f"scanned {suffix.lstrip('.').upper()} ({pages}): no text found by OCR")
-    source = state.out.source(data, name, suffix=suffix, encoding="ocr")
-    return replace(source, ocr_pages=count)
+    source = replace(state.out.source(data, name, suffix=suffix, encoding="ocr"), ocr_pages=count)
+    ocr_cache.keep(data, source)
+    return source
 
 
 def page_items(image: Array) -> list[Any]:
@@ -200,7 +210,18 @@ def _fill(items: list[Any], places: list[tuple[int, int, int]], texts: list[tupl
             items[item].rows[row][cell] += text
     for item in items:
         if item.is_table:
-            item.rows = [[template_label(cell) for cell in row] for row in item.rows]
+            item.rows = [[template_label(digits(cell)) for cell in row] for row in item.rows]
+
+
+_ZERO_LIKE = str.maketrans("OoDQ〇", "00000")
+_NUMBER_LIKE = re.compile(r"[0-9OoDQ〇]*[OoDQ〇][0-9OoDQ〇]*")
+
+
+def digits(text: str) -> str:
+    """A number cell read with a letter for a zero (O, o, D, Q: a lone 0 has no context to tell them
+    apart) as the digits it is. Only a cell of digits and such letters; whatever it gives must still
+    be confirmed by the arithmetic (checks/ocr.py)."""
+    return text.translate(_ZERO_LIKE) if _NUMBER_LIKE.fullmatch(text) else text
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
