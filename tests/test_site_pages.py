@@ -316,7 +316,12 @@ def test_data_page_lists_downloads_with_sizes_and_a_dictionary_from_the_schemas(
     fields = [text(tr.xpath("th")[0]) for tr in page.xpath("//section[@id='schema-applications']//tbody/tr")]
     assert fields == ["report_id", "row", "natural_person"]
     row = page.xpath("//section[@id='schema-applications']//tbody/tr[3]/td")
-    assert [text(td) for td in row] == ["自然人 / Individuals", "integer", "空白为空值，不是 0 Blank is null, not 0", "最小值 0"]
+    assert [text(td) for td in row] == [
+        "自然人 / Individuals",
+        "integer",
+        "空白为空值，不是 0 Blank is null, not 0",
+        "最小值 0",
+    ]
     assert "Creative Commons Attribution 4.0" in text(page.xpath("//section[@id='licence']")[0])
 
 
