@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: site test lint check serve bench bench-phone clean
+.PHONY: site test lint check serve bench bench-phone bench-scan clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench: $(BENCH_STAMP)
 # Not part of `make test`: a built site's first view on a throttled phone, in headless Chromium.
 bench-phone: $(TEST_STAMP)
 	$(PY) benchmarks/phone.py $(or $(SITE),site) --repeat 3
+
+# Not part of `make test`: the seeds and N synthetic reports drawn as scans, read by OCR and scored.
+bench-scan: $(STAMP)
+	$(PY) benchmarks/scan.py --bench $(or $(N),16)
 
 check: $(STAMP)
 	$(PY) build.py check $(if $(FILES),$(FILES),content/reports)
