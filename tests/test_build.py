@@ -74,8 +74,8 @@ def test_seeds_build_with_findings_published(
 def test_a_report_publishes_its_page_its_original_and_its_json(
     seed_site: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
-    """A report unit makes three files; its rows are published in its agency's package and the
-    corpus's (the build keeps them in its state for those)."""
+    """A report unit makes four files (its page in both editions, its original, its JSON); its rows
+    are published in its agency's package and the corpus's (the build keeps them in its state)."""
     tmp, _ = seed_site
     state = load_state(state_path(tmp / ".cache", tmp / "site"), site_version())
     reports = {
@@ -84,8 +84,9 @@ def test_a_report_publishes_its_page_its_original_and_its_json(
     assert len(reports) == 5
     for rid, record in reports.items():
         page, data = f"reports/{rid}/index.html", f"data/reports/{rid}/report.json"
-        (source,) = set(record.outputs) - {page, data}
-        assert source.startswith(f"reports/{rid}/source.") and {page, data} <= set(record.outputs)
+        english = f"en/{page}"
+        (source,) = set(record.outputs) - {page, english, data}
+        assert source.startswith(f"reports/{rid}/source.") and {page, english, data} <= set(record.outputs)
         assert all((tmp / "site" / path).stat().st_size == size for path, size in record.outputs.items())
     data_files = sorted(
         p.relative_to(tmp / "site" / "data" / "reports").as_posix()
@@ -107,6 +108,7 @@ def test_an_agency_publishes_its_page_and_its_package(
     for agency, record in agencies.items():
         assert set(record.outputs) == {
             f"agencies/{agency}/index.html",
+            f"en/agencies/{agency}/index.html",
             f"data/agency-{agency}.datapackage.json",
             *(f"data/agencies/{agency}/{table}.csv" for table in RESOURCES),
         }
