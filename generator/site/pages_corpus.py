@@ -152,6 +152,7 @@ class SchemaField:
     type: str
     description: str
     constraints: str
+    constraints_en: str
 
 
 def data_page(corpus: Corpus, files: Files) -> Page:
@@ -270,26 +271,32 @@ def _fields(schema: Mapping[str, Any]) -> list[SchemaField]:
             f.get("type", "string"),
             f.get("description", ""),
             _constraints(f.get("constraints", {})),
+            _constraints(f.get("constraints", {}), "en"),
         )
         for f in schema.get("fields", [])
     ]
 
 
-def _constraints(constraints: Mapping[str, Any]) -> str:
+def _constraints(constraints: Mapping[str, Any], lang: str = PRIMARY) -> str:
+    """A field's constraints in words, in `lang`."""
+
+    def t(text: str) -> str:
+        return translate(text, lang)
+
     parts = []
     if constraints.get("required"):
-        parts.append("必填")
+        parts.append(t("必填"))
     if "minimum" in constraints:
-        parts.append(f"最小值 {constraints['minimum']}")
+        parts.append(t(f"最小值 {constraints['minimum']}"))
     if "maximum" in constraints:
-        parts.append(f"最大值 {constraints['maximum']}")
+        parts.append(t(f"最大值 {constraints['maximum']}"))
     if "enum" in constraints:
         values = [str(v) for v in constraints["enum"]]
-        shown = "、".join(values[:8]) + (f" 等 {len(values)} 个" if len(values) > 8 else "")
-        parts.append(f"取值：{shown}")
+        shown = t("、").join(values[:8]) + (t(f" 等 {len(values)} 个") if len(values) > 8 else "")
+        parts.append(t("取值：") + shown)
     if "pattern" in constraints:
-        parts.append(f"格式：{constraints['pattern']}")
-    return "；".join(parts)
+        parts.append(t("格式：") + constraints["pattern"])
+    return t("；").join(parts)
 
 
 # --- comparison -----------------------------------------------------------------------------------------

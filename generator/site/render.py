@@ -44,7 +44,7 @@ from generator.site.model import (
     root_for,
 )
 from generator.site.pages import Page
-from generator.site.romanise import agency_name, province_en, region_names
+from generator.site.romanise import agency_name, province_en, province_name_en, region_names
 from generator.site.textfmt import format_change, format_number, format_or_dash, format_percent, format_size
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -120,6 +120,7 @@ def environment() -> Environment:
         region_of=region_of,
         english_half=english_half,
         province_en=province_en,
+        province_name_en=province_name_en,
         strings=strings_in,
         figure_strings=FIGURE_STRINGS,
     )

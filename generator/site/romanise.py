@@ -160,9 +160,12 @@ def place_en(code: str, name: str) -> str:
 
 
 def province_en(province: object) -> str:
-    """A province (anything with `code` and `name`) in English; "地区不详" (code "unknown") as the
-    catalogue says it."""
-    code, name = getattr(province, "code", ""), getattr(province, "name", "")
+    """A province (anything with `code` and `name`) in English."""
+    return province_name_en(getattr(province, "code", ""), getattr(province, "name", ""))
+
+
+def province_name_en(code: str, name: str) -> str:
+    """A province by its code in English; "地区不详" (code "unknown") as the catalogue says it."""
     return division_name(name, code) if code.isdigit() else translate(name, "en")
 
 
