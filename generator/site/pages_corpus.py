@@ -151,8 +151,8 @@ class SchemaField:
     title: str
     type: str
     description: str
-    constraints: str
-    constraints_en: str
+    constraints: Markup
+    constraints_en: Markup
 
 
 def data_page(corpus: Corpus, files: Files) -> Page:
@@ -277,8 +277,11 @@ def _fields(schema: Mapping[str, Any]) -> list[SchemaField]:
     ]
 
 
-def _constraints(constraints: Mapping[str, Any], lang: str = PRIMARY) -> str:
-    """A field's constraints in words, in `lang`."""
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _constraints(constraints: Mapping[str, Any], lang: str = PRIMARY) -> Markup:
+    """A field's constraints in words, in `lang` (HTML: every value escaped)."""
 
     def t(text: str) -> str:
         return translate(text, lang)
@@ -292,11 +295,17 @@ def _constraints(constraints: Mapping[str, Any], lang: str = PRIMARY) -> str:
         parts.append(t(f"最大值 {constraints['maximum']}"))
     if "enum" in constraints:
         values = [str(v) for v in constraints["enum"]]
+        if lang != PRIMARY:  # values in Chinese are the data's own: marked so on an English page
+            values = [
+                f'<code lang="zh-CN">{escaped(v)}</code>' if _CJK.search(v) else escaped(v) for v in values
+            ]
+        else:
+            values = [escaped(v) for v in values]
         shown = t("、").join(values[:8]) + (t(f" 等 {len(values)} 个") if len(values) > 8 else "")
         parts.append(t("取值：") + shown)
     if "pattern" in constraints:
-        parts.append(t("格式：") + constraints["pattern"])
-    return t("；").join(parts)
+        parts.append(t("格式：") + escaped(constraints["pattern"]))
+    return Markup(t("；").join(parts))
 
 
 # --- comparison -----------------------------------------------------------------------------------------
