@@ -209,7 +209,7 @@ def _proactive(report: Report, doubtful: Doubtful) -> tuple[tuple[ProactiveRow, 
 
 
 def _finding(where: str, line: int | None, doubts: Sequence[Doubt], checked: bool = True) -> Finding:
-    from generator.read.pdf import LINE_SLOT
+    from generator.read.page_lines import LINE_SLOT
 
     place = f"第 {line // LINE_SLOT} 页第 {line % LINE_SLOT} 行" if line else "位置不明"
     why = (

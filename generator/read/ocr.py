@@ -4,7 +4,7 @@
   models; onnxruntime on one thread: a build runs one worker per core). Only the recogniser is used:
   the page's structure comes from its ruling lines (`read/grid.py`), and every cell and text line is
   recognised as one crop. Measured against Tesseract in benchmarks/README.md ("Scanned pages (OCR)").
-- Output: the same text a PDF with a text layer gives (`read/pdf.py` writes it, from the same items:
+- Output: the same text a PDF with a text layer gives (`read/page_lines.py` writes both, from the same items:
   a table row is one tab-separated line, wrapped paragraphs joined, tables going on over a page
   break kept as one), so the parser reads a scan as it reads any PDF; `line_map` holds page × 1000 +
   line on the page, as for PDFs. The `Source` says how many pages were read by OCR (`ocr_pages`):
@@ -34,6 +34,7 @@ from generator import deadline
 from generator.errors import NotAReport, let_limits_through
 from generator.model import Source
 from generator.read import grid, ocr_cache
+from generator.read.page_lines import Item, Pages, write_page
 
 DPI = 200  # PDF pages are rendered at this resolution (text about 29 px high)
 MAX_PAGES = 20  # a report scans to 5–15 pages
@@ -144,14 +145,12 @@ def _check_pixels(name: str, page: int, width: int, height: int) -> None:
         )
 
 
-# --- a page → the items `read/pdf.py` writes ---------------------------------------------------------
+# --- a page → the items `read/page_lines.py` writes----------------------------------------------------
 
 
 def read_pages(images: Iterator[Array], data: bytes, name: str, suffix: str, count: int) -> Source:
     """Every page's tables and text lines, recognised, written as a PDF's text is."""
     from dataclasses import replace
-
-    from generator.read.pdf import Pages, write_page
 
     budget = Budget(name)
     state = Pages()
@@ -168,8 +167,6 @@ def read_pages(images: Iterator[Array], data: bytes, name: str, suffix: str, cou
 
 def page_items(image: Array) -> list[Any]:
     """The page's tables (rows of recognised cells) and text lines, top to bottom, as `pdf.Item`s."""
-    from generator.read.pdf import Item
-
     page = grid.page_layout(image)
     crops: list[Array] = []
     places: list[tuple[int, int, int]] = []  # (item, row, cell) of each crop; row -1: a text line
@@ -193,8 +190,6 @@ def page_items(image: Array) -> list[Any]:
 
 
 def _line_item(box: grid.Box) -> Any:
-    from generator.read.pdf import Item
-
     x0, y0, x1, y1 = box
     return Item(float(y0), [[""]], x0=float(x0), x1=float(x1), bottom=float(y1), size=float(y1 - y0))
 
