@@ -66,7 +66,8 @@ def test_every_string_an_english_page_shows_is_translated(monkeypatch: pytest.Mo
         return found
 
     monkeypatch.setattr(i18n, "translate", recording)
-    for module in ("generator.site.render", "generator.site.table_html", "generator.site.pages_corpus"):
+    modules = ("edition", "table_html", "pages_corpus", "pages_quality", "romanise")
+    for module in (f"generator.site.{name}" for name in modules):
         monkeypatch.setattr(f"{module}.translate", recording)
     from tests.site_factories import make_corpus
     from tests.site_html import site_files
