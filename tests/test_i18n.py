@@ -181,3 +181,18 @@ def labels_the_pages_show() -> set[str]:
 def test_every_label_made_in_code_has_its_english() -> None:
     catalogue = _catalogue()
     assert sorted(label for label in labels_the_pages_show() if label not in catalogue) == []
+
+
+def test_the_interactive_charts_of_english_pages_speak_english() -> None:
+    from generator.site.charts import charts_script
+
+    assert not CJK.search(charts_script("en")) and CJK.search(charts_script())
+    files = built_site().files
+    assert files["static/charts.en.js"].decode() == charts_script("en")
+
+
+def test_an_english_finding_says_what_its_rule_checks() -> None:
+    page = built_site().html("en/reports/shuang-yang-qu-qi-jia-zhen-ren-min-zheng-fu-2020/index.html")
+    explained = page.xpath("//li[@class='finding']/p[@class='fexp']")
+    assert explained and all(not CJK.search(text(p)) or ENGLISH.search(text(p)) for p in explained)
+    assert page.xpath("//li[@class='finding']/p[@class='fmsg'][@lang='zh-CN']")

@@ -3,12 +3,16 @@ the edition being rendered (Chinese at the root, English under en/; see site/i18
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from generator import rules
 from generator.model import Region
 from generator.site.i18n import PRIMARY, edition_path, has_english, translate
+from generator.site.markdown import code_spans
 from generator.site.model import Agency
 from generator.site.romanise import agency_name, region_names
 
@@ -43,6 +47,14 @@ def strings_in(context: Context, texts: tuple[str, ...]) -> dict[str, str]:
     """Texts a script shows, in the page's language ({} on a Chinese page: the script's own)."""
     lang = context.get("lang", PRIMARY)
     return {} if lang == PRIMARY else {text: translate(text, lang) for text in texts}
+
+
+@lru_cache(maxsize=128)
+def rule_explained(rule: str, lang: str) -> Markup:
+    """What a finding's rule checks, in `lang` (on an English page, beside the finding's details as
+    the report gave them in Chinese)."""
+    found = rules.RULES.get(rule)
+    return code_spans(translate(found.description, lang)) if found else Markup("")
 
 
 def english_half(text: str) -> str:

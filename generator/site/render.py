@@ -27,6 +27,7 @@ from generator.site.edition import (
     page_href,
     region_of,
     roman_of,
+    rule_explained,
     strings_in,
 )
 from generator.site.i18n import (
@@ -127,6 +128,7 @@ def environment() -> Environment:
         province_en=province_en,
         province_name_en=province_name_en,
         strings=strings_in,
+        rule_explained=rule_explained,
         figure_strings=FIGURE_STRINGS,
     )
     env.filters["t"] = translate_filter
@@ -255,5 +257,6 @@ def static_assets(cache_dir: Path | None = None) -> dict[str, bytes]:
     out = {f"static/{p.name}": p.read_bytes() for p in sorted(STATIC_DIR.iterdir()) if p.is_file()}
     with stage("charts"):
         out["static/charts.js"] = charts_script().encode("utf-8")
+        out["static/charts.en.js"] = charts_script("en").encode("utf-8")
         out["static/vega.js"] = vega_bundle(cache_dir)
     return out

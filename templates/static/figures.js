@@ -30,7 +30,8 @@
       css.rel = "stylesheet";
       css.href = root + "static/vega.css";
       document.head.appendChild(css);
-      runtime = load(root + "static/vega.js").then(function () { return load(root + "static/charts.js"); });
+      var charts = document.documentElement.lang === "en" ? "static/charts.en.js" : "static/charts.js";
+      runtime = load(root + "static/vega.js").then(function () { return load(root + charts); });
     }
     return runtime;
   }
