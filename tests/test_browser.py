@@ -155,7 +155,7 @@ class Visit:
 
     def interactive(self, figure: str) -> object:
         """Ask for a figure's interactive chart (Vega, loaded then) and wait until it is drawn."""
-        self.page.click(f"{figure} .fig-tools button:has-text('交互图表')")
+        self.page.click(f"{figure} .fig-tools button:nth-child(2)")  # the interactive chart's
         self.page.wait_for_selector(f"{figure} .vis svg", timeout=10_000)
         return self.page
 
@@ -375,3 +375,16 @@ def test_screenshots_of_home_agency_and_report(browser, base_url: str, width: in
             assert (SCREENSHOTS / f"{name}-{width}.png").stat().st_size > 10_000
     finally:
         shots.close()
+
+
+def test_an_english_page_draws_its_interactive_chart_in_english(visit: Visit, base_url: str) -> None:
+    page = visit.open(base_url + "en/reports/shang-gao-xian-ji-guan-shi-wu-ju-2021/")
+    buttons = page.eval_on_selector_all(
+        "#fig-applicants .fig-tools button", "bs => bs.map(b => b.textContent)"
+    )
+    assert buttons == ["Chart data (CSV)", "Interactive chart"]
+    visit.interactive("#fig-applicants")
+    assert [s.rsplit("/", 1)[1] for s in visit.scripts] == ["figures.js", "vega.js", "charts.en.js"]
+    labels = page.eval_on_selector("#fig-applicants .vis svg", "svg => svg.textContent")
+    assert "Cases" in labels and "件数" not in labels
+    assert visit.errors == []
