@@ -34,27 +34,48 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_JOINER = " · "
+_QUOTED = re.compile(r"“([^”]*)”")
+_JOINERS = (" · ", "：", " ")  # a label made of labels: 行 · 列, 行：说明, 组 行
+_SUFFIXES = ("（整行）",)
 
 
 def translate(text: str, lang: str) -> str:
     """`text` (Chinese) in `lang`; the Chinese itself when the catalogue lacks it (a test makes sure
-    it never does for what the pages show). Text made in code with numbers in it (与问题 3 有关,
-    2021年度) is looked up with its numbers as {0}, {1}…; a label joined with " · " part by part."""
+    it never does for what the pages show). Text made in code is looked up as its pattern: numbers
+    as {0}, {1}… (与问题 3 有关), a quoted value as {0}, a label joined from labels part by part."""
     if lang == PRIMARY or not text:
         return text
-    found = catalogue(lang).get(text)
+    catalogue_ = catalogue(lang)
+    found = catalogue_.get(text)
     if found is not None:
         return found
-    numbers = _NUMBER.findall(text)
-    if numbers:
-        count = iter(range(len(numbers)))
-        pattern = catalogue(lang).get(_NUMBER.sub(lambda _: "{" + str(next(count)) + "}", text))
-        if pattern is not None:
-            return pattern.format(*numbers)
-    if _JOINER in text:
-        return _JOINER.join(translate(part, lang) for part in text.split(_JOINER))
+    for pattern, values in (_numbered(text), _quoted(text)):
+        if values and pattern in catalogue_:
+            return catalogue_[pattern].format(*values)
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and text != suffix:
+            return translate(text[: -len(suffix)], lang) + translate(suffix, lang)
+    for joiner in _JOINERS:
+        parts = text.split(joiner, 1) if joiner == "：" else text.split(joiner)
+        if len(parts) > 1 and all(parts):
+            shown = [translate(part, lang) for part in parts]
+            if all(s != p or not _CJK.search(p) for s, p in zip(shown, parts, strict=True)):
+                return translate(joiner, lang).join(shown) if joiner == "：" else joiner.join(shown)
     return text
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _numbered(text: str) -> tuple[str, list[str]]:
+    numbers = _NUMBER.findall(text)
+    count = iter(range(len(numbers)))
+    return _NUMBER.sub(lambda _: "{" + str(next(count)) + "}", text), numbers
+
+
+def _quoted(text: str) -> tuple[str, list[str]]:
+    quoted = _QUOTED.findall(text)
+    return (_QUOTED.sub("“{0}”", text, count=1), quoted[:1]) if len(quoted) == 1 else (text, [])
 
 
 @pass_context
@@ -76,7 +97,17 @@ def translate_filter(context: Context, text: str | None) -> str:
 
 # The sections of the site that have an English edition (en/<section>…); a link from an English page
 # to any other section goes to its Chinese page.
-ENGLISH_SECTIONS = ("", "agencies/", "regions/", "reports/", "data/", "methodology/", "quality/", "compare/")
+ENGLISH_SECTIONS = (
+    "",
+    "agencies/",
+    "regions/",
+    "reports/",
+    "data/",
+    "methodology/",
+    "quality/",
+    "compare/",
+    "trends/",
+)
 ENGLISH_TEMPLATES = frozenset(
     {
         "index.html",
@@ -90,6 +121,7 @@ ENGLISH_TEMPLATES = frozenset(
         "quality_province.html",
         "compare_index.html",
         "compare.html",
+        "trends.html",
     }
 )
 

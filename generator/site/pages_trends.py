@@ -14,9 +14,11 @@ from typing import Any
 from generator.model import Number, Report
 from generator.site.charts import ChartFigure, trend_figure
 from generator.site.figures import HEADLINES, corpus_total, summed_figures
+from generator.site.i18n import translate
 from generator.site.model import Corpus
 from generator.site.pages import Page, year_row
 from generator.site.pages_quality import province_groups
+from generator.site.romanise import province_name_en
 from generator.site.tilemap import tile_maps
 
 SHOWN = ("new_received", "total_processed", "disclosed", "reconsideration", "litigation")
@@ -39,10 +41,13 @@ def trend_page(corpus: Corpus, item: str) -> Page:
     else:
         province = next(p for p in provinces if p.code == item)
         name, reports = province.name, [report for _, report in province.members]
+    scope_en = translate(name, "en") if item == NATIONAL else province_name_en(item, name)
     years, rows = yearly_rows(reports)
     context: dict[str, Any] = {
         "title": f"{name}历年趋势",
+        "title_en": f"{scope_en}: trends by year",
         "scope": name,
+        "scope_en": scope_en,
         "national": item == NATIONAL,
         "columns": [h.label for h in HEADLINES if h.id in SHOWN],
         "rows": rows,
@@ -82,5 +87,5 @@ def _figure(name: str, years: list[int], rows: list[dict[str, Any]]) -> ChartFig
     they are two orders of magnitude smaller)."""
     labels = [h.label for h in HEADLINES if h.id in SHOWN][:3]
     series = [(label, [row["values"][k] for row in rows]) for k, label in enumerate(labels)]
-    caption = f"{name}各年度合计：新收、办理总计与予以公开（“总计”列，件）"
+    caption = "各年度合计：新收、办理总计与予以公开（“总计”列，件）"  # the page names its scope
     return trend_figure("fig-trend", caption, years, series)

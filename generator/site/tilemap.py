@@ -16,6 +16,7 @@ from generator.model import Report
 from generator.site.figures import app_total, timeliness
 from generator.site.model import Agency, Corpus
 from generator.site.pages_quality import province_groups
+from generator.site.romanise import pinyin
 from generator.site.textfmt import format_or_dash, format_percent
 
 # (code, short name, row, column) on an 8 × 8 grid, north at the top.
@@ -65,6 +66,7 @@ class Tile:
     value: float | None
     shown: str  # the value as the table and the tile print it
     shade: int
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,9 @@ def _tile_map(
     values = {code: measure(members[code]) if members.get(code) else None for code, *_ in TILES}
     known = sorted(v for v in values.values() if v is not None)
     tiles = tuple(
-        Tile(code, name, values[code], _shown(values[code], share), _shade(values[code], known))
+        Tile(
+            code, name, values[code], _shown(values[code], share), _shade(values[code], known), tile_en(name)
+        )
         for code, name, _, _ in TILES
     )
     low, high = (known[0], known[-1]) if known else (None, None)
@@ -135,6 +139,14 @@ def _shade(value: float | None, known: list[float]) -> int:
         return 0
     rank = sum(1 for v in known if v < value)
     return 1 + rank * SHADES // len(known)
+
+
+# A province's short name in English where it is not its pinyin.
+TILE_ENGLISH = {"内蒙古": "Inner Mongolia", "西藏": "Xizang", "香港": "Hong Kong", "澳门": "Macao"}
+
+
+def tile_en(name: str) -> str:
+    return TILE_ENGLISH.get(name) or pinyin(name)
 
 
 def tile_css() -> str:
