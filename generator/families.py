@@ -297,7 +297,7 @@ FAMILIES: tuple[Family, ...] = (
             context.corpus, tuple(map(agency_facts, context.corpus.agencies))
         ),
         lambda context, _: Made(
-            search.search_files(context.corpus, lambda p: render_page(p, context.corpus.config))
+            search.search_files(context.corpus, lambda p: render_editions(p, context.corpus.config))
         ),
     ),
     Family("redirect", redirects.redirected, lambda ids: ids[0], redirect_inputs, make_redirects),

@@ -206,3 +206,18 @@ def test_results_fit_the_screen_and_are_screenshot(browser, base_url: str, width
         assert shots.clean(), (shots.errors, shots.outside, shots.violations)
     finally:
         shots.close()
+
+
+def test_the_english_search_page_finds_agencies_by_english_words_and_links_english_pages(
+    visit: Watched, base_url: str
+) -> None:
+    page = visit.search(base_url + "en/search/?q=" + quote("chengdu education"))
+    names = page.evaluate(RESULTS)  # type: ignore[attr-defined]
+    assert names and names[0].startswith("Chengdu City Education Bureau")
+    assert "成都市教育局" in names[0]  # the official name beside it
+    href = page.get_attribute("#search-results li > a", "href")  # type: ignore[attr-defined]
+    assert href == "../../en/agencies/cheng-du-shi-jiao-yu-ju/"
+    assert page.inner_text("#search-status").endswith("agencies found")  # type: ignore[attr-defined]
+    assert page.evaluate(GROUPS)[0] == "Sichuan Province"  # type: ignore[attr-defined]
+    chinese = visit.search(base_url + "en/search/?q=" + quote("卫健委"))  # Chinese works too
+    assert chinese.evaluate(RESULTS)[0].startswith("Chengdu City Health Commission")  # type: ignore[attr-defined]

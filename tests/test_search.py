@@ -123,12 +123,12 @@ def test_index_entries() -> None:
     assert index["labels"][education[3]] == "市级部门"
     assert education[4] == [2020, 2021]  # report ids are <agency id>-<year>
     assert education[1][education[5] :] == "教育局"  # the core, by the characters before it
-    assert education[6:] == [[], []]  # the id spells the name
+    assert education[6:] == [[], [], "Chengdu City Education Bureau"]  # the id spells the name
     health = by_id["cheng-du-shi-wei-sheng-jian-kang-wei-yuan-hui"]
-    assert health[6:] == [["卫健委"], ["wei-jian-wei"]]
-    assert index["regions"]["510107"] == ["武侯区", "510100", "武侯", "wu-hou-qu"]
-    assert index["regions"]["510100"] == ["成都市", "510000", "成都", "cheng-du-shi"]
-    assert index["regions"]["510000"] == ["四川省", "", "四川", "si-chuan-sheng"]
+    assert health[6:] == [["卫健委"], ["wei-jian-wei"], "Chengdu City Health Commission"]
+    assert index["regions"]["510107"] == ["武侯区", "510100", "武侯", "wu-hou-qu", "Wuhou District"]
+    assert index["regions"]["510100"] == ["成都市", "510000", "成都", "cheng-du-shi", "Chengdu City"]
+    assert index["regions"]["510000"] == ["四川省", "", "四川", "si-chuan-sheng", "Sichuan Province"]
     assert index["regions"]["450000"][2] == "广西"
     assert ["about", "关于本站"] in index["pages"]
     assert index["t2s"]["衛"] == "卫"
@@ -159,12 +159,14 @@ def test_the_search_family_makes_the_page_and_the_index() -> None:
 
 def test_every_other_page_has_a_search_box_that_submits_to_the_search_page() -> None:
     files = search_site()
-    pages = [p for p in files if p.endswith(".html") and p not in ("search/index.html", "404.html")]
+    own = ("search/index.html", "en/search/index.html", "404.html")
+    pages = [p for p in files if p.endswith(".html") and p not in own]
     assert len(pages) > 20
     for path in pages:
         (form,) = parse(files[path]).xpath("//form[@class='site-search']")
         assert form.get("method") == "get", path
-        assert resolve(path, form.get("action")) == ("search/index.html", ""), path
+        edition = "en/" if path.startswith("en/") else ""  # the search page in the page's language
+        assert resolve(path, form.get("action")) == (f"{edition}search/index.html", ""), path
         assert form.xpath(".//input/@name") == ["q"]
 
 

@@ -107,6 +107,7 @@ ENGLISH_SECTIONS = (
     "quality/",
     "compare/",
     "trends/",
+    "search/",
 )
 ENGLISH_TEMPLATES = frozenset(
     {
@@ -122,6 +123,7 @@ ENGLISH_TEMPLATES = frozenset(
         "compare_index.html",
         "compare.html",
         "trends.html",
+        "search.html",
     }
 )
 

@@ -32,10 +32,11 @@ from generator.parse.metadata import slug
 from generator.site.model import Agency, Corpus, page_slugs, report_id
 from generator.site.pages import Page
 from generator.site.pages_corpus import markdown_page
+from generator.site.romanise import agency_name, division_name
 
 PAGE_PATH = "search/index.html"
 INDEX_PATH = "search/index.json"
-INDEX_FORMAT = 1  # bump when the index's layout changes (static/search.js reads it)
+INDEX_FORMAT = 2  # bump when the index's layout changes (static/search.js reads it); 2: English names
 
 # Abbreviations people type, and the full words in agency names (both directions are indexed).
 SYNONYMS: tuple[tuple[str, str], ...] = (
@@ -181,7 +182,7 @@ def _years(agency: Agency) -> list[int | list[Any]]:
 
 
 def agency_entry(agency: Agency, labels: list[str]) -> list[Any]:
-    """[id, name, region code, label index, years, core, keys, pinyin]: a list, not an object, since
+    """[id, name, region code, label index, years, core, keys, pinyin, English name]: a list, not an object, since
     the names of the fields would be a fifth of the index. Of `name_keys`, the index holds only what
     the browser cannot make again from the region's names, which it strips from the query (成都教育局
     → 教育局): the core, as the number of characters before it when the name is already normalised
@@ -203,6 +204,7 @@ def agency_entry(agency: Agency, labels: list[str]) -> list[Any]:
         len(name) - len(core) if name == agency.name else core,
         list(swaps),
         [s for s in spelled if s != agency.id],
+        agency_name(agency.name, agency.region),
     ]
 
 
@@ -220,7 +222,7 @@ def _divisions(region: Region) -> list[tuple[str, str]]:
 
 
 def _regions(agencies: Sequence[Agency]) -> dict[str, list[str]]:
-    """code → [name, parent code, short name or "", pinyin of the name]: one entry per division, so
+    """code → [name, parent code, short name or "", pinyin of the name, English name]: one entry per division, so
     that a county's agencies share it and its city's and province's."""
     entries: dict[str, list[str]] = {}
     for agency in agencies:
@@ -230,7 +232,7 @@ def _regions(agencies: Sequence[Agency]) -> dict[str, list[str]]:
         for code, name in _divisions(agency.region):
             if code not in entries:
                 short = short_name(normalise(name)) or ""
-                entries[code] = [name, parent, short, slug(normalise(name))]
+                entries[code] = [name, parent, short, slug(normalise(name)), division_name(name, code)]
             parent = code
     return {code: entries[code] for code in sorted(entries)}
 
@@ -277,12 +279,27 @@ def index_bytes(corpus: Corpus) -> bytes:
 
 
 def search_page(corpus: Corpus) -> Page:
-    return Page(PAGE_PATH, "search.html", {"title": "搜索", "total": len(corpus.agencies)})
+    context = {"title": "搜索", "total": len(corpus.agencies), "search_strings": SEARCH_STRINGS}
+    return Page(PAGE_PATH, "search.html", context)
+
+
+# What static/search.js writes, looked up in the page's language (search-strings).
+SEARCH_STRINGS = (
+    "{0}年报告",
+    "报告",
+    "地区不详",
+    "找到 {0} 个机关",
+    "、{0} 个页面",
+    "；显示最相关的 {0} 个，加上地区或年份可以缩小范围",
+    "本站页面",
+    "正在载入索引…",
+    "搜索索引载入失败，请刷新页面重试，或在机关列表中查找。",
+)
 
 
 def search_files(corpus: Corpus, render: Any) -> dict[str, bytes]:
-    """The page (`render(page)` makes its HTML) and the index."""
-    return {PAGE_PATH: render(search_page(corpus)), INDEX_PATH: index_bytes(corpus)}
+    """The page in each edition (`render(page)` makes {path: HTML}) and the index."""
+    return {**render(search_page(corpus)), INDEX_PATH: index_bytes(corpus)}
 
 
 def search_inputs(corpus: Corpus, facts: Sequence[str]) -> object:

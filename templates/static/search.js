@@ -11,6 +11,15 @@
   var status = document.getElementById("search-status");
   var results = document.getElementById("search-results");
   var root = form.getAttribute("data-root");
+  // An English page: its words (search-strings), agencies by their English names, links to en/.
+  var english = document.documentElement.lang === "en";
+  var strings = document.getElementById("search-strings");
+  var STRINGS = strings ? JSON.parse(strings.textContent) : {};
+  function T(text) {
+    var args = arguments;
+    return (STRINGS[text] || text).replace(/\{(\d)\}/g, function (_, i) { return String(args[Number(i) + 1]); });
+  }
+  var pages = root + (english ? "en/" : "");
   var LIMIT = 100;
   var NO_MATCH = 99;
   var YEAR = /^((?:19|20)\d\d)年?(?:度)?$/;
@@ -50,12 +59,13 @@
     }
     var regions = {};
     function region(code) {
-      if (!code || !data.regions[code]) { return {name: "", province: "", forms: []}; }
+      if (!code || !data.regions[code]) { return {name: "", nameEn: "", province: "", forms: []}; }
       if (!regions[code]) {
         var entry = data.regions[code];
         var above = region(entry[1]);
         regions[code] = {
           name: above.name + entry[0],
+          nameEn: entry[4] + (above.nameEn ? ", " + above.nameEn : ""),  // smallest first
           province: above.province || code,
           forms: above.forms.concat(divisionForms(entry, normalise)).sort(function (a, b) {
             return b.length - a.length;  /* the longest is tried first */
@@ -74,14 +84,15 @@
       var core = typeof e[5] === "number" ? name.slice(e[5]) : e[5];
       var place = region(e[2]);
       return {
-        order: order, id: e[0], name: e[1], label: data.labels[e[3]],
+        order: order, id: e[0], name: e[1], label: data.labels[e[3]], english: (e[8] || "").toLowerCase(),
+        nameEn: e[8] || "",
         years: e[4].map(function (y) {
           return typeof y === "number" ? {year: y, id: e[0] + "-" + y} : {year: y[0], id: y[1]};
         }),
         keys: [name, core].concat(e[6]).filter(Boolean),
         pinyin: pinyin,
         own: [name].concat(pinyin),
-        region: place.name,
+        region: english ? place.nameEn : place.name,
         province: place.province,
         forms: place.forms
       };
@@ -135,6 +146,8 @@
   function rankWord(agency, word) {
     var candidates = remainders(word, agency);
     var best = compare(candidates, agency.keys, [0, 1, 2], 1, 1);
+    // English words (education bureau) match the English name, after every Chinese and pinyin key.
+    if (best === NO_MATCH && english && word.length > 2 && agency.english.indexOf(word) !== -1) { best = 7; }
     if (candidates[candidates.length - 1].rest === "") { best = Math.min(best, 3); }
     if (best === NO_MATCH && /^[a-z0-9]{2,}$/.test(word)) { best = compare(candidates, agency.pinyin, [4, 5, 6], 2, 3); }
     return best;
@@ -186,19 +199,24 @@
 
   function link(href, text) {
     var a = element("a", "", text);
-    a.href = root + href;
+    a.href = pages + href;
     return a;
   }
 
   function agencyItem(hit) {
     var agency = hit.agency;
     var li = element("li");
-    li.appendChild(link("agencies/" + agency.id + "/", agency.name));
-    var facts = [agency.region, agency.label].filter(Boolean).join(" · ");
+    var name = link("agencies/" + agency.id + "/", english ? agency.nameEn + " " : agency.name);
+    if (english) {
+      var zh = name.appendChild(element("span", "zh", agency.name));
+      zh.lang = "zh-CN";
+    }
+    li.appendChild(name);
+    var facts = [agency.region, T(agency.label)].filter(Boolean).join(" · ");
     li.appendChild(element("span", "muted where", facts));
     var years = element("span", "yrs");
     hit.years.forEach(function (y) {
-      years.appendChild(link("reports/" + y.id + "/", y.year ? y.year + "年报告" : "报告"));
+      years.appendChild(link("reports/" + y.id + "/", y.year ? T("{0}年报告", y.year) : T("报告")));
     });
     li.appendChild(years);
     return li;
@@ -215,7 +233,7 @@
     });
     return order.map(function (key) {
       var region = index.regions[key];
-      return {name: region ? region[0] : "地区不详", hits: byProvince[key]};
+      return {name: region ? region[english ? 4 : 0] : T("地区不详"), hits: byProvince[key]};
     });
   }
 
@@ -225,13 +243,13 @@
     var found = search(query);
     if (found.empty) { status.textContent = ""; return; }
     var shown = found.agencies.slice(0, LIMIT);
-    var text = "找到 " + found.agencies.length + " 个机关";
-    if (found.pages.length) { text += "、" + found.pages.length + " 个页面"; }
-    if (found.agencies.length > LIMIT) { text += "；显示最相关的 " + LIMIT + " 个，加上地区或年份可以缩小范围"; }
+    var text = T("找到 {0} 个机关", found.agencies.length);
+    if (found.pages.length) { text += T("、{0} 个页面", found.pages.length); }
+    if (found.agencies.length > LIMIT) { text += T("；显示最相关的 {0} 个，加上地区或年份可以缩小范围", LIMIT); }
     status.textContent = text;
     if (found.pages.length) {
       var section = element("section", "search-group");
-      section.appendChild(element("h2", "", "本站页面"));
+      section.appendChild(element("h2", "", T("本站页面")));
       var list = element("ul", "search-list");
       found.pages.forEach(function (page) {
         var li = element("li");
@@ -280,7 +298,7 @@
   window.addEventListener("popstate", function () { if (index) { render(fromAddress()); } });
 
   var initial = fromAddress();
-  status.textContent = initial ? "正在载入索引…" : "";
+  status.textContent = initial ? T("正在载入索引…") : "";
   fetch(form.getAttribute("data-index"))
     .then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
@@ -292,6 +310,6 @@
       render(input.value);
     })
     .catch(function () {
-      status.textContent = "搜索索引载入失败，请刷新页面重试，或在机关列表中查找。";
+      status.textContent = T("搜索索引载入失败，请刷新页面重试，或在机关列表中查找。");
     });
 })();
