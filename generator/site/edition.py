@@ -57,6 +57,15 @@ def rule_explained(rule: str, lang: str) -> Markup:
     return code_spans(translate(found.description, lang)) if found else Markup("")
 
 
+@pass_context
+def own_words(context: Context, text: str | None) -> Markup | str:
+    """What a report says in its own words (a finding's details, an acknowledgement, a name): as it
+    is on a Chinese page, marked lang="zh-CN" on a page in another language."""
+    if context.get("lang", PRIMARY) == PRIMARY:
+        return text or ""
+    return Markup('<span lang="zh-CN">{}</span>').format(text or "")
+
+
 def english_half(text: str) -> str:
     """The English of a bilingual schema text: "中文\n\nEnglish" or "名称 / Title"."""
     if "\n\n" in text:

@@ -24,6 +24,7 @@ from generator.site.edition import (
     FIGURE_STRINGS,
     english_half,
     name_of,
+    own_words,
     page_href,
     region_of,
     roman_of,
@@ -129,6 +130,7 @@ def environment() -> Environment:
         province_name_en=province_name_en,
         strings=strings_in,
         rule_explained=rule_explained,
+        own=own_words,
         figure_strings=FIGURE_STRINGS,
     )
     env.filters["t"] = translate_filter
