@@ -8,6 +8,7 @@ and a report page at phone and desktop widths go to tests/screenshots/ for a per
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -100,12 +101,21 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_site(built_site(), folder)
     write_site(seed_site(), folder / "seeds")
     write_site(hostile_site(), folder / "hostile")
+    with served(folder) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """The folder served on 127.0.0.1 (a free port) while the block runs: its address."""
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")

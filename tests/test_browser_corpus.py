@@ -7,13 +7,10 @@ Building the corpus takes about ten seconds; the module builds it once."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.test_browser import PHONE, QuietHandler, browser  # noqa: F401
+from tests.test_browser import PHONE, browser, served  # noqa: F401
 from tests.test_browser_search import RESULTS, Watched
 
 pytestmark = pytest.mark.browser
@@ -47,12 +44,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,15 +6,12 @@ Screenshots of the results at 375 and 1280 px go to tests/screenshots/ for a per
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 
-from tests.test_browser import DESKTOP, PHONE, SCREENSHOTS, QuietHandler, Visit, browser  # noqa: F401
+from tests.test_browser import DESKTOP, PHONE, SCREENSHOTS, Visit, browser, served  # noqa: F401
 from tests.test_search import search_site
 
 pytestmark = pytest.mark.browser
@@ -35,12 +32,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(folder) as url:
+        yield url
 
 
 class Watched(Visit):
