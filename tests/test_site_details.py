@@ -3,7 +3,7 @@ one rule named once."""
 
 from __future__ import annotations
 
-from tests.site_html import seed_site, text
+from tests.site_html import resolve, seed_site, text
 
 SHANGGAO = "reports/shang-gao-xian-ji-guan-shi-wu-ju-2020/index.html"
 
@@ -64,6 +64,12 @@ def test_the_404_page_works_at_any_depth() -> None:
     """Served at whatever address was missing: its links resolve from the site's root."""
     page = seed_site().pages["404.html"].decode()
     assert '<base href="/">' in page and "base-uri &#39;self&#39;" in page
+    # one page for both editions: the English says the same and links the English pages
+    english = seed_site().html("404.html").xpath("//section[@lang='en']")[0]
+    assert text(english.xpath("h2")[0]) == "Page not found"
+    links = [resolve("404.html", href) for href in english.xpath(".//a/@href")]
+    assert [path for path, _ in links] == ["en/index.html", "en/agencies/index.html"]  # type: ignore[misc]
+    assert all(path in seed_site().files for path, _ in links)  # type: ignore[misc]
 
 
 def test_a_trend_breaks_at_a_missing_year_and_keeps_coinciding_series_apart() -> None:
