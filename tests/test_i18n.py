@@ -111,8 +111,8 @@ def test_each_edition_links_the_other_with_hreflang_and_a_switch() -> None:
             assert resolve(own, links["zh-CN"])[0] == path  # type: ignore[index]
             switch = page.xpath("//p[@class='lang-switch']/a")[0]
             assert resolve(own, switch.get("href"))[0] == other  # type: ignore[index]
-    assert "en/about/index.html" not in site.pages  # no English edition: no hreflang there
-    assert not site.html("about/index.html").xpath("//link[@rel='alternate']")
+    assert "en/404.html" not in site.pages  # one page for both editions: no hreflang there
+    assert not site.html("404.html").xpath("//link[@rel='alternate']")
 
 
 def test_an_english_report_page_has_english_tables_and_chinese_narratives() -> None:

@@ -104,6 +104,8 @@ ENGLISH_SECTIONS = (
     "reports/",
     "data/",
     "methodology/",
+    "about/",
+    "contribute/",
     "quality/",
     "compare/",
     "trends/",
