@@ -140,6 +140,15 @@
     return a;
   }
 
+  // A row of the table, headed by its agency.
+  function rowWithAgency(body, row) {
+    var tr = body.appendChild(el("tr"));
+    var th = tr.appendChild(el("th"));
+    th.scope = "row";
+    th.appendChild(agencyLink(row));
+    return tr;
+  }
+
   function flagLink(row, number) {
     var a = link(pages + "reports/" + row.reportId + "/#f" + number, "※");
     a.className = "flag";
@@ -181,10 +190,7 @@
     t.appendChild(el("thead")).appendChild(head);
     var body = t.appendChild(el("tbody"));
     rows.slice(0, config.maxRows).forEach(function (row) {
-      var tr = body.appendChild(el("tr"));
-      var th = tr.appendChild(el("th"));
-      th.scope = "row";
-      th.appendChild(agencyLink(row));
+      var tr = rowWithAgency(body, row);
       tr.appendChild(el("td")).appendChild(link(pages + "reports/" + row.reportId + "/", String(row.year)));
       state.m.forEach(function (id) { valueInto(tr.appendChild(el("td", null, "n")), row, id); });
     });
@@ -264,10 +270,7 @@
     });
     var body = t.appendChild(el("tbody"));
     agencies.slice(0, config.maxRows).forEach(function (agency) {
-      var tr = body.appendChild(el("tr"));
-      var th = tr.appendChild(el("th"));
-      th.scope = "row";
-      th.appendChild(agencyLink(agency));
+      var tr = rowWithAgency(body, agency);
       state.m.forEach(function (id) {
         years.forEach(function (year) {
           var report = agency.years[year];
