@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from generator.messages import Text
 from generator.spec import APPLICANT_IDS, REVIEW_CELLS
 
 _COLUMN_INDEX = {column: index for index, column in enumerate(APPLICANT_IDS)}
@@ -19,6 +20,7 @@ T = TypeVar("T")
 
 Severity = Literal["error", "warning"]
 Number = int | float
+PAGE_LINES = 1000  # a PDF's or a scan's line is located at page × PAGE_LINES + its line on the page
 
 
 class Cell(NamedTuple):
@@ -50,6 +52,8 @@ class Finding:
     line: int | None = None
     cells: tuple[str, ...] = ()  # cell references, e.g. "applications.disclosed.natural_person"
     acknowledged: str | None = None  # reason given in front matter when the source itself is wrong
+    # The message as pattern and values, which the English pages say in English (generator/messages.py)
+    text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -78,7 +82,8 @@ class Source:
     # For formats turned into text (HTML, Word, PDF): the original line / paragraph / page of each line.
     line_map: tuple[int, ...] | None = None
     original_suffix: str = ".txt"  # the file type as published, offered as the source download
-    ocr_pages: int = 0  # pages read by OCR (a scan without a text layer); 0: the text was in the file
+    ocr_pages: int = 0  # pages read by OCR (pages without a text layer); 0: the text was in the file
+    ocr_page_numbers: tuple[int, ...] = ()  # which pages (from 1): their lines are OCR readings
 
     def line_no(self, index: int) -> int:
         """File line number of lines[index] (for converted formats, the location in the original)."""
@@ -146,7 +151,19 @@ class Metadata:
     source_sha256: str | None = None  # checksum of the file as committed
     source_suffix: str = ".txt"  # file type of the original (offered as the source download)
     printed_agency: str | None = None  # the name in the title or signature, when front matter corrects it
-    ocr_pages: int = 0  # pages read by OCR: every number of the report is an OCR reading (checks/ocr.py)
+    ocr_pages: int = 0  # pages read by OCR: every number on them is an OCR reading (checks/ocr.py)
+    ocr_page_numbers: tuple[int, ...] = ()  # which pages (from 1); the others were read from text
+    ocr_agency: str | None = None  # the agency name OCR read, withheld until the registry confirms it
+
+    def read_by_ocr(self, line: int | None) -> bool:
+        """Whether what stands at `line` is an OCR reading: it is on a page OCR read (a PDF's or a
+        scan's line is page × PAGE_LINES + its line on the page). A place not known counts as one when
+        any page was read by OCR."""
+        if not self.ocr_pages:
+            return False
+        if line is None or not self.ocr_page_numbers:
+            return True
+        return line // PAGE_LINES in self.ocr_page_numbers
 
 
 @dataclass(frozen=True)

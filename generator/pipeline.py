@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator.clock import stage
 from generator.errors import NotAReport, OutputClash
+from generator.messages import listed, raw, say
 from generator.model import Finding, Report
 from generator.read.history import NO_HISTORY, History
 from generator.read.registry import EMPTY, Registry
@@ -346,8 +347,12 @@ def duplicate_findings(reports: Sequence[Report]) -> dict[str, tuple[Finding, ..
         if len(group) < 2:
             continue
         for report in group:
-            others = "、".join(r.meta.source_file for r in group if r is not report)
-            message = f"{report.meta.agency} {report.meta.year} 年度的报告重复：另见 {others}"
+            message = say(
+                "{agency} {year} 年度的报告重复：另见 {others}",
+                agency=raw(report.meta.agency),
+                year=str(report.meta.year),
+                others=listed("、", [raw(r.meta.source_file) for r in group if r is not report]),
+            )
             out[report.meta.source_file] = (finding("duplicate-report", message, 1),)
     return out
 

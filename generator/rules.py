@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.messages import Text
 from generator.model import Finding, Severity
 
 
@@ -31,10 +32,14 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def finding(rule_id: str, message: str, line: int | None = None, cells: tuple[str, ...] = ()) -> Finding:
-    """A finding of a registered rule, with the rule's severity."""
+def finding(
+    rule_id: str, message: Text | str, line: int | None = None, cells: tuple[str, ...] = ()
+) -> Finding:
+    """A finding of a registered rule, with the rule's severity. The message is a `say(…)` pattern, so
+    that the English pages can say it too."""
     rule = RULES[rule_id]
-    return Finding(rule=rule.id, severity=rule.severity, message=message, line=line, cells=cells)
+    text = message if isinstance(message, Text) else None
+    return Finding(rule.id, rule.severity, str(message), line, cells, text=text)
 
 
 # --- reading and parsing -------------------------------------------------------------------------

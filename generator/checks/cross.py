@@ -22,6 +22,7 @@ from generator.checks.equations import (
     column_label,
     column_mismatches,
     compare,
+    mismatch_parts,
     num,
     plus,
     refs,
@@ -30,6 +31,7 @@ from generator.checks.equations import (
     same_number,
     template_of,
 )
+from generator.messages import Text, listed, named, raw, say
 from generator.model import Cell, Finding, Report
 from generator.rules import finding
 from generator.spec import (
@@ -52,9 +54,10 @@ def check_applications_balance(report: Report) -> list[Finding]:
     )
     if not mismatches:
         return []
-    parts = "；".join(f"{m.label} {plus(m.left)} ≠ {plus(m.right)}" for m in mismatches)
-    message = (
-        f"一、本年新收 + 二、上年结转 ≠ （七）总计 + 四、结转下年度继续办理：{parts}{blank_note(mismatches)}"
+    message = say(
+        "一、本年新收 + 二、上年结转 ≠ （七）总计 + 四、结转下年度继续办理：{parts}{blank}",
+        parts=mismatch_parts(mismatches),
+        blank=blank_note(mismatches),
     )
     line = row_line(report, "total_processed")
     return [finding("applications-balance", message, line, refs(mismatches))]
@@ -72,9 +75,13 @@ def check_applications_row_totals(report: Report) -> list[Finding]:
         mismatch = compare("总计", [total], parts)
         if mismatch is None:
             continue
-        message = (
-            f"“{row_name(row.id)}”的总计 {num(total.value)} ≠ 六类申请人之和 "
-            f"{plus(parts)} = {num(mismatch.right_sum())}{blank_note([mismatch])}"
+        message = say(
+            "“{row}”的总计 {total} ≠ 六类申请人之和 {terms} = {sum}{blank}",
+            row=row_name(row.id),
+            total=num(total.value),
+            terms=plus(parts),
+            sum=num(mismatch.right_sum()),
+            blank=blank_note([mismatch]),
         )
         found.append(finding("applications-row-total", message, row_line(report, row.id), refs([mismatch])))
     return found
@@ -86,8 +93,11 @@ def check_applications_result_total(report: Report) -> list[Finding]:
     mismatches = column_mismatches(report, ("total_processed",), rows)
     if not mismatches:
         return []
-    parts = "；".join(f"{m.label} {num(m.left_sum())} ≠ {num(m.right_sum())}" for m in mismatches)
-    message = f"（七）总计 ≠ （一）至（六）各办理结果行之和：{parts}{blank_note(mismatches)}"
+    message = say(
+        "（七）总计 ≠ （一）至（六）各办理结果行之和：{parts}{blank}",
+        parts=mismatch_parts(mismatches, sums=True),
+        blank=blank_note(mismatches),
+    )
     line = row_line(report, "total_processed")
     return [finding("applications-result-total", message, line, refs(mismatches))]
 
@@ -118,8 +128,21 @@ def check_review_totals(report: Report) -> list[Finding]:
         mismatch = compare("总计", [total], parts)
         if mismatch is None:
             continue
-        addends = " + ".join(f"{OUTCOME_LABELS[o]} {num(t.value)}" for o, t in zip(PARTS, parts, strict=True))
-        message = f"{label}：总计 {num(total.value)} ≠ {addends} = {num(mismatch.right_sum())}{blank_note([mismatch])}"
+        addends = listed(
+            " + ",
+            [
+                say("{outcome} {value}", outcome=OUTCOME_LABELS[o], value=num(t.value))
+                for o, t in zip(PARTS, parts, strict=True)
+            ],
+        )
+        message = say(
+            "{proceeding}：总计 {total} ≠ {addends} = {sum}{blank}",
+            proceeding=label,
+            total=num(total.value),
+            addends=addends,
+            sum=num(mismatch.right_sum()),
+            blank=blank_note([mismatch]),
+        )
         found.append(finding("review-litigation-total", message, total.cell.line, refs([mismatch])))
     return found
 
@@ -135,9 +158,15 @@ def _negatives(terms: Iterable[Term]) -> list[Term]:
     return [t for t in terms if t.cell.value is not None and t.cell.value < 0]
 
 
-def _negative_finding(where: str, negatives: Sequence[Term], line: int | None) -> Finding:
-    listed = "、".join(f"{t.name.rsplit(' · ', 1)[-1]} {num(t.cell.value or 0)}" for t in negatives)
-    message = f"{where}出现负数：{listed}（件数、项目数和金额不能为负）"
+def _negative_finding(where: Text, negatives: Sequence[Term], line: int | None) -> Finding:
+    values = listed(
+        "、",
+        [
+            say("{cell} {value}", cell=t.name.rsplit(" · ", 1)[-1], value=num(t.cell.value or 0))
+            for t in negatives
+        ],
+    )
+    message = say("{where}出现负数：{values}（件数、项目数和金额不能为负）", where=where, values=values)
     return finding("negative-count", message, line, tuple(t.ref for t in negatives))
 
 
@@ -149,11 +178,14 @@ def check_negative_counts(report: Report) -> list[Finding]:
             continue  # the usual case, without making a term per cell
         negatives = _negatives(app_term(report, row.id, c) for c in APPLICANT_IDS)
         if negatives:
-            found.append(_negative_finding(f"“{row_name(row.id)}”", negatives, row_line(report, row.id)))
+            where = say("“{row}”", row=row_name(row.id))
+            found.append(_negative_finding(where, negatives, row_line(report, row.id)))
     for proceeding, label in PROCEEDINGS:
         negatives = _negatives(review_term(report, proceeding, o) for o, _ in OUTCOMES)
         if negatives:
-            found.append(_negative_finding(f"{label} ", negatives, negatives[0].cell.line))
+            found.append(
+                _negative_finding(say("{proceeding} ", proceeding=label), negatives, negatives[0].cell.line)
+            )
     found.extend(_proactive_negatives(report))
     return found
 
@@ -171,7 +203,8 @@ def _proactive_negatives(report: Report) -> list[Finding]:
         ]
         negatives = _negatives(terms)
         if negatives:
-            found.append(_negative_finding(f"主动公开表“{row.label}”", negatives, row.line))
+            where = say("主动公开表“{row}”", row=named(row.label))
+            found.append(_negative_finding(where, negatives, row.line))
     return found
 
 
@@ -196,7 +229,12 @@ def check_new_published(report: Report) -> list[Finding]:
         if new is None or total is None or new.value is None or total.value is None:
             continue  # a blank total says nothing about the count; no finding
         if new.value > total.value:
-            message = f"{row.label}：本年新公开数量 {num(new.value)} > 对外公开总数量 {num(total.value)}（本年新公开的文件应包含在对外公开总数之内）"
+            message = say(
+                "{row}：本年新公开数量 {new} > 对外公开总数量 {total}（本年新公开的文件应包含在对外公开总数之内）",
+                row=named(row.label),
+                new=num(new.value),
+                total=num(total.value),
+            )
             cells = (f"proactive.{row.item}.new_published", f"proactive.{row.item}.total_published")
             found.append(finding("new-published-exceeds-total", message, new.line or row.line, cells))
     return found
@@ -230,10 +268,16 @@ def check_regulations_body(report: Report) -> list[Finding]:
     level = non_rulemaking_level(report) if nonzero else None
     if level is None:
         return []
-    listed = "、".join(f"{_measure_label(report, m)} {num(c.value or 0)}" for m, c in nonzero)
-    message = (
-        f"“{report.meta.agency}”是{level}，没有规章制定权（只有国务院部门、省级政府和设区的市、自治州政府可以制定规章），"
-        f"但“规章”一行填报了 {listed}；请核对是否应填在规范性文件一行"
+    values = listed(
+        "、",
+        [say("{cell} {value}", cell=_measure_label(report, m), value=num(c.value or 0)) for m, c in nonzero],
+    )
+    message = say(
+        "“{agency}”是{level}，没有规章制定权（只有国务院部门、省级政府和设区的市、自治州政府可以制定规章），"
+        "但“规章”一行填报了 {values}；请核对是否应填在规范性文件一行",
+        agency=raw(report.meta.agency),
+        level=level,
+        values=values,
     )
     cells = tuple(f"proactive.regulations.{m}" for m, _ in nonzero)
     return [finding("regulations-unexpected", message, row.line or nonzero[0][1].line, cells)]
@@ -289,10 +333,12 @@ def check_carry_over(previous: Report, report: Report) -> list[Finding]:
             mismatches.append(mismatch)
     if not mismatches:
         return []
-    parts = "；".join(f"{m.label} {plus(m.left)} ≠ {plus(m.right)}" for m in mismatches)
-    message = (
-        f"二、上年结转 ≠ {previous.meta.year} 年报告（{previous.meta.report_id}）的 四、结转下年度继续办理："
-        f"{parts}{blank_note(mismatches)}"
+    message = say(
+        "二、上年结转 ≠ {year} 年报告（{report}）的 四、结转下年度继续办理：{parts}{blank}",
+        year=str(previous.meta.year),
+        report=raw(previous.meta.report_id),
+        parts=mismatch_parts(mismatches),
+        blank=blank_note(mismatches),
     )
     # Only this report's cells: the previous year's belong to another report.
     cells = tuple(m.left[0].ref for m in mismatches)

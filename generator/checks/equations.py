@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
+from generator.messages import Listed, Param, Text, listed, say
 from generator.model import Cell, Number, Report
 from generator.parse.text import is_blank
 from generator.spec import APPLICANT_IDS, APPLICANT_LABELS, APPLICATION_ROW_BY_ID, TEMPLATES
@@ -92,14 +93,25 @@ def plus(terms: Iterable[Term]) -> str:
     return " + ".join(num(t.value) for t in terms)
 
 
-def blank_note(mismatches: Sequence[Mismatch]) -> str:
+def blank_note(mismatches: Sequence[Mismatch]) -> Param:
     """The note “（空白单元格按 0 计：…）” naming the blank cells of the failed equations, or ""."""
     names = list(dict.fromkeys(t.name for m in mismatches for t in m.terms if t.is_blank))
     if not names:
         return ""
-    shown = "、".join(names[:MAX_NAMED_BLANKS])
-    more = f" 等共 {len(names)} 个" if len(names) > MAX_NAMED_BLANKS else ""
-    return f"（空白单元格按 0 计：{shown}{more}）"
+    shown = listed("、", names[:MAX_NAMED_BLANKS])
+    more = say(" 等共 {count} 个", count=str(len(names))) if len(names) > MAX_NAMED_BLANKS else ""
+    return say("（空白单元格按 0 计：{cells}{more}）", cells=shown, more=more)
+
+
+def mismatch_parts(mismatches: Sequence[Mismatch], sums: bool = False) -> Listed:
+    """“自然人列 6 + 0 ≠ 5 + 11；总计列 …”: each failed column's terms (`sums`: their sums)."""
+    if sums:
+        return listed("；", [_compared(m.label, num(m.left_sum()), num(m.right_sum())) for m in mismatches])
+    return listed("；", [_compared(m.label, plus(m.left), plus(m.right)) for m in mismatches])
+
+
+def _compared(column: str, left: str, right: str) -> Text:
+    return say("{column} {left} ≠ {right}", column=column, left=left, right=right)
 
 
 def refs(mismatches: Sequence[Mismatch]) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.engine import workers
+from generator.messages import say
 from generator.model import Finding, Report
 from generator.pipeline import (
     Checked,
@@ -101,7 +102,8 @@ def source_url_missing(report: Report) -> tuple[Finding, ...]:
     report itself."""
     if report.meta.source_url:
         return ()
-    return (finding("source-url-missing", "文件头没有原文网址 source_url：请填写机关发布这份报告的网址", 1),)
+    message = say("文件头没有原文网址 source_url：请填写机关发布这份报告的网址")
+    return (finding("source-url-missing", message, 1),)
 
 
 def content_folder(paths: list[Path]) -> Path | None:

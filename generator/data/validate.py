@@ -24,6 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from generator.clock import stage
+from generator.messages import Text, raw, raw_message, say
 from generator.model import Finding, Report
 from generator.rules import finding
 from generator.spec import APPLICANT_IDS
@@ -47,9 +48,10 @@ class ValidationProblem:
     row: int | None = None  # row number among the report's rows, as in a CSV of them alone (header: row 1)
     field: str | None = None
     line: int | None = None  # line of the cell in the report text
+    text: Text | None = None  # the message as a pattern (generator/messages.py), for the English pages
 
     def to_finding(self) -> Finding:
-        return finding("schema-invalid", self.message, self.line, self.cells)
+        return finding("schema-invalid", self.text or raw_message(self.message), self.line, self.cells)
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -291,15 +293,25 @@ def _problem(
     report = by_id.get(cells[0]) if cells else None
     if report is not None and full_report is not None:
         report = full_report(report)
-    where = f"{table} 表第 {row_number} 行" if row_number else f"{table} 表"
+    where = (
+        say("{table} 表第 {row} 行", table=raw(table), row=str(row_number))
+        if row_number
+        else say("{table} 表", table=raw(table))
+    )
     what = f"{_row_name(table, cells)}{field or ''}".strip()
-    subject = f"{where}（{what}）" if what else where
+    subject = say("{where}（{what}）", where=where, what=raw(what)) if what else where
     value = error["cell"]
-    detail = f"{error['title']}: {error['note']}" if error["note"] else error["message"]
-    message = f"{subject}的值“{value}”不符合表结构：{detail}" if value is not None else f"{subject}：{detail}"
+    detail = raw(f"{error['title']}: {error['note']}" if error["note"] else error["message"])
+    if value is not None:
+        text = say(
+            "{subject}的值“{value}”不符合表结构：{detail}", subject=subject, value=raw(value), detail=detail
+        )
+    else:
+        text = say("{subject}：{detail}", subject=subject, detail=detail)
     return ValidationProblem(
         table=table,
-        message=message,
+        message=str(text),
+        text=text,
         report_id=report.meta.report_id if report else (cells[0] if cells else None),
         source_file=report.meta.source_file if report else None,
         row=row_number,

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from generator.messages import Raw, Text, listed, named, printed, say
 from generator.model import BLANK, ApplicationsTable, Cell, Finding
 from generator.parse.columns import equations, known, required, resolve_by_columns
 from generator.parse.rows import (
@@ -21,6 +22,7 @@ from generator.parse.tokens import Token
 from generator.rules import finding
 from generator.spec import (
     APPLICANT_IDS,
+    APPLICANT_LABELS,
     APPLICATION_ROW_BY_ID,
     APPLICATION_ROWS,
     application_rows,
@@ -280,7 +282,11 @@ def _unconfirmed(
         own = [c.value or 0 for c in rows[row_id]]
         refs = tuple(f"applications.{row_id}.{c}" for c in APPLICANT_IDS)
         if required(row_id, others, equations(template)) == own:
-            message = f"“{_label(row_id)}”一行没有行名，按模板中的位置（紧邻“{_label(source)}”）和行合计、列合计归入该行，请核对原件"
+            message = say(
+                "“{row}”一行没有行名，按模板中的位置（紧邻“{neighbour}”）和行合计、列合计归入该行，请核对原件",
+                row=_label(row_id),
+                neighbour=_label(source),
+            )
             findings.append(finding("row-placed-by-position", message, rows[row_id][0].line, refs))
             continue
         label, values = raw.found[source]
@@ -301,25 +307,31 @@ def read_row(
     if fitted is not None:
         return _count_cells(row_id, name, fitted)
     readings = run_together_readings(values, WIDTH, sums_to_last)
-    raw_text = " ".join(t.text or "（空）" for t in values)
+    raw_text = printed([t.text for t in values])
     if len(readings) == 1:
-        note = finding(
-            "cells-run-together",
-            f"{name}：原文“{raw_text}”有数字粘连，按行合计唯一拆分为 {' '.join(readings[0].raws)}，请核对原件",
-            label.line,
-            refs,
+        message = say(
+            "{row}：原文“{printed}”有数字粘连，按行合计唯一拆分为 {cells}，请核对原件",
+            row=name,
+            printed=raw_text,
+            cells=Raw(" ".join(readings[0].raws)),
         )
+        note = finding("cells-run-together", message, label.line, refs)
         return _reading_cells(readings[0]), [note], ()
     if readings or any(len(t.text) > 1 and t.text.isdigit() for t in values):
-        message = f"{name}：原文“{raw_text}”有数字粘连，按行合计无法唯一拆分，记为空值"
+        message = say(
+            "{row}：原文“{printed}”有数字粘连，按行合计无法唯一拆分，记为空值", row=name, printed=raw_text
+        )
         return (
             (BLANK,) * WIDTH,
             [finding("cells-run-together-ambiguous", message, label.line, refs)],
             tuple(t.text for t in values),
         )
-    message = (
-        f"{name} 有 {len(values)} 个数字，表格有 {WIDTH} 列（自然人…总计），无法确定对应关系，"
-        f"记为空值；原文数字：{raw_text or '（无）'}"
+    message = say(
+        "{row} 有 {count} 个数字，表格有 {width} 列（自然人…总计），无法确定对应关系，记为空值；原文数字：{printed}",
+        row=name,
+        count=str(len(values)),
+        width=str(WIDTH),
+        printed=raw_text,
     )
     return _unplaced(label), [finding("row-width", message, label.line, refs)], tuple(t.text for t in values)
 
@@ -330,10 +342,11 @@ def _names(item: Finding, row_id: str) -> bool:
 
 def _resolved_finding(row_id: str, found: tuple[Token, list[Token]], reading: Reading) -> Finding:
     label, values = found
-    raw_text = " ".join(t.text or "（空）" for t in values)
-    message = (
-        f"{_row_name(row_id, label)}：原文“{raw_text}”有数字粘连，按行合计和列合计唯一拆分为 "
-        f"{' '.join(reading.raws)}，请核对原件"
+    message = say(
+        "{row}：原文“{printed}”有数字粘连，按行合计和列合计唯一拆分为 {cells}，请核对原件",
+        row=_row_name(row_id, label),
+        printed=printed([t.text for t in values]),
+        cells=Raw(" ".join(reading.raws)),
     )
     return finding(
         "cells-run-together", message, label.line, tuple(f"applications.{row_id}.{c}" for c in APPLICANT_IDS)
@@ -346,14 +359,19 @@ def _unplaced(label: Token) -> tuple[Cell, ...]:
 
 
 def _count_cells(
-    row_id: str, name: str, tokens: list[Token]
+    row_id: str, name: Text, tokens: list[Token]
 ) -> tuple[tuple[Cell, ...], list[Finding], tuple[str, ...]]:
     cells, problems = [], []
     for column, token in zip(APPLICANT_IDS, tokens, strict=True):
         cell = token_cell(token)
         if isinstance(cell.value, float):
             ref = f"applications.{row_id}.{column}"
-            message = f"{name} · {column} 为“{token.text}”，件数应为整数，记为空值"
+            message = say(
+                "{row} · {column} 为“{printed}”，件数应为整数，记为空值",
+                row=name,
+                column=APPLICANT_LABELS[column],
+                printed=Raw(token.text),
+            )
             problems.append(finding("not-integer", message, token.line, (ref,)))
             cell = Cell(None, cell.raw, cell.unit, cell.line)
         cells.append(cell)
@@ -367,11 +385,12 @@ def _reading_cells(reading: Reading) -> tuple[Cell, ...]:
     )
 
 
-def _row_name(row_id: str, label: Token) -> str:
+def _row_name(row_id: str, label: Token) -> Text:
     """The row as a reader finds it: sub-items are named with their group, e.g. “（三）不予公开 1.属于国家秘密”."""
     group = APPLICATION_ROW_BY_ID[row_id].group
-    text = label.text if not group or norm(group) in label.key else f"{group} {label.text}"
-    return f"“{text}”"
+    if not group or norm(group) in label.key:
+        return say("“{row}”", row=named(label.text))
+    return say("“{group} {row}”", group=group, row=named(label.text))
 
 
 def _missing_rows(raw: RawApplications, expected: list[str], tokens_after: int) -> list[Finding]:
@@ -384,7 +403,7 @@ def _missing_rows(raw: RawApplications, expected: list[str], tokens_after: int) 
     findings = [
         finding(
             "row-missing",
-            f"申请情况表缺少“{_label(r)}”一行，记为空值",
+            say("申请情况表缺少“{row}”一行，记为空值", row=_label(r)),
             raw.found[found[0]][0].line,
             tuple(f"applications.{r}.{c}" for c in APPLICANT_IDS),
         )
@@ -392,8 +411,13 @@ def _missing_rows(raw: RawApplications, expected: list[str], tokens_after: int) 
     ]
     if tail:
         last_label = raw.found[found[-1]][0]
-        where = "文件在此结束" if tokens_after == 0 else "表格在此结束"
-        message = f"申请情况表在“{last_label.text}”之后结束（{where}），缺少 {len(tail)} 行：{'、'.join(_label(r) for r in tail)}"
+        message = say(
+            "申请情况表在“{row}”之后结束（{where}），缺少 {count} 行：{rows}",
+            row=named(last_label.text),
+            where="文件在此结束" if tokens_after == 0 else "表格在此结束",
+            count=str(len(tail)),
+            rows=listed("、", [_label(r) for r in tail]),
+        )
         findings.append(finding("table-truncated", message, last_label.line))
     return findings
 
@@ -402,7 +426,11 @@ def _unknown_rows(raw: RawApplications) -> list[Finding]:
     return [
         finding(
             "unknown-row",
-            f"申请情况表中“{label.text}”一行不属于国家模板，未纳入：{' '.join(t.text or '（空）' for t in values)}",
+            say(
+                "申请情况表中“{row}”一行不属于国家模板，未纳入：{printed}",
+                row=Raw(label.text),
+                printed=printed([t.text for t in values]) if values else "",
+            ),
             label.line,
         )
         for label, values in raw.unknown

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from generator.messages import listed, named, printed, raw, say
 from generator.model import Cell, Finding, ProactiveRow, Source
 from generator.parse.rows import fit_width, token_cell, values_after
 from generator.parse.text import clean, norm, read_number
@@ -117,8 +118,11 @@ def parse_block(block: Block, spec: ProactiveBlock) -> tuple[list[ProactiveRow],
             rows.append(row)
             findings.extend(problems)
         elif values and any(not v.is_blank for v in values):
-            raw = " ".join(v.text or "（空）" for v in values)
-            message = f"主动公开表中“{token.text}”一行不属于国家模板，未纳入：{raw}"
+            message = say(
+                "主动公开表中“{row}”一行不属于国家模板，未纳入：{printed}",
+                row=raw(token.text),
+                printed=printed([v.text for v in values]),
+            )
             findings.append(finding("unknown-row", message, token.line))
         i = nxt
     return rows, findings
@@ -130,10 +134,13 @@ def _read_item(
     refs = tuple(f"proactive.{item.id}.{m.id}" for m in spec.measures)
     fitted = fit_width(values, width)
     if fitted is None:
-        raw = " ".join(v.text or "（空）" for v in values) or "（无）"
-        message = (
-            f"主动公开表“{label.text}”有 {len(values)} 个数字，该栏有 {width} 列"
-            f"（{'、'.join(m.label for m in spec.measures)}），无法确定对应关系，记为空值；原文：{raw}"
+        message = say(
+            "主动公开表“{row}”有 {count} 个数字，该栏有 {width} 列（{columns}），无法确定对应关系，记为空值；原文：{printed}",
+            row=named(label.text),
+            count=str(len(values)),
+            width=str(width),
+            columns=listed("、", [m.label for m in spec.measures]),
+            printed=printed([v.text for v in values]),
         )
         cells = {m.id: Cell(line=label.line) for m in spec.measures}
         return ProactiveRow(item.id, label.text, label.line, cells), [
@@ -145,7 +152,12 @@ def _read_item(
         cell = token_cell(token)
         if measure.kind != "money" and isinstance(cell.value, float):
             ref = f"proactive.{item.id}.{measure.id}"
-            message = f"主动公开表“{label.text} · {measure.label}”为“{token.text}”，应为整数，记为空值"
+            message = say(
+                "主动公开表“{row} · {column}”为“{printed}”，应为整数，记为空值",
+                row=named(label.text),
+                column=measure.label,
+                printed=raw(token.text),
+            )
             findings.append(finding("not-integer", message, token.line, (ref,)))
             cell = Cell(None, cell.raw, cell.unit, cell.line)
         cells[measure.id] = cell
@@ -154,7 +166,7 @@ def _read_item(
 
 def parse_proactive(blocks: Sequence[Block], template: str) -> tuple[tuple[ProactiveRow, ...], list[Finding]]:
     if not blocks:
-        message = "没有找到“主动公开政府信息情况”表格（应有“第二十条第（一）项”等栏目）"
+        message = say("没有找到“主动公开政府信息情况”表格（应有“第二十条第（一）项”等栏目）")
         return _blank_rows(template), [finding("table-missing", message)]
     by_number = {b.number: b for b in blocks}
     rows: list[ProactiveRow] = []
@@ -167,7 +179,9 @@ def parse_proactive(blocks: Sequence[Block], template: str) -> tuple[tuple[Proac
         for item in spec.items:
             if item.id not in found_ids:
                 line = block.caption.line if block else blocks[0].caption.line
-                message = f"主动公开表缺少“{spec.caption} {item.label}”一行，记为空值"
+                message = say(
+                    "主动公开表缺少“{block} {row}”一行，记为空值", block=spec.caption, row=item.label
+                )
                 refs = tuple(f"proactive.{item.id}.{m.id}" for m in spec.measures)
                 findings.append(finding("row-missing", message, line, refs))
                 found.append(ProactiveRow(item.id, item.label, None, {m.id: Cell() for m in spec.measures}))

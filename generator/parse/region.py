@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from generator.messages import listed, raw, say
 from generator.model import Finding, Region
 from generator.rules import finding
 
@@ -307,11 +308,14 @@ def _region(division: _Division, index: _Index) -> Region:
 
 
 def _ambiguity(divisions: list[_Division], index: _Index) -> Finding:
-    listed = "、".join(_region(d, index).name for d in divisions)
+    regions = listed("、", [raw(_region(d, index).name) for d in divisions])
     names = {d.name for d in divisions}
     if len(names) == 1:
-        return finding("region-ambiguous", f"“{names.pop()}”对应 {listed}，无法确定")
-    return finding("region-ambiguous", f"地名对应多个行政区划：{listed}，无法确定")
+        return finding(
+            "region-ambiguous",
+            say("“{name}”对应 {regions}，无法确定", name=raw(names.pop()), regions=regions),
+        )
+    return finding("region-ambiguous", say("地名对应多个行政区划：{regions}，无法确定", regions=regions))
 
 
 def _agency_in_title(title: str) -> str | None:
@@ -345,7 +349,7 @@ def infer_region(title: str | None, signature: str | None, body: str) -> tuple[R
             if len(best) == 1:
                 return _region(best[0], index), None
             return None, _ambiguity(best, index)
-    return None, finding("region-unknown", "标题、落款和正文中没有可识别的省、市、县名称")
+    return None, finding("region-unknown", say("标题、落款和正文中没有可识别的省、市、县名称"))
 
 
 def region_from_code_or_name(value: str) -> Region | None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.errors import NotAReport
+from generator.messages import raw, say
 from generator.model import Finding, Metadata, Region, Report, Source
 from generator.parse import applications, review
 from generator.parse.metadata import (
@@ -71,15 +72,19 @@ def _detect_template(
 ) -> tuple[str | None, list[Finding]]:
     from_a, from_b = detect_from_headers(blocks), raw.template_evidence
     if from_a and from_b and from_a != from_b:
-        message = (
-            f"主动公开表为 {from_a} 年模板，但申请情况表“（六）其他处理”的结构属于 {from_b} 年模板："
-            f"两张表各按其模板读取，报告按主动公开表记为 {from_a} 年模板"
+        message = say(
+            "主动公开表为 {proactive} 年模板，但申请情况表“（六）其他处理”的结构属于 {applications} 年模板："
+            "两张表各按其模板读取，报告按主动公开表记为 {proactive} 年模板",
+            proactive=from_a,
+            applications=from_b,
         )
         line = blocks[0].caption.line if blocks else None
         return from_a, [finding("template-conflict", message, line)]
     template = from_a or from_b
     if template is None:
-        message = "根据表格标签无法判断是 2019 年还是 2021 年模板（没有“本年新制作数量”“本年制发件数”等表头）"
+        message = say(
+            "根据表格标签无法判断是 2019 年还是 2021 年模板（没有“本年新制作数量”“本年制发件数”等表头）"
+        )
         line = blocks[0].caption.line if blocks else None
         return None, [finding("template-undetected", message, line)]
     return template, []
@@ -90,7 +95,9 @@ def _applications(
 ) -> tuple[applications.ApplicationsTable, list[Finding]]:
     table, found = applications.assemble(raw, template, tokens_after=len(tokens) - raw.end)
     if raw.start is None:
-        message = "没有找到“收到和处理政府信息公开申请情况”表格（应有“本年新收政府信息公开申请数量”等行）"
+        message = say(
+            "没有找到“收到和处理政府信息公开申请情况”表格（应有“本年新收政府信息公开申请数量”等行）"
+        )
         found = [finding("table-missing", message), *found]
     return table, found
 
@@ -116,11 +123,12 @@ def parse_metadata(
     agency = front.get("agency") or agency
     if not agency:
         findings.append(
-            finding("agency-missing", "标题、落款和正文中都找不到发布机关名称；请在文件头写明 agency", 1)
+            finding("agency-missing", say("标题、落款和正文中都找不到发布机关名称；请在文件头写明 agency"), 1)
         )
     year = front.get("year") or find_year(source, title)
     if not year:
-        findings.append(finding("year-missing", "标题中没有报告年度（如“2020年”）；请在文件头写明 year", 1))
+        message = say("标题中没有报告年度（如“2020年”）；请在文件头写明 year")
+        findings.append(finding("year-missing", message, 1))
     published = (
         front.get("published") or find_published_line(source) or (signature.date if signature else None)
     )
@@ -154,8 +162,9 @@ def _region(
     if "region" in front:
         region = region_from_code_or_name(str(front["region"]))
         if region is None:
-            message = (
-                f"front matter: region {front['region']!r} is not a known GB/T 2260 code or division name"
+            message = say(
+                "front matter: region {value} is not a known GB/T 2260 code or division name",
+                value=raw(repr(front["region"])),
             )
             return None, [finding("front-matter-invalid", message, 1)]
         return region, []

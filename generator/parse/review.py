@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from generator.messages import listed, printed, raw, say
 from generator.model import BLANK, Cell, Finding
 from generator.parse.rows import fit_width, run_together_readings, sums_to_last, token_cell
 from generator.parse.tokens import Token
@@ -58,7 +59,9 @@ def parse_review(tokens: Sequence[Token], after: int) -> tuple[dict[str, Cell], 
     start = find_start(tokens, after)
     blank = dict.fromkeys(REVIEW_CELLS, BLANK)
     if start is None:
-        message = "没有找到“政府信息公开行政复议、行政诉讼情况”表格（应有 行政复议 / 行政诉讼 的 15 个数字）"
+        message = say(
+            "没有找到“政府信息公开行政复议、行政诉讼情况”表格（应有 行政复议 / 行政诉讼 的 15 个数字）"
+        )
         return blank, [finding("table-missing", message)], after
     values, end = _value_run(tokens, start)
     anchor = tokens[start].line
@@ -66,7 +69,7 @@ def parse_review(tokens: Sequence[Token], after: int) -> tuple[dict[str, Cell], 
     if fitted is not None:
         return {cid: token_cell(t) for cid, t in zip(REVIEW_CELLS, fitted, strict=True)}, [], end
     readings = run_together_readings(values, WIDTH, _groups_add_up)
-    raw_text = " ".join(t.text or "（空）" for t in values)
+    raw_text = printed([t.text for t in values])
     refs = tuple(f"review_litigation.{c}" for c in REVIEW_CELLS)
     if len(readings) == 1:
         reading = readings[0]
@@ -74,12 +77,21 @@ def parse_review(tokens: Sequence[Token], after: int) -> tuple[dict[str, Cell], 
             cid: Cell(v, r, None, line)
             for cid, v, r, line in zip(REVIEW_CELLS, reading.values, reading.raws, reading.lines, strict=True)
         }
-        message = f"行政复议、行政诉讼表原文“{raw_text}”有数字粘连，按各组总计唯一拆分为 {' '.join(reading.raws)}，请核对原件"
+        message = say(
+            "行政复议、行政诉讼表原文“{printed}”有数字粘连，按各组总计唯一拆分为 {cells}，请核对原件",
+            printed=raw_text,
+            cells=raw(" ".join(reading.raws)),
+        )
         return cells, [finding("cells-run-together", message, values[0].line, refs)], end
     if end >= len(tokens) and 0 < len(values) < WIDTH:
         return _truncated(values, anchor), [_truncated_finding(values, anchor)], end
     line = values[0].line if values else anchor
-    message = f"行政复议、行政诉讼表有 {len(values)} 个数字，应为 {WIDTH} 个，无法确定对应关系，记为空值；原文数字：{raw_text or '（无）'}"
+    message = say(
+        "行政复议、行政诉讼表有 {count} 个数字，应为 {width} 个，无法确定对应关系，记为空值；原文数字：{printed}",
+        count=str(len(values)),
+        width=str(WIDTH),
+        printed=raw_text,
+    )
     return blank, [finding("row-width", message, line, refs)], end
 
 
@@ -92,8 +104,12 @@ def _truncated(values: list[Token], anchor: int) -> dict[str, Cell]:
 
 def _truncated_finding(values: list[Token], anchor: int) -> Finding:
     missing = REVIEW_CELLS[len(values) :]
-    names = "、".join(REVIEW_LABELS[c] for c in missing)
-    message = f"行政复议、行政诉讼表在第 {len(values)} 个数字后结束（文件在此结束），缺少 {len(missing)} 个单元格：{names}"
+    message = say(
+        "行政复议、行政诉讼表在第 {count} 个数字后结束（文件在此结束），缺少 {missing} 个单元格：{cells}",
+        count=str(len(values)),
+        missing=str(len(missing)),
+        cells=listed("、", [REVIEW_LABELS[c] for c in missing]),
+    )
     return finding(
         "table-truncated", message, values[-1].line, tuple(f"review_litigation.{c}" for c in missing)
     )

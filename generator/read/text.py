@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import NotAReport
+from generator.messages import raw, say
 from generator.model import Finding, Source
 from generator.read.registry import valid_id
 from generator.rules import finding
@@ -231,7 +232,7 @@ def without_controls(source: Source) -> Source:
     }
     if first is None:
         return source if front == source.front_matter else replace(source, front_matter=front)
-    message = "文本含不可见的控制字符（如 NUL、ESC），已删除；此行是第一处"
+    message = say("文本含不可见的控制字符（如 NUL、ESC），已删除；此行是第一处")
     found = finding("control-characters", message, source.line_no(first))
     return replace(source, lines=tuple(lines), front_matter=front, findings=(*source.findings, found))
 
@@ -276,7 +277,11 @@ def split_front_matter(lines: list[str], name: str) -> tuple[int, dict[str, Any]
         return (
             0,
             {},
-            [finding("front-matter-invalid", "front matter opened with --- on line 1 is never closed", 1)],
+            [
+                finding(
+                    "front-matter-invalid", say("front matter opened with --- on line 1 is never closed"), 1
+                )
+            ],
         )
     import yaml  # only for files with front matter
 
@@ -287,12 +292,17 @@ def split_front_matter(lines: list[str], name: str) -> tuple[int, dict[str, Any]
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "not valid `key: value` lines"
-        return end + 1, {}, [finding("front-matter-invalid", f"front matter: {problem}", line)]
+        message = say("front matter: {problem}", problem=raw(problem))
+        return end + 1, {}, [finding("front-matter-invalid", message, line)]
     except ValueError:  # an integer of more digits than Python converts
-        problem = "front matter: a number too long to be any field's value"
-        return end + 1, {}, [finding("front-matter-invalid", problem, 1)]
+        message = say("front matter: a number too long to be any field's value")
+        return end + 1, {}, [finding("front-matter-invalid", message, 1)]
     if not isinstance(loaded, dict):
-        return end + 1, {}, [finding("front-matter-invalid", "front matter must be `key: value` lines", 2)]
+        return (
+            end + 1,
+            {},
+            [finding("front-matter-invalid", say("front matter must be `key: value` lines"), 2)],
+        )
     fields, findings = validate_front_matter(loaded, lines[1:end])
     return end + 1, fields, findings
 
@@ -348,12 +358,21 @@ def validate_front_matter(
         if key not in FRONT_MATTER_FIELDS:
             known = ", ".join(FRONT_MATTER_FIELDS)
             findings.append(
-                finding("front-matter-invalid", f"front matter: unknown field {key!r} (known: {known})", line)
+                finding(
+                    "front-matter-invalid",
+                    say(
+                        "front matter: unknown field {key} (known: {known})",
+                        key=raw(repr(key)),
+                        known=raw(known),
+                    ),
+                    line,
+                )
             )
             continue
         problem, clean = _clean_field(key, value)
         if problem:
-            findings.append(finding("front-matter-invalid", f"front matter: {key} {problem}", line))
+            message = say("front matter: {key} {problem}", key=raw(key), problem=raw(problem))
+            findings.append(finding("front-matter-invalid", message, line))
         else:
             fields[key] = clean
     return fields, findings
