@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generator.model import ApplicationsTable, Cell, Finding, Metadata, ProactiveRow, Region, Report, Section
+from generator.messages import Text, listed, named, printed, say
+from generator.model import (
+    ApplicationsTable,
+    Cell,
+    Finding,
+    Metadata,
+    ProactiveRow,
+    Region,
+    Report,
+    Section,
+    Severity,
+)
 from generator.pipeline import SourceFile
 from generator.site.model import Corpus, SiteConfig, build_corpus
 from generator.spec import REVIEW_CELLS, application_rows, proactive_blocks
@@ -120,24 +131,54 @@ def inconsistent_values() -> dict[str, list[int | None]]:
     return rows
 
 
-TOTAL_FINDING = Finding(
+def _finding(rule: str, severity: Severity, message: Text, line: int, cells: tuple[str, ...]) -> Finding:
+    return Finding(rule, severity, str(message), line, cells, text=message)
+
+
+TOTAL_FINDING = _finding(
     "result-total",
     "warning",
-    "（七）总计 · 总计 为 0，各项办理结果之和为 3",
+    say(
+        "（七）总计 ≠ （一）至（六）各办理结果行之和：{parts}{blank}",
+        parts=listed(
+            "；",
+            [say("{column} {left} ≠ {right}", column=say("{column}列", column="总计"), left="0", right="3")],
+        ),
+        blank="",
+    ),
     52,
     ("applications.total_processed.total", "applications.disclosed.total"),
 )
-REVIEW_FINDING = Finding(
+REVIEW_FINDING = _finding(
     "review-total",
     "warning",
-    "行政复议 总计 为 0，四项结果之和为 1",
+    say(
+        "{proceeding}：总计 {total} ≠ {addends} = {sum}{blank}",
+        proceeding="行政复议",
+        total="0",
+        addends=listed(
+            " + ",
+            [
+                say("{outcome} {value}", outcome=o, value=v)
+                for o, v in (("结果维持", "0"), ("结果纠正", "0"), ("其他结果", "1"), ("尚未审结", "0"))
+            ],
+        ),
+        sum="1",
+        blank="",
+    ),
     80,
     ("review_litigation.reconsideration_total", "review_litigation.reconsideration_other"),
 )
-ROW_WIDTH = Finding(
+ROW_WIDTH = _finding(
     "row-width",
     "error",
-    "（一）予以公开 有 5 个数字，表格有 7 列；原文数字：0 0 0 0 0",
+    say(
+        "{row} 有 {count} 个数字，表格有 {width} 列（自然人…总计），无法确定对应关系，记为空值；原文数字：{printed}",
+        row=say("“{row}”", row=named("（一）予以公开")),
+        count="5",
+        width="7",
+        printed=printed(["0"] * 5),
+    ),
     45,
     ("applications.disclosed",),
 )

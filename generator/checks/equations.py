@@ -48,7 +48,7 @@ class Term(NamedTuple):
 class Mismatch:
     """A failed equation `sum(left) = sum(right)` in one column."""
 
-    label: str  # e.g. "自然人列"
+    label: Param  # e.g. "自然人列"
     left: tuple[Term, ...]
     right: tuple[Term, ...]
 
@@ -68,7 +68,7 @@ def readable(cell: Cell) -> bool:
     return cell.value is not None or (cell.raw is not None and is_blank(cell.raw))
 
 
-def compare(label: str, left: Sequence[Term], right: Sequence[Term]) -> Mismatch | None:
+def compare(label: Param, left: Sequence[Term], right: Sequence[Term]) -> Mismatch | None:
     """The mismatch of `sum(left) = sum(right)`, or None when it holds or cannot be checked."""
     terms = (*left, *right)
     if not all(readable(t.cell) for t in terms) or all(t.is_blank for t in terms):
@@ -110,7 +110,7 @@ def mismatch_parts(mismatches: Sequence[Mismatch], sums: bool = False) -> Listed
     return listed("；", [_compared(m.label, plus(m.left), plus(m.right)) for m in mismatches])
 
 
-def _compared(column: str, left: str, right: str) -> Text:
+def _compared(column: Param, left: str, right: str) -> Text:
     return say("{column} {left} ≠ {right}", column=column, left=left, right=right)
 
 
@@ -160,8 +160,8 @@ def _column_sum(report: Report, rows: Sequence[str], column: str) -> Number:
     return sum(report.applications.cell(r, column).value or 0 for r in rows)
 
 
-def column_label(column: str) -> str:
-    return f"{APPLICANT_LABELS[column]}列"
+def column_label(column: str) -> Text:
+    return say("{column}列", column=APPLICANT_LABELS[column])
 
 
 def column_mismatches(report: Report, left_rows: Sequence[str], right_rows: Sequence[str]) -> list[Mismatch]:

@@ -3,16 +3,15 @@ the edition being rendered (Chinese at the root, English under en/; see site/i18
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from generator import rules
 from generator.model import Region
-from generator.site.i18n import PRIMARY, edition_path, has_english, translate
-from generator.site.markdown import code_spans
+from generator.site.findings import FindingView
+from generator.site.i18n import PRIMARY, catalogue, edition_path, has_english, translate
 from generator.site.model import Agency
 from generator.site.romanise import agency_name, region_names
 
@@ -49,14 +48,6 @@ def strings_in(context: Context, texts: tuple[str, ...]) -> dict[str, str]:
     return {} if lang == PRIMARY else {text: translate(text, lang) for text in texts}
 
 
-@lru_cache(maxsize=128)
-def rule_explained(rule: str, lang: str) -> Markup:
-    """What a finding's rule checks, in `lang` (on an English page, beside the finding's details as
-    the report gave them in Chinese)."""
-    found = rules.RULES.get(rule)
-    return code_spans(translate(found.description, lang)) if found else Markup("")
-
-
 @pass_context
 def own_words(context: Context, text: str | None) -> Markup | str:
     """What a report says in its own words (a finding's details, an acknowledgement, a name): as it
@@ -64,6 +55,31 @@ def own_words(context: Context, text: str | None) -> Markup | str:
     if context.get("lang", PRIMARY) == PRIMARY:
         return text or ""
     return Markup('<span lang="zh-CN">{}</span>').format(text or "")
+
+
+@pass_context
+def message_of(context: Context, finding: FindingView) -> Markup | str:
+    """A finding's message in the page's language: its pattern and labels from the catalogue, what
+    the report printed (numbers as printed, names, row labels it made up) as it is, marked Chinese."""
+    lang = context.get("lang", PRIMARY)
+    if lang == PRIMARY:
+        return finding.message
+    if finding.text is None:  # a finding made before messages were patterns
+        return own_words(context, finding.message)
+    said = finding.text.say(lambda text: str(escape(_said(text, lang))), _as_printed)
+    return Markup(said[:1].upper() + said[1:])  # a sentence, though its pattern may start mid-sentence
+
+
+def _said(text: str, lang: str) -> str:
+    """A message's pattern (it has slots) is looked up as it is; a label as any label is."""
+    return catalogue(lang).get(text, text) if "{" in text else translate(text, lang)
+
+
+def _as_printed(text: str) -> str:
+    return str(Markup('<span lang="zh-CN">{}</span>').format(text) if _CJK.search(text) else escape(text))
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def english_half(text: str) -> str:

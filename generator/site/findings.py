@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from generator import rules
 from generator.checks.equations import template_of
+from generator.messages import Text
 from generator.model import Report
 from generator.spec import (
     APPLICANT_IDS,
@@ -43,6 +44,7 @@ class FindingView:
     title: str
     severity: str
     message: str
+    text: Text | None  # the message as pattern and values, said in English on English pages
     line: int | None
     acknowledged: str | None
     places: tuple[Place, ...]
@@ -84,6 +86,7 @@ def finding_views(report: Report) -> tuple[FindingView, ...]:
                 rule.title if rule else f.rule,
                 f.severity,
                 f.message,
+                f.text,
                 f.line,
                 f.acknowledged,
                 places(f.cells, template, report.applications.template),

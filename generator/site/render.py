@@ -23,12 +23,12 @@ from generator.site.charts import charts_script
 from generator.site.edition import (
     FIGURE_STRINGS,
     english_half,
+    message_of,
     name_of,
     own_words,
     page_href,
     region_of,
     roman_of,
-    rule_explained,
     strings_in,
 )
 from generator.site.i18n import (
@@ -129,8 +129,8 @@ def environment() -> Environment:
         province_en=province_en,
         province_name_en=province_name_en,
         strings=strings_in,
-        rule_explained=rule_explained,
         own=own_words,
+        message_of=message_of,
         figure_strings=FIGURE_STRINGS,
     )
     env.filters["t"] = translate_filter
