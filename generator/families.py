@@ -45,7 +45,7 @@ from generator.site import (
 )
 from generator.site.model import Agency, Corpus, has_package, page_slugs, report_id
 from generator.site.pages import Files, Page, agency_page, home_page, report_page, source_copy_path
-from generator.site.render import render_editions, render_page, static_assets
+from generator.site.render import render_editions, static_assets
 
 
 class Context(Protocol):
@@ -167,7 +167,9 @@ def corpus_inputs(context: Context, item: object) -> object:
 
 def make_redirects(context: Context, ids: tuple[str, str]) -> Made:
     pages = redirects.redirect_pages(context.corpus, ids)
-    return Made({page.path: render_page(page, context.corpus.config) for page in pages})
+    return Made(
+        {path: html for page in pages for path, html in render_editions(page, context.corpus.config).items()}
+    )
 
 
 def redirect_inputs(context: Context, ids: tuple[str, str]) -> object:

@@ -124,6 +124,9 @@ def test_a_replaced_id_redirects_its_old_urls_to_the_new_ones(tmp_path: Path) ->
     report = (site / "reports" / "dehui-old-2020" / "index.html").read_text(encoding="utf-8")
     assert f'content="0; url=../../reports/{DEHUI}-2020/"' in report
     assert not (site / "reports" / "dehui-old-2020" / "source.txt").exists()
+    english = (site / "en" / "reports" / "dehui-old-2020" / "index.html").read_text(encoding="utf-8")
+    assert f'content="0; url=../../../en/reports/{DEHUI}-2020/"' in english
+    assert "has changed to <code>" in english and 'lang="en"' in english
 
 
 def test_a_registry_row_that_cannot_be_read_is_named_and_the_file_is_never_overwritten(

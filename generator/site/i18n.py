@@ -126,6 +126,7 @@ ENGLISH_TEMPLATES = frozenset(
         "compare.html",
         "trends.html",
         "search.html",
+        "redirect.html",
     }
 )
 
