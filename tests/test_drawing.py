@@ -7,6 +7,7 @@ import lxml.etree
 
 from generator.site.charts import trend_figure
 from generator.site.drawing import bar_width_css, bar_widths, nice_ticks
+from generator.site.render import environment
 from tests.parse_helpers import ROOT
 
 SVG = ""  # inline in HTML: no namespace declared
@@ -39,8 +40,7 @@ def test_ticks_are_whole_numbers_from_zero_past_the_largest_value() -> None:
 def _svg(years: list[int], series: list[tuple[str, list[int | None]]], flags=()):  # type: ignore[no-untyped-def]
     figure = trend_figure("fig", "caption", years, series, flags)
     assert figure.drawing is not None
-    svg_text = str(figure.drawing).split("<ul", 1)[0]
-    return lxml.etree.fromstring(svg_text.encode()), str(figure.drawing)
+    return lxml.etree.fromstring(str(figure.drawing).encode()), figure.legend
 
 
 def test_the_trend_svg_breaks_its_line_at_a_missing_year_and_a_blank() -> None:
@@ -54,16 +54,20 @@ def test_the_trend_svg_breaks_its_line_at_a_missing_year_and_a_blank() -> None:
 
 
 def test_flagged_points_are_filled_and_each_series_has_its_own_marker() -> None:
-    svg, html = _svg(
+    svg, legend = _svg(
         [2020, 2021], [("新收", [1, 2]), ("总计", [1, 2])], flags=[[False, True], [False, False]]
     )
     filled = svg.findall(f"{SVG}g[@fill='#1b9e77']")
     assert len(filled) == 1 and len(list(filled[0])) == 1
     markers = [g[0].tag for g in svg.findall(f"{SVG}g[@fill='#fff']")]
     assert markers == [f"{SVG}circle", f"{SVG}rect"]
-    assert html.count("<li>") == 2 and "新收" in html and "总计" in html
+    assert [name for _, name in legend] == ["新收", "总计"]  # the page writes them in its language
+    assert all(str(sample).startswith("<svg") for sample, _ in legend)
 
 
 def test_the_legend_escapes_its_labels() -> None:
-    _, html = _svg([2020, 2021], [("<b>x</b>", [1, 2])])
-    assert "<b>" not in html and "&lt;b&gt;" in html
+    figure = trend_figure("fig", "caption", [2020, 2021], [("<b>x</b>", [1, 2])])
+    page = environment().from_string('{% import "_macros.html" as m with context %}{{ m.figure(figure) }}')
+    html = page.render(figure=figure, lang="zh", root="", href=lambda target: target)
+    legend = html.split('<ul class="legend">', 1)[1]
+    assert "<b>" not in legend and "&lt;b&gt;x&lt;/b&gt;" in legend

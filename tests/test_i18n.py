@@ -90,9 +90,11 @@ def test_english_pages_show_no_chinese_but_the_agencies_own_words() -> None:
             if not isinstance(element.tag, str) or element.tag in ("script", "style"):
                 continue
             marked = any((e.get("lang") or "").startswith("zh") for e in (element, *element.iterancestors()))
-            own = element.text or ""
-            if own.strip() and CJK.search(own) and not marked and not ENGLISH.search(own):
-                problems.append(f"{path}: {own.strip()[:60]}")
+            # an element's tail (the text after it) is its parent's text
+            parent_marked = any((e.get("lang") or "").startswith("zh") for e in element.iterancestors())
+            for own, own_marked in ((element.text or "", marked), (element.tail or "", parent_marked)):
+                if own.strip() and CJK.search(own) and not own_marked and not ENGLISH.search(own):
+                    problems.append(f"{path}: {own.strip()[:60]}")
             for attribute in ("title", "aria-label", "placeholder", "content"):
                 value = element.get(attribute) or ""
                 if CJK.search(value) and not marked and attribute != "content":

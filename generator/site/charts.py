@@ -216,9 +216,10 @@ class ChartFigure:
     payload: dict[str, Any]  # {"spec": kind, "values": [...]}, written with |tojson
     note: str = ""  # said under the figure (what a ※ beside a number means)
     # Drawn at build time (site/drawing.py): each value cell's bar (percent, None: no bar), aligned
-    # with rows[i][1:], or the trend chart's SVG and legend.
+    # with rows[i][1:], or the trend chart's SVG.
     widths: tuple[tuple[int | None, ...], ...] = ()
     drawing: Markup | None = None
+    legend: tuple[tuple[Markup, str], ...] = ()  # the trend chart's: each series' sample and name
     # Per value cell (aligned with widths): the ※ beside it, (link, what it says), or None.
     flags: tuple[tuple[Flag | None, ...], ...] = ()
 
@@ -320,9 +321,10 @@ def trend_figure(
     )
     columns = ("年度", *(label for label, _ in series))
     note = "※：该年度报告中与这个数字有关的问题见报告页；图中以实心点标出。" if any(map(any, flagged)) else ""
-    drawing = Markup(trend_svg(years, drawn) + trend_legend(drawn)) if values else None
+    drawing = trend_svg(years, drawn) if values else None
     payload = {"spec": "trend", "values": values}
-    return ChartFigure("trend", id_, caption, columns, rows, payload, note, drawing=drawing)
+    legend = trend_legend(drawn) if values else ()
+    return ChartFigure("trend", id_, caption, columns, rows, payload, note, drawing=drawing, legend=legend)
 
 
 def _segments(

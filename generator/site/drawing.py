@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from generator.model import Number
 from generator.site.textfmt import format_number
@@ -170,8 +170,9 @@ def trend_svg(years: Sequence[int], series: Sequence[Series]) -> Markup:
     )
 
 
-def trend_legend(series: Sequence[Series]) -> Markup:
-    """Each series' line and point, with its name (HTML text, so it stays readable on a phone)."""
+def trend_legend(series: Sequence[Series]) -> tuple[tuple[Markup, str], ...]:
+    """Each series' line and point, and its name, which the page writes as HTML text in its language
+    (readable on a phone)."""
     items = []
     for order, s in enumerate(series):
         colour, dash, width, radius, shape = _style(order)
@@ -181,5 +182,5 @@ def trend_legend(series: Sequence[Series]) -> Markup:
             f'<path d="M0 10H36" fill="none" stroke="{colour}" stroke-width="{_f(width)}"{dash_attr}/>'
             f'<g fill="#fff" stroke="{colour}" stroke-width="2">{_marker(shape, 18, 10, min(radius, 7))}</g></svg>'
         )
-        items.append(f"<li>{sample}{escape(s.label)}</li>")
-    return Markup('<ul class="legend">' + "".join(items) + "</ul>")
+        items.append((Markup(sample), s.label))
+    return tuple(items)
