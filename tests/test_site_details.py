@@ -171,3 +171,16 @@ def test_the_tile_map_places_every_province_and_shades_it_with_its_table_beside(
     )  # no report
     rows = {text(tr.xpath("th")[0]): text(tr.xpath("td")[0]) for tr in figures[0].xpath(".//tbody/tr")}
     assert set(rows) == {"吉林", "江西", "河北"}
+
+
+def test_an_english_tile_breaks_a_long_name_between_syllables_only() -> None:
+    from generator.site.tilemap import SOFT_HYPHEN, tile_en
+
+    assert tile_en("黑龙江", SOFT_HYPHEN) == f"Hei{SOFT_HYPHEN}long{SOFT_HYPHEN}jiang"
+    assert tile_en("黑龙江") == "Heilongjiang" and tile_en("内蒙古") == "Inner Mongolia"
+    assert tile_en("陕西", SOFT_HYPHEN) == f"Shaan{SOFT_HYPHEN}xi" and tile_en("西安") == "Xi'an"
+    page = seed_site().html("en/trends/index.html")
+    tile = page.xpath("//div[contains(@class, 'tile-220000')]")[0]
+    assert text(tile).startswith(f"Ji{SOFT_HYPHEN}lin")
+    table = page.xpath("//section[@id='map']//tbody/tr/th")
+    assert "Jilin" in {text(th) for th in table}  # the table's names carry no soft hyphen

@@ -140,13 +140,16 @@ def department_name(text: str) -> str | None:
     return None
 
 
-def pinyin(text: str) -> str:
-    """Hanyu pinyin as one capitalised word (成都 → Chengdu, 西安 → Xi'an, 陕西 → Shaanxi)."""
+def pinyin(text: str, between: str = "") -> str:
+    """Hanyu pinyin as one capitalised word (成都 → Chengdu, 西安 → Xi'an, 陕西 → Shaanxi); `between`
+    goes between syllables (a soft hyphen, so that a narrow box breaks Heilong-jiang, not Heilon-gjiang)."""
     syllables = [s for s in slug(text).split("-") if s and s != "unknown"]
     word = ""
     for syllable in syllables:
         if word and syllable[0] in "aoe" and not word[-1].isdigit():
             word += "'"
+        elif word:
+            word += between
         word += syllable
     return word[:1].upper() + word[1:]
 

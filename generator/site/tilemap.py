@@ -67,6 +67,7 @@ class Tile:
     shown: str  # the value as the table and the tile print it
     shade: int
     name_en: str = ""
+    label_en: str = ""  # name_en as the tile prints it: breakable between syllables
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,13 @@ def _tile_map(
     known = sorted(v for v in values.values() if v is not None)
     tiles = tuple(
         Tile(
-            code, name, values[code], _shown(values[code], share), _shade(values[code], known), tile_en(name)
+            code,
+            name,
+            values[code],
+            _shown(values[code], share),
+            _shade(values[code], known),
+            tile_en(name),
+            tile_en(name, SOFT_HYPHEN),
         )
         for code, name, _, _ in TILES
     )
@@ -142,11 +149,14 @@ def _shade(value: float | None, known: list[float]) -> int:
 
 
 # A province's short name in English where it is not its pinyin.
-TILE_ENGLISH = {"内蒙古": "Inner Mongolia", "西藏": "Xizang", "香港": "Hong Kong", "澳门": "Macao"}
+TILE_ENGLISH = {"内蒙古": "Inner Mon\u00adgolia", "西藏": "Xizang", "香港": "Hong Kong", "澳门": "Macao"}
 
 
-def tile_en(name: str) -> str:
-    return TILE_ENGLISH.get(name) or pinyin(name)
+SOFT_HYPHEN = "\u00ad"
+
+
+def tile_en(name: str, between: str = "") -> str:
+    return TILE_ENGLISH.get(name, "").replace(SOFT_HYPHEN, between) or pinyin(name, between)
 
 
 def tile_css() -> str:
