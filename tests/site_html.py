@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -129,3 +130,30 @@ def outside_fetches(page: lxml.html.HtmlElement) -> list[str]:
     """URLs on another host that the browser would fetch while loading the page."""
     urls = [e.get("src") or e.get("href") or e.get("data") or "" for e in page.xpath(FETCHED)]
     return [u for u in urls if u.startswith(("http:", "https:", "//"))]
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# An English sentence quoting Chinese terms, as the Table Schemas' English descriptions do ("e.g.
+# “通化市东昌区人民政府”").
+ENGLISH = re.compile(r"(?:\b[A-Za-z]{2,}\b.*){4}")
+
+
+def unmarked_chinese(page: lxml.html.HtmlElement) -> list[str]:
+    """Chinese text of an English page outside any element marked lang="zh-CN" (the agencies' own
+    words, names, what a report printed), but for Chinese terms quoted in an English sentence."""
+    found = []
+    for element in page.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            continue
+        ancestors = list(element.iterancestors())
+        marked = any((e.get("lang") or "").startswith("zh") for e in (element, *ancestors))
+        # an element's tail (the text after it) is its parent's text
+        parent_marked = any((e.get("lang") or "").startswith("zh") for e in ancestors)
+        for own, own_marked in ((element.text or "", marked), (element.tail or "", parent_marked)):
+            if own.strip() and CJK.search(own) and not own_marked and not ENGLISH.search(own):
+                found.append(own.strip()[:60])
+        for attribute in ("title", "aria-label", "placeholder"):
+            value = element.get(attribute) or ""
+            if CJK.search(value) and not marked:
+                found.append(f"@{attribute} {value[:60]}")
+    return found

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from tests.site_html import parse, unmarked_chinese
 from tests.test_browser import PHONE, browser, served  # noqa: F401
 from tests.test_browser_search import RESULTS, Watched
 
@@ -351,3 +352,14 @@ def test_the_english_builder_names_agencies_in_english_and_links_the_english_pag
     assert first.locator("span[lang='zh-CN']").count() == 1  # the official name beside the romanised one
     status = page.inner_text("#b-status")
     assert data["name_en"] in status and not re.search(r"[\u4e00-\u9fff]", status)
+
+
+def test_every_english_page_of_the_big_site_shows_chinese_only_where_marked(site: Path) -> None:
+    """At scale, texts the small test sites never make (a flagged trend point, a sum with findings,
+    every rule's message) are English too; Chinese is only the agencies' words, marked zh-CN."""
+    problems = {}
+    for path in sorted((site / "en").rglob("*.html")):
+        found = unmarked_chinese(parse(path.read_bytes()))
+        if found:
+            problems[str(path.relative_to(site))] = found[:3]
+    assert list(problems.items())[:10] == []

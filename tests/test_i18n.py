@@ -14,16 +14,12 @@ import pytest
 import generator.site.i18n as i18n
 from generator.model import Region
 from generator.site.romanise import agency_name, division_name, pinyin
-from tests.site_html import built_site, resolve, seed_site, text
+from tests.site_html import CJK, ENGLISH, built_site, resolve, seed_site, text, unmarked_chinese
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "generator" / "data" / "i18n" / "en.json"
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
 TAG = re.compile(r"</?([a-z]+)")
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-# An English sentence quoting Chinese terms, as the Table Schemas' English descriptions do ("e.g.
-# “通化市东昌区人民政府”").
-ENGLISH = re.compile(r"(?:\b[A-Za-z]{2,}\b.*){4}")
 
 
 def _catalogue() -> dict[str, str]:
@@ -86,19 +82,7 @@ def test_english_pages_show_no_chinese_but_the_agencies_own_words() -> None:
     problems = []
     for site, path in _english_pages():
         page = site.html(path)  # type: ignore[attr-defined]
-        for element in page.iter():
-            if not isinstance(element.tag, str) or element.tag in ("script", "style"):
-                continue
-            marked = any((e.get("lang") or "").startswith("zh") for e in (element, *element.iterancestors()))
-            # an element's tail (the text after it) is its parent's text
-            parent_marked = any((e.get("lang") or "").startswith("zh") for e in element.iterancestors())
-            for own, own_marked in ((element.text or "", marked), (element.tail or "", parent_marked)):
-                if own.strip() and CJK.search(own) and not own_marked and not ENGLISH.search(own):
-                    problems.append(f"{path}: {own.strip()[:60]}")
-            for attribute in ("title", "aria-label", "placeholder", "content"):
-                value = element.get(attribute) or ""
-                if CJK.search(value) and not marked and attribute != "content":
-                    problems.append(f"{path}: @{attribute} {value[:60]}")
+        problems += [f"{path}: {found}" for found in unmarked_chinese(page)]
     assert problems == []
 
 
@@ -146,7 +130,7 @@ def test_romanised_names() -> None:
 def labels_the_pages_show() -> set[str]:
     """Every label made in code that a page of some corpus may show (not only the test corpora's)."""
     from generator import rules, spec
-    from generator.site import compare_builder
+    from generator.site import charts, compare_builder, pages
     from generator.site.figures import (
         APPLICANT_LABELS,
         HEADLINES,
@@ -169,6 +153,7 @@ def labels_the_pages_show() -> set[str]:
         row.group for row in spec.APPLICATION_ROWS if row.group
     }
     labels |= {text for rule in rules.RULES.values() for text in (rule.title, rule.description)}
+    labels |= {charts.TREND_FLAG_NOTE, pages.SUM_NOTE, pages.SUM_FLAG}
     return labels
 
 

@@ -281,6 +281,9 @@ def matrix_figure(
     return ChartFigure("bar", id_, caption, (corner, *columns), table, payload, note, widths, flags=marks)
 
 
+TREND_FLAG_NOTE = "※：该年度报告中与这个数字有关的问题见报告页；图中以实心点标出。"
+
+
 @timed("charts")
 def trend_figure(
     id_: str,
@@ -320,7 +323,7 @@ def trend_figure(
         for i, year in enumerate(years)
     )
     columns = ("年度", *(label for label, _ in series))
-    note = "※：该年度报告中与这个数字有关的问题见报告页；图中以实心点标出。" if any(map(any, flagged)) else ""
+    note = TREND_FLAG_NOTE if any(map(any, flagged)) else ""
     drawing = trend_svg(years, drawn) if values else None
     payload = {"spec": "trend", "values": values}
     legend = trend_legend(drawn) if values else ()

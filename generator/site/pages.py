@@ -226,13 +226,14 @@ def _corpus_figures(reports: Sequence[Report], year: int | None) -> list[ChartFi
 
 
 SUM_NOTE = "※：合计中有报告存在与这个数字有关的问题（数字照录原件），见质量页。"
+SUM_FLAG = "其中 {0} 份报告有与此有关的问题"  # a pattern: its English is looked up as such
 
 
 def _sum_flags(reports: Sequence[Report], rows: Sequence[Sequence[str]]) -> list[Flag | None]:
     """Per row of a sum over reports: a ※ to the quality page (a site path) saying how many of them
     have a finding about it."""
     counts = [sum(1 for r in reports if r.findings and flagging_finding(r, cells)) for cells in rows]
-    return [("quality/", f"其中 {n} 份报告有与此有关的问题") if n else None for n in counts]
+    return [("quality/", SUM_FLAG.format(n)) if n else None for n in counts]
 
 
 # --- one agency -------------------------------------------------------------------------------------
