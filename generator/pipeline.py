@@ -288,7 +288,7 @@ def load_report(path: Path, root: Path, data: bytes | None = None, shown: str | 
         with stage("parse"):
             report = parse_report(source)
         with stage("check"):
-            report = confirm_ocr(report)  # a scan's readings: only those the arithmetic confirms
+            report = confirm_ocr(report, source)  # OCR readings: only those something confirms
             checked = report.with_findings(tuple(check_report(report)))
         return acknowledge(checked.with_findings(report_schema_findings(checked)))
     except RecursionError:

@@ -1,9 +1,11 @@
-"""Scanned reports (issue #25): a PDF of page images, or a PNG page, read by OCR; no reading published
-that the tables' arithmetic does not confirm.
+"""Scanned reports (issue #25): a PDF of page images, a PNG page, or the pages of images of a PDF with
+text, read by OCR; no reading published that something independent does not confirm.
 
 The scans are made here (benchmarks/scan.py): a seed and two synthetic reports (both templates) drawn
 as ruled tables, with a red seal over the applications table, skew, noise and specks, saved as
-image-only PDFs. The truth is the report they were drawn from, so every cell is scored.
+image-only PDFs. The truth is the report they were drawn from, so every cell is scored. A mixed PDF is
+the seed's text PDF (tests/fixtures/formats) with its page of the applications table replaced by a
+scan of that page.
 """
 
 from __future__ import annotations
@@ -33,10 +35,12 @@ from generator.errors import NotAReport
 from generator.model import Report
 from generator.pipeline import load_report
 from generator.read import ocr
+from generator.spec import REVIEW_CELLS
 from tests.factories import make_report, row
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "content" / "reports" / "2020-dehui-zhengfu-bangongshi.txt"
+TEXT_PDF = ROOT / "tests" / "fixtures" / "formats" / f"{SEED.stem}.pdf"
 
 
 def scan() -> ModuleType:
@@ -221,3 +225,108 @@ def test_a_rebuild_never_reads_a_scan_again(
     changed = sources.scan(content, BuildState("v"), cache, 1, no_progress)
     assert changed.fresh == 1 and len(calls.read_text().split()) == read  # parsed again, not read again
     assert (tmp_path / ".cache" / "ocr").is_dir() and os.listdir(tmp_path / ".cache" / "ocr")
+
+
+# --- a PDF with text and pages of images ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed() -> tuple[Report, Report, bytes]:
+    """(the text PDF's report, the mixed PDF's, the mixed PDF's bytes). The mixed PDF is the text PDF
+    with its page 2 (the provincial total line and the whole applications table) replaced by a scan
+    of that page: skewed, grained and specked, an image only."""
+    data = scan().mixed_pdf(TEXT_PDF.read_bytes(), 2)
+    read = load_report(Path("mixed.pdf"), ROOT, data, f"content/reports/{SEED.stem}.pdf")
+    return load_report(TEXT_PDF, ROOT), read, data
+
+
+def test_a_pdf_with_text_reads_its_page_of_images_by_ocr_in_its_place(
+    mixed: tuple[Report, Report, bytes],
+) -> None:
+    from generator.data.package import report_tables
+
+    truth, read, _ = mixed
+    assert (read.meta.ocr_pages, read.meta.ocr_page_numbers) == (1, (2,))
+    assert {c.line // 1000 for cells in read.applications.rows.values() for c in cells if c.line} == {2}
+    result = scan().score(truth, read)
+    assert result.wrong == () and result.checked_exact / result.checked >= 0.99
+    # The text pages as read: the proactive table (page 1), which no equation confirms, and the
+    # review table (page 3), whose header rows stand on the page of images.
+    assert [r.cells for r in read.proactive] == [r.cells for r in truth.proactive]
+    assert {c: read.review(c) for c in REVIEW_CELLS} == {c: truth.review(c) for c in REVIEW_CELLS}
+    # The provincial total line stands on the page of images: no equation, withheld and said.
+    assert truth.published_total is not None and truth.published_total.value == 67
+    assert read.published_total == (None, None, None, 2001)
+    doubts = [f for f in read.findings if f.rule == "ocr-unconfirmed"]
+    assert [f.line for f in doubts] == [2001] and "发布总数量 读作“67”" in doubts[0].message
+    # Title (page 1) and signature (page 3) are text: the metadata is as read.
+    for field in ("agency", "agency_id", "report_id", "year", "title", "published", "region"):
+        assert getattr(read.meta, field) == getattr(truth.meta, field), field
+    assert not any(f.rule in ("agency-missing", "year-missing") for f in read.findings)
+    tables = report_tables(read)
+    assert tables["reports"][0]["ocr_pages"] == 1
+    assert all(r["ocr"] for r in tables["applications"])
+    assert not any(r["ocr"] for name in ("proactive", "review_litigation") for r in tables[name])
+
+
+def test_numbers_on_text_pages_are_never_withheld() -> None:
+    numbers = {"new_received": row(5, 0, 0, 0, 0, 0), "total_processed": row(5, 0, 0, 0, 0, 0)}
+    numbers["disclosed"] = [8, 0, 0, 0, 0, 0, 5]  # 5 read as 8
+    report = make_report(
+        applications=numbers,
+        review={"reconsideration_upheld": 1, "reconsideration_total": 2},  # printed so: 1 ≠ 2
+        proactive={"regulations": {"new_made": 3}},
+    )
+    on_page_2 = {
+        r: tuple(c._replace(line=2000 + (c.line or 0)) for c in cells)
+        for r, cells in report.applications.rows.items()
+    }
+    lines = {r: 2000 + line for r, line in report.applications.lines.items()}
+    applications = replace(report.applications, rows=on_page_2, lines=lines)
+    meta = replace(report.meta, ocr_pages=1, ocr_page_numbers=(2,))  # the other lines: text pages
+    checked = confirm_ocr(replace(report, meta=meta, applications=applications))
+    assert checked.applications.cell("disclosed", "natural_person") == (None, None, None, 2102)
+    assert checked.applications.cell("new_received", "total").value == 5
+    assert checked.review("reconsideration_total").value == 2  # as printed: the cross-checks flag it
+    assert checked.proactive_cell("regulations", "new_made").value == 3  # text: no equation needed
+    assert checked.published_total is None
+    assert {(f.line or 0) // 1000 for f in checked.findings if f.rule == "ocr-unconfirmed"} == {2}
+
+
+def test_which_pages_of_a_pdf_are_read_by_ocr() -> None:
+    from generator.read.page_lines import Item
+    from generator.read.pdf import pages_of_images
+
+    text, blank = [Item(0.0, [["一、总体情况"]])], [Item(0.0, [[""]])]
+    pages = [(1, text, True), (2, [], True), (3, blank, True), (4, [], False), (5, text, False)]
+    assert pages_of_images(pages) == [2, 3]  # without text, with an image; a blank page is not read
+    assert pages_of_images([(1, [], False), (2, blank, True)]) == [1, 2]  # a scan: every page
+    assert pages_of_images([(1, text, True)]) == []
+
+
+def test_a_page_of_images_is_recognised_once(
+    mixed: tuple[Report, Report, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.engine.cache import OcrCache
+    from generator.read import ocr_cache
+    from generator.read.pdf import read_pdf
+
+    _, _, data = mixed
+    calls: list[int] = []
+    recognise = ocr.recognise
+
+    def counted(crops: list[object]) -> list[tuple[str, float]]:
+        calls.append(len(crops))
+        return recognise(crops)
+
+    monkeypatch.setattr(ocr, "recognise", counted)
+    store = OcrCache(tmp_path / "ocr")
+    ocr_cache.use(store)
+    try:
+        first = read_pdf(data, "mixed.pdf")
+        assert len(calls) == 1 and first.ocr_page_numbers == (2,)
+        assert read_pdf(data, "mixed.pdf") == first and len(calls) == 1  # kept: not recognised again
+    finally:
+        ocr_cache.use(None)
+    kept = store.get(ocr_cache.key_of(data))
+    assert kept is not None and list(kept.pages) == [2]  # only the page of images is kept

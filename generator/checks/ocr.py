@@ -1,5 +1,6 @@
-"""No OCR guess is published (issue #25): every number of a scanned report is an OCR reading, kept only
-when the tables' own arithmetic confirms it.
+"""No OCR guess is published (issue #25): every number on a page read by OCR (every page of a scan, the
+pages of images of a PDF with text: `Metadata.read_by_ocr` tells by the number's line) is an OCR
+reading, kept only when the tables' own arithmetic confirms it. Numbers of text pages are as read.
 
 The equations are those of the cross-checks (`checks/cross.py`): each applications row's 总计 and its
 six applicant columns (V3), per column 一 + 二 = （七） + 四 (V1) and （七） = the result rows (V4),
@@ -24,7 +25,15 @@ from typing import NamedTuple
 
 from generator.checks.cross import PARTS, review_term
 from generator.checks.equations import PERSON_COLUMNS, Term, app_term, num, readable, row_name, same_number
-from generator.model import ApplicationsTable, Cell, Finding, ProactiveRow, Report
+from generator.model import (
+    PAGE_LINES,
+    ApplicationsTable,
+    Cell,
+    Finding,
+    ProactiveRow,
+    Report,
+    Source,
+)
 from generator.parse.text import is_blank
 from generator.rules import finding
 from generator.spec import (
@@ -101,13 +110,21 @@ class Doubt(NamedTuple):
 Doubtful = Callable[[str, Cell], bool]
 
 
-def confirm_ocr(report: Report) -> Report:
-    """The report with only confirmed OCR numbers; a report not read by OCR is returned as it is."""
-    if not report.meta.ocr_pages:
+def confirm_ocr(report: Report, source: Source | None = None) -> Report:
+    """The report with only confirmed OCR readings; a report not read by OCR is returned as it is.
+    `source`: the text it was parsed from, which says which pages OCR read (without it, every page
+    counts as read by OCR)."""
+    if source is not None and source.ocr_pages:
+        pages = replace(report.meta, ocr_pages=source.ocr_pages, ocr_page_numbers=source.ocr_page_numbers)
+        report = replace(report, meta=pages)
+    meta = report.meta
+    if not meta.ocr_pages:
         return report
     confirmed, failing = confirmed_refs(report)
 
     def doubtful(ref: str, cell: Cell) -> bool:
+        if not meta.read_by_ocr(cell.line):
+            return False  # read from the text layer: as certain as any text report's
         if cell.value is not None:
             return ref not in confirmed
         return cell.raw is not None and (not is_blank(cell.raw) or ref in failing)
@@ -117,7 +134,7 @@ def confirm_ocr(report: Report) -> Report:
     proactive, proactive_found = _proactive(report, doubtful)
     total = report.published_total
     found += review_found + proactive_found
-    if total is not None and total.raw is not None:
+    if total is not None and total.raw is not None and meta.read_by_ocr(total.line):
         found.append(
             _finding(
                 "本年发布总数量一行",
@@ -129,12 +146,17 @@ def confirm_ocr(report: Report) -> Report:
         total = _unread(total)
     return replace(
         report,
+        meta=meta,
         applications=applications,
         review_litigation=review,
         proactive=proactive,
         published_total=total,
         findings=report.findings + tuple(found),
     )
+
+
+def _place(line: int | None) -> str:
+    return f"第 {line // PAGE_LINES} 页第 {line % PAGE_LINES} 行" if line else "位置不明"
 
 
 def _read(cell: Cell) -> str:
@@ -209,9 +231,7 @@ def _proactive(report: Report, doubtful: Doubtful) -> tuple[tuple[ProactiveRow, 
 
 
 def _finding(where: str, line: int | None, doubts: Sequence[Doubt], checked: bool = True) -> Finding:
-    from generator.read.page_lines import LINE_SLOT
-
-    place = f"第 {line // LINE_SLOT} 页第 {line % LINE_SLOT} 行" if line else "位置不明"
+    place = _place(line)
     why = (
         "未能由表格的勾稽关系确认（可能是识别错误，也可能原件本身不符）"
         if checked

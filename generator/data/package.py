@@ -226,6 +226,7 @@ def report_row(report: Report) -> Row:
 def proactive_rows(report: Report) -> list[Row]:
     """One row per item × measure of the report's template, in table order."""
     labels = {row.item: row.label for row in report.proactive}
+    lines = {row.item: row.line for row in report.proactive}
     rows = []
     for block in proactive_blocks(template_of(report)):
         for item in block.items:
@@ -244,7 +245,7 @@ def proactive_rows(report: Report) -> list[Row]:
                         "raw": cell.raw,
                         "line": cell.line,
                         "value_yuan": value_yuan(measure.id, measure.kind, cell),
-                        "ocr": bool(report.meta.ocr_pages),
+                        "ocr": report.meta.read_by_ocr(cell.line or lines.get(item.id)),
                     }
                 )
     return rows
@@ -265,7 +266,8 @@ def applications_rows(report: Report) -> list[Row]:
         }
         row.update(zip(APPLICANT_IDS, table.values(spec_row.id), strict=True))
         row["line"] = table.lines.get(spec_row.id)
-        row["ocr"] = bool(report.meta.ocr_pages)
+        first = next((c.line for c in table.rows.get(spec_row.id, ()) if c.line is not None), None)
+        row["ocr"] = report.meta.read_by_ocr(row["line"] or first)
         rows.append(row)
     return rows
 
@@ -280,7 +282,7 @@ def review_rows(report: Report) -> list[Row]:
         row.update({outcome: cell.value for (outcome, _), cell in zip(OUTCOMES, cells, strict=True)})
         row["line"] = next((cell.line for cell in cells if cell.line is not None), None)
         row.update({f"{outcome}_line": cell.line for (outcome, _), cell in zip(OUTCOMES, cells, strict=True)})
-        row["ocr"] = bool(report.meta.ocr_pages)
+        row["ocr"] = report.meta.read_by_ocr(row["line"])
         rows.append(row)
     return rows
 

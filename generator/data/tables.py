@@ -138,7 +138,7 @@ def _unplaced(
         "expected_cells": width,
         "line": line,
         "finding": finding,
-        "ocr": bool(report.meta.ocr_pages),  # a scan's readings, unconfirmed (as in its finding)
+        "ocr": report.meta.read_by_ocr(line),  # OCR readings, unconfirmed (as in its finding)
     }
 
 

@@ -31,7 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Report, Source
+from generator.model import Report
+from generator.read.ocr_cache import Recognised
 
 GENERATOR_DIR = Path(__file__).resolve().parents[1]
 # Packages whose data or behaviour changes what the parser produces.
@@ -258,10 +259,10 @@ class ReportCache:
         return removed
 
 
-class SourceCache:
-    """The text OCR read from scans (`read/ocr_cache.py`), kept like parsed reports: one checked entry
-    per key (the file's bytes and the OCR version), so that a rebuild, even after a parser change,
-    never reads a scan's pages again."""
+class OcrCache:
+    """What OCR read on scans' pages (`read/ocr_cache.py`), kept like parsed reports: one checked entry
+    per key (the file's SHA-256 and the OCR version), so that a rebuild, even after a parser change,
+    never reads a page image again."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -269,17 +270,17 @@ class SourceCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> Source | None:
+    def get(self, key: str) -> Recognised | None:
         try:
-            source = read_checked(self._path(key))
+            found = read_checked(self._path(key))
         except DamagedEntry:
-            return None  # missing, damaged or written by other code: read the scan again
-        return source if isinstance(source, Source) else None
+            return None  # missing, damaged or written by other code: read the pages again
+        return found if isinstance(found, Recognised) else None
 
-    def put(self, key: str, source: Source) -> None:
+    def put(self, key: str, recognised: Recognised) -> None:
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_checked(target, source)
+            write_checked(target, recognised)
         except (OSError, pickle.PicklingError, RecursionError):
             pass  # only the next build is slower

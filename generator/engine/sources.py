@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.checks.identity import Identified, identify
 from generator.engine import workers
 from generator.engine.briefs import Interner, brief
-from generator.engine.cache import ReportCache, SourceCache, entry_key, generator_version
+from generator.engine.cache import OcrCache, ReportCache, entry_key, generator_version
 from generator.engine.session import Progress
 from generator.engine.state import BuildState, FileEntry, Parsed, file_signature
 from generator.errors import NotAReport
@@ -87,14 +87,20 @@ def scan(content: Path, previous: BuildState, cache: ReportCache, jobs: int, pro
         if key not in previous.parsed:
             tasks.append(ParseTask(path, key, data, shown))
     parsed.update({e.key: previous.parsed[e.key] for e in files.values() if e.key in previous.parsed})
-    if cache.folder is not None:  # scans' OCR text, kept apart from the parses (read/ocr_cache.py)
-        ocr_cache.use(SourceCache(cache.folder.parent / "ocr"))
+    if cache.folder is not None:  # what OCR read on pages of images, kept apart from the parses
+        ocr_cache.use(OcrCache(ocr_folder(cache)))
     try:
         results = workers.bounded(tasks, _Parse(cache), jobs, _failed, done=progress(len(tasks), "读取报告"))
     finally:
         ocr_cache.use(None)
     parsed.update((task.key, result) for task, result in zip(tasks, results, strict=True))
     return Scanned(files, parsed, len(tasks), tuple(_shown(path, root) for path in found.skipped))
+
+
+def ocr_folder(cache: ReportCache) -> Path:
+    """`.cache/ocr/`, beside the parse cache (`read/ocr_cache.py`)."""
+    assert cache.folder is not None
+    return cache.folder.parent / "ocr"
 
 
 def _shown(path: str, root: str) -> str:

@@ -1,20 +1,24 @@
-"""Read a scanned report (a PDF of page images, or a PNG/JPEG page) by OCR, on the CPU, offline.
+"""Read a scanned report (a PDF of page images, or a PNG/JPEG page), or the pages of images of a PDF
+with text, by OCR, on the CPU, offline.
 
 - Engine: RapidOCR's PP-OCRv4 Chinese recogniser (`rapidocr-onnxruntime`, whose wheel carries the
   models; onnxruntime on one thread: a build runs one worker per core). Only the recogniser is used:
   the page's structure comes from its ruling lines (`read/grid.py`), and every cell and text line is
   recognised as one crop. Measured against Tesseract in benchmarks/README.md ("Scanned pages (OCR)").
-- Output: the same text a PDF with a text layer gives (`read/page_lines.py` writes both, from the same items:
-  a table row is one tab-separated line, wrapped paragraphs joined, tables going on over a page
-  break kept as one), so the parser reads a scan as it reads any PDF; `line_map` holds page × 1000 +
-  line on the page, as for PDFs. The `Source` says how many pages were read by OCR (`ocr_pages`):
-  every number of such a report is an OCR reading, which `checks/ocr.py` keeps only when the
-  tables' arithmetic confirms it.
-- Limits, each refused in one line: pages per file (`MAX_PAGES`), pixels per page (`MAX_PIXELS`,
-  PDF pages at `DPI`), and seconds per file (`REPORT_OCR_SECONDS`, default `OCR_SECONDS`), checked
-  after every page; the bounded worker's deadline is moved by as much (`generator/deadline.py`).
-- Cache: a build keeps each scan's text by its bytes and the OCR version (`read/ocr_cache.py`), so a
-  rebuild, after a parser change too, never recognises a page again.
+- Output: the items a PDF's text layer gives (`read/page_lines.py` writes both: a table row is one
+  tab-separated line, wrapped paragraphs joined, tables going on over a page break kept as one), so
+  the parser reads a scan as it reads any PDF; `line_map` holds page × 1000 + line on the page, as
+  for PDFs. `read/pdf.py` decides which pages of a PDF are read here (`read_pdf_pages`) and writes
+  them in their place among its text pages. The `Source` says which pages were read by OCR
+  (`ocr_pages`, `ocr_page_numbers`): every number on them is an OCR reading, which `checks/ocr.py`
+  keeps only when the tables' arithmetic confirms it.
+- Limits, each refused in one line: pages read by OCR per file (`MAX_PAGES`), pixels per page
+  (`MAX_PIXELS`, PDF pages at `DPI`), and seconds per file (`REPORT_OCR_SECONDS`, default
+  `OCR_SECONDS`), checked after every page; the bounded worker's deadline is moved by as much
+  (`generator/deadline.py`).
+- Cache: a build keeps what was recognised on each page by the file's bytes and the OCR version
+  (`read/ocr_cache.py`), so a rebuild, after a parser change too, never recognises a page again.
+  Cells are tidied (`tidy`: digits, labels) after, on what was kept or read.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import io
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -34,7 +39,7 @@ from generator import deadline
 from generator.errors import NotAReport, let_limits_through
 from generator.model import Source
 from generator.read import grid, ocr_cache
-from generator.read.page_lines import Item, Pages, write_page
+from generator.read.page_lines import Item, Pages, without_page_numbers, write_page
 
 DPI = 200  # PDF pages are rendered at this resolution (text about 29 px high)
 MAX_PAGES = 20  # a report scans to 5–15 pages
@@ -86,42 +91,72 @@ def recognise(crops: list[Array]) -> list[tuple[str, float]]:
 # --- sources of page images -----------------------------------------------------------------------
 
 
-def read_scanned_pdf(data: bytes, name: str) -> Source:
-    """A PDF whose pages have no text: every page rendered and read (or the text kept from the last
-    time these bytes were read, `read/ocr_cache.py`)."""
-    import pypdfium2
+def read_pdf_pages(data: bytes, name: str, numbers: Sequence[int], count: int) -> dict[int, list[Item]]:
+    """The items OCR reads on these pages (from 1) of a PDF of `count` pages: its pages of images, as
+    `read/pdf.py` chose them. Pages read in an earlier build are kept (`read/ocr_cache.py`); the others
+    are rendered and read within the limits, then kept too."""
+    if len(numbers) > MAX_PAGES:
+        has = (
+            f"scanned PDF has {count} pages"
+            if len(numbers) == count
+            else f"PDF has {count} pages, {len(numbers)} of them images to read by OCR"
+        )
+        raise NotAReport(name, f"{has}; the limit for OCR is {MAX_PAGES}")
+    pages = ocr_cache.kept(data)
+    missing = [number for number in numbers if number not in pages]
+    if missing:
+        pages.update(_read_pdf_pages(data, name, missing))
+        ocr_cache.keep(data, pages)
+    return {number: tidy(pages[number]) for number in numbers}
 
-    if (source := ocr_cache.kept(data, name)) is not None:
-        return source
+
+def _read_pdf_pages(data: bytes, name: str, numbers: Sequence[int]) -> dict[int, list[Item]]:
+    import pypdfium2
 
     try:
         pdf = pypdfium2.PdfDocument(data)
     except Exception as exc:  # pdfium's errors for broken files
         let_limits_through(exc)
         raise NotAReport(name, f"not a readable PDF: {exc.__class__.__name__}: {exc}") from None
-    count = len(pdf)
-    if count > MAX_PAGES:
-        raise NotAReport(name, f"scanned PDF has {count} pages; the limit for OCR is {MAX_PAGES}")
-    for number in range(count):
-        width, height = pdf[number].get_size()
-        _check_pixels(name, number + 1, round(width * DPI / 72), round(height * DPI / 72))
-
-    def pages() -> Iterator[Array]:
-        for number in range(count):
-            page = pdf[number]
-            bitmap = page.render(scale=DPI / 72, may_draw_forms=False)
-            yield bitmap.to_numpy()[:, :, :3].copy()  # BGR, as OpenCV
-            page.close()
-
-    return read_pages(pages(), data, name, ".pdf", count)
+    if max(numbers) > len(pdf):
+        raise NotAReport(name, f"pdfium finds {len(pdf)} pages in the PDF; page {max(numbers)} is missing")
+    for number in numbers:
+        width, height = pdf[number - 1].get_size()
+        _check_pixels(name, number, round(width * DPI / 72), round(height * DPI / 72))
+    budget = Budget(name)
+    read: dict[int, list[Item]] = {}
+    for number in numbers:
+        page = pdf[number - 1]
+        bitmap = page.render(scale=DPI / 72, may_draw_forms=False)
+        read[number] = recognised(bitmap.to_numpy()[:, :, :3].copy())  # BGR, as OpenCV
+        page.close()
+        budget.check(number)
+    return read
 
 
 def read_image(data: bytes, name: str) -> Source:
     """A PNG or JPEG page."""
-    from PIL import Image
+    items = ocr_cache.kept(data).get(1)
+    if items is None:
+        budget = Budget(name)
+        items = recognised(_bgr(data, name))
+        budget.check(1)
+        ocr_cache.keep(data, {1: items})
+    state = Pages()
+    write_page(tidy(items), 1, state)
+    suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg"
+    if not state.found_text:
+        raise NotAReport(
+            name, f"scanned {suffix.lstrip('.').upper()} (1 page of images): no text found by OCR"
+        )
+    return replace(
+        state.out.source(data, name, suffix=suffix, encoding="ocr"), ocr_pages=1, ocr_page_numbers=(1,)
+    )
 
-    if (source := ocr_cache.kept(data, name)) is not None:
-        return source
+
+def _bgr(data: bytes, name: str) -> Array:
+    """The image's pixels (BGR, as OpenCV), its size checked before they are decoded."""
+    from PIL import Image
 
     try:
         opened = Image.open(io.BytesIO(data))  # reads the header only: the size is checked first
@@ -132,9 +167,7 @@ def read_image(data: bytes, name: str) -> Source:
     except Exception as exc:  # Pillow's errors for truncated or damaged files
         let_limits_through(exc)
         raise NotAReport(name, f"not a readable image: {exc.__class__.__name__}: {exc}") from None
-    bgr = np.asarray(image)[:, :, ::-1].copy()
-    suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg"
-    return read_pages(iter([bgr]), data, name, suffix, 1)
+    return np.asarray(image)[:, :, ::-1].copy()
 
 
 def _check_pixels(name: str, page: int, width: int, height: int) -> None:
@@ -148,25 +181,13 @@ def _check_pixels(name: str, page: int, width: int, height: int) -> None:
 # --- a page → the items `read/page_lines.py` writes----------------------------------------------------
 
 
-def read_pages(images: Iterator[Array], data: bytes, name: str, suffix: str, count: int) -> Source:
-    """Every page's tables and text lines, recognised, written as a PDF's text is."""
-    from dataclasses import replace
-
-    budget = Budget(name)
-    state = Pages()
-    for number, image in enumerate(images, start=1):
-        write_page(page_items(image), number, state)
-        budget.check(number)
-    if not state.found_text:
-        pages = f"{count} page{'s' if count != 1 else ''} of images"
-        raise NotAReport(name, f"scanned {suffix.lstrip('.').upper()} ({pages}): no text found by OCR")
-    source = replace(state.out.source(data, name, suffix=suffix, encoding="ocr"), ocr_pages=count)
-    ocr_cache.keep(data, source)
-    return source
+def page_items(image: Array) -> list[Item]:
+    """The page's tables (rows of recognised cells, tidied) and text lines, top to bottom."""
+    return tidy(recognised(image))
 
 
-def page_items(image: Array) -> list[Any]:
-    """The page's tables (rows of recognised cells) and text lines, top to bottom, as `pdf.Item`s."""
+def recognised(image: Array) -> list[Item]:
+    """The page's tables (rows of cells) and text lines, top to bottom, as the recogniser read them."""
     page = grid.page_layout(image)
     crops: list[Array] = []
     places: list[tuple[int, int, int]] = []  # (item, row, cell) of each crop; row -1: a text line
@@ -186,7 +207,7 @@ def page_items(image: Array) -> list[Any]:
     _fill(items, places, recognise(crops))
     items = [item for item in items if item.is_table or item.rows[0][0]]
     items.sort(key=lambda item: item.top)
-    return items
+    return without_page_numbers(items, float(page.ink.shape[0]))
 
 
 def _line_item(box: grid.Box) -> Any:
@@ -195,17 +216,25 @@ def _line_item(box: grid.Box) -> Any:
 
 
 def _fill(items: list[Any], places: list[tuple[int, int, int]], texts: list[tuple[str, float]]) -> None:
-    """Put each crop's text in its cell (a cell's lines joined, then a label spelled as the template
-    spells it) or text line."""
+    """Put each crop's text in its cell (a cell's lines joined) or text line, as recognised."""
     for (item, row, cell), (text, _) in zip(places, texts, strict=True):
         text = text.strip()
         if row < 0:
             items[item].rows[0][0] = text
         else:
             items[item].rows[row][cell] += text
-    for item in items:
-        if item.is_table:
-            item.rows = [[template_label(digits(cell)) for cell in row] for row in item.rows]
+
+
+def tidy(items: list[Item]) -> list[Item]:
+    """The page's items with each table cell tidied: a number read with a letter for a zero as its
+    digits, a label spelled as the template spells it. Done on what the recogniser read (kept or new),
+    so the cache holds readings, not the tidying of the day."""
+    return [
+        replace(item, rows=[[template_label(digits(cell)) for cell in row] for row in item.rows])
+        if item.is_table
+        else item
+        for item in items
+    ]
 
 
 _ZERO_LIKE = str.maketrans("OoDQ〇", "00000")

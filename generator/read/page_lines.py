@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.model import PAGE_LINES
 from generator.read.layout import LineWriter, cell_text, is_empty
 
-LINE_SLOT = 1000  # location = page * LINE_SLOT + line on page
+LINE_SLOT = PAGE_LINES  # location = page * LINE_SLOT + line on page
+_MARGIN = 0.08  # page numbers stand in the top / bottom 8 % of the page
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*(?:共|/)\s*\d{1,3}\s*页?)?[-—–\s]*$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
 
 
@@ -64,10 +67,27 @@ def _continues(prev: Item, item: Item, left: float, right: float) -> bool:
     return starts_left and reaches_right and close_below and not _HEADING.match(item.rows[0][0])
 
 
+def without_page_numbers(items: list[Item], height: float) -> list[Item]:
+    """The page's items without its page number: a text line of a number alone (“- 3 -”, 第 3 页,
+    3/12) in the top or bottom margin. `height`: the page's, in the items' units."""
+
+    def is_page_number(item: Item) -> bool:
+        in_margin = item.top < height * _MARGIN or item.bottom > height * (1 - _MARGIN)
+        cells = item.rows[0] if item.rows else []
+        return not item.is_table and in_margin and len(cells) == 1 and bool(_PAGE_NUMBER.match(cells[0]))
+
+    return [item for item in items if not is_page_number(item)]
+
+
+def has_text(items: list[Item]) -> bool:
+    """Whether any item of a page holds text (a page of images has none in its text layer)."""
+    return any(not is_empty(c) for item in items for row in item.rows for c in row)
+
+
 def write_page(items: list[Item], page_number: int, state: Pages) -> None:
     line = 0
     for index, item in enumerate(_join_wrapped(items)):
-        state.found_text = state.found_text or any(not is_empty(c) for row in item.rows for c in row)
+        state.found_text = state.found_text or has_text([item])
         if not item.is_table:
             line += 1
             state.table_head = None

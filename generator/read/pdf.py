@@ -2,8 +2,12 @@
 
 - Limits: the file's size and the pages actually present (not the count the file declares) are checked
   before any page is read; streams are inflated within a byte budget; an encrypted PDF and a file
-  that is not a PDF are refused in one line. A scanned PDF (pages without any text) is read by OCR
-  (`read/ocr.py`, with its own limits).
+  that is not a PDF are refused in one line.
+- Pages of images are read by OCR (`read/ocr.py`, with its own limits): every page of a scan (a PDF
+  without any text), and in a PDF with text each page that has no text but shows an image (tables
+  pasted in as a scan). They take their place among the text pages, located as these are; the
+  `Source` lists them (`ocr_page_numbers`), and `checks/ocr.py` publishes only the readings on them
+  that the tables' arithmetic confirms.
 - Tables with ruling lines (pdfplumber's `find_tables`): one line per row, a merged cell once (pdfplumber
   gives the covered positions as None), a cell's lines joined without a separator, so header text set
   vertically one character per line reads as one word. A table that goes on at the top of the next page
@@ -23,6 +27,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import pdfplumber
@@ -34,28 +39,26 @@ from pdfplumber.utils.exceptions import PdfminerException
 from generator.errors import NotAReport, let_limits_through
 from generator.model import Source
 from generator.read.layout import LineWriter, cell_text
-from generator.read.page_lines import Item, Pages, write_page
+from generator.read.page_lines import Item, Pages, has_text, without_page_numbers, write_page
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 60  # reports run to 5–15 pages; a bigger PDF is a yearbook or a scan, not one report
 _CELL_GAP = 1.5  # a gap wider than this many character widths separates two cells of a line
-_MARGIN = 0.08  # page numbers stand in the top / bottom 8 % of the page
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*(?:共|/)\s*\d{1,3}\s*页?)?[-—–\s]*$")
 _CID = re.compile(r"\(cid:\d+\)")
 
 
 def read_pdf(data: bytes, name: str) -> Source:
-    """A PDF report → `Source`: its text layer, or OCR of its pages when it has none. Raises NotAReport
-    (encrypted, too large, over an OCR limit)."""
+    """A PDF report → `Source`: its text layer, and OCR of its pages of images (every page when it has
+    no text at all: a scan). Raises NotAReport (encrypted, too large, over an OCR limit)."""
     if len(data) > MAX_BYTES:
         raise NotAReport(name, f"PDF is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
     if b"%PDF-" not in data[:1024]:
         raise NotAReport(name, "not a PDF file (no %PDF- header)")
-    state = Pages()
+    pages: list[tuple[int, list[Item], bool]] = []  # number, items of the text layer, has images
     with _inflating(name), _open(data, name) as pdf:
         for number, page in _pages(pdf, name):
             try:
-                write_page(page_items(page), number, state)
+                pages.append((number, page_items(page), bool(page.images)))
             except Exception as exc:  # a broken content stream raises anything; it means "not readable"
                 _INFLATED.check(name)
                 let_limits_through(exc)
@@ -63,12 +66,32 @@ def read_pdf(data: bytes, name: str) -> Source:
                     name, f"cannot read page {number} of the PDF: {exc.__class__.__name__}: {exc}"
                 ) from None
             page.close()  # free the page's parsed objects as we go
-    if not state.found_text:  # a scan: pages of images, read by OCR
-        from generator.read.ocr import read_scanned_pdf
+    to_read = pages_of_images(pages)
+    read: dict[int, list[Item]] = {}
+    if to_read:
+        from generator.read.ocr import read_pdf_pages
 
-        return read_scanned_pdf(data, name)
+        read = read_pdf_pages(data, name, to_read, len(pages))
+    state = Pages()
+    for number, items, _ in pages:
+        write_page(read.get(number, items), number, state)
+    if not state.found_text and read:
+        scanned = f"{len(pages)} page{'s' if len(pages) != 1 else ''} of images"
+        raise NotAReport(name, f"scanned PDF ({scanned}): no text found by OCR")
     _check_decodable(state.out, name)
-    return state.out.source(data, name, suffix=".pdf", encoding="pdf")
+    encoding = "pdf" if not read else "ocr" if len(read) == len(pages) else "pdf+ocr"
+    source = state.out.source(data, name, suffix=".pdf", encoding=encoding)
+    return replace(source, ocr_pages=len(read), ocr_page_numbers=tuple(read))
+
+
+def pages_of_images(pages: list[tuple[int, list[Item], bool]]) -> list[int]:
+    """The pages OCR reads: every page of a PDF without any text (a scan); in a PDF with text, the pages
+    without text that show an image (a table pasted in as a scan). A page with text is read from its
+    text layer only, a blank page not at all."""
+    empty = [(number, images) for number, items, images in pages if not has_text(items)]
+    if len(empty) == len(pages):
+        return [number for number, _ in empty]
+    return [number for number, images in empty if images]
 
 
 def _check_decodable(out: LineWriter, name: str) -> None:
@@ -204,7 +227,7 @@ def page_items(page: Any) -> list[Item]:
     for line in cluster_objects(chars, lambda c: (c["top"] + c["bottom"]) / 2, tolerance=2):
         items.append(_text_line(line))
     items.sort(key=lambda item: item.top)
-    return _drop_page_numbers(items, float(page.height))
+    return without_page_numbers(items, float(page.height))
 
 
 def _inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
@@ -239,12 +262,3 @@ def _text_line(chars: list[dict[str, Any]]) -> Item:
     cells.append(current)
     top, bottom = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
     return Item(top, [cells], x0=chars[0]["x0"], x1=chars[-1]["x1"], bottom=bottom, size=size)
-
-
-def _drop_page_numbers(items: list[Item], height: float) -> list[Item]:
-    def is_page_number(item: Item) -> bool:
-        in_margin = item.top < height * _MARGIN or item.bottom > height * (1 - _MARGIN)
-        cells = item.rows[0] if item.rows else []
-        return not item.is_table and in_margin and len(cells) == 1 and bool(_PAGE_NUMBER.match(cells[0]))
-
-    return [item for item in items if not is_page_number(item)]
