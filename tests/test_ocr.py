@@ -311,7 +311,7 @@ def test_a_page_of_images_is_recognised_once(
     from generator.read import ocr_cache
     from generator.read.pdf import read_pdf
 
-    _, _, data = mixed
+    _, read, data = mixed
     calls: list[int] = []
     recognise = ocr.recognise
 
@@ -330,3 +330,34 @@ def test_a_page_of_images_is_recognised_once(
         ocr_cache.use(None)
     kept = store.get(ocr_cache.key_of(data))
     assert kept is not None and list(kept.pages) == [2]  # only the page of images is kept
+    assert ocr_cache.used_keys([read]) == {ocr_cache.key_of(data)}  # the build finds it from the report
+
+
+def test_the_build_removes_what_ocr_read_for_files_it_no_longer_has(
+    table_page: bytes, tmp_path: Path
+) -> None:
+    from generator.engine.build import forget_unused_ocr
+    from generator.engine.cache import OcrCache
+    from generator.engine.session import Session
+    from generator.read.ocr_cache import Recognised, key_of
+
+    content = tmp_path / "content"
+    (content / "reports").mkdir(parents=True)
+    page = content / "reports" / "2020-scan.png"
+    page.write_bytes(table_page)
+    session = Session(content, tmp_path / "site", tmp_path / ".cache", keep=True, jobs=1)
+    folder = tmp_path / ".cache" / "ocr"
+    OcrCache(folder).put(key_of(b"a scan removed before this build"), Recognised({}))
+
+    def kept() -> set[str]:
+        return {path.stem for path in folder.glob("*/*.pickle")}
+
+    first = sources.scan(content, BuildState("v"), session.reports, 1, no_progress)
+    state = BuildState("v", files=first.files, parsed=first.parsed)
+    forget_unused_ocr(session, BuildState("v"), state, first.fresh)  # files parsed: the folder swept
+    assert kept() == {key_of(table_page)}
+    page.unlink()
+    again = sources.scan(content, state, session.reports, 1, no_progress)
+    assert again.fresh == 0
+    forget_unused_ocr(session, state, BuildState("v", files=again.files, parsed=again.parsed), again.fresh)
+    assert kept() == set()  # its report is gone: so is what OCR read for it

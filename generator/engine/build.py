@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from generator.engine import sources
 from generator.engine.briefs import known_slugs
+from generator.engine.cache import OcrCache
 from generator.engine.context import EngineContext
 from generator.engine.session import Session
 from generator.engine.state import BuildState, load_state, save_state
@@ -23,6 +24,7 @@ from generator.families import FAMILIES
 from generator.model import Report
 from generator.parse.metadata import remember_slugs
 from generator.pipeline import first_of_each_id, redirects
+from generator.read import ocr_cache
 from generator.read.history import read_history
 from generator.read.registry import Registry, read_registry
 from generator.read.release import read_release_inputs
@@ -147,6 +149,7 @@ def record(
     state.lines.keep_only(context.digests.values())
     save_state(session.state_file, state, previous)
     forget_unused_reports(session, previous, state, scanned.fresh)
+    forget_unused_ocr(session, previous, state, scanned.fresh)
 
 
 def lines_made(done: Sequence[Done]) -> dict[str, dict[str, bytes]]:
@@ -162,3 +165,17 @@ def forget_unused_reports(session: Session, previous: BuildState, state: BuildSt
         session.reports.remove(key for key in previous.parsed if key not in state.parsed)
     elif fresh:
         session.reports.prune(state.parsed)
+
+
+def forget_unused_ocr(session: Session, previous: BuildState, state: BuildState, fresh: int) -> None:
+    """Remove what OCR read on pages (`.cache/ocr/`) that no report of this build was read from: the
+    entries of the last build's reports that are gone or changed, and, when files were parsed (the
+    only time entries are added), every other entry of the folder, whatever OCR version wrote it."""
+    if not session.keep:
+        return
+    store = OcrCache(sources.ocr_folder(session.reports))
+    used = ocr_cache.used_keys(parsed.brief for parsed in state.parsed.values())
+    if fresh:
+        store.prune(used)
+    elif previous.parsed:
+        store.remove(ocr_cache.used_keys(parsed.brief for parsed in previous.parsed.values()) - used)

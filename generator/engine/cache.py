@@ -262,7 +262,8 @@ class ReportCache:
 class OcrCache:
     """What OCR read on scans' pages (`read/ocr_cache.py`), kept like parsed reports: one checked entry
     per key (the file's SHA-256 and the OCR version), so that a rebuild, even after a parser change,
-    never reads a page image again."""
+    never reads a page image again. Entries no report of the build uses are removed at its end
+    (`engine/build.py`), as the parse cache's are."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -284,3 +285,19 @@ class OcrCache:
             write_checked(target, recognised)
         except (OSError, pickle.PicklingError, RecursionError):
             pass  # only the next build is slower
+
+    def remove(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._path(key).unlink(missing_ok=True)
+
+    def prune(self, used: Iterable[str]) -> int:
+        """Remove the entries not `used`; return how many."""
+        if not self.folder.is_dir():
+            return 0
+        keep = set(used)
+        removed = 0
+        for path in self.folder.glob("*/*.pickle"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

@@ -5,7 +5,9 @@ text lines, `read/page_lines.Item`s, before labels and digits are tidied), by pa
 every page, for a PDF with a text layer only its pages of images. It depends on the file's bytes,
 the OCR code and the OCR libraries and models, not on the parser: it is kept under a key of those
 alone (`key_of`), so a change to the parser (which makes every parse-cache entry stale) writes the
-kept pages out again in milliseconds instead of recognising them again (seconds a page).
+kept pages out again in milliseconds instead of recognising them again (seconds a page). The key is
+made from the file's SHA-256 (`Metadata.source_sha256`), so the build can tell the entries its reports
+use without reading their files (`used_keys`) and prune the others (`engine/build.py`).
 
 The build sets the store (`engine/sources.py`: `.cache/ocr/`); without one (`check`, `parse`, the pure
 pipeline) every page image is read. A module of its own, without OpenCV or onnxruntime, so that
@@ -15,12 +17,13 @@ setting the store costs a build nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from generator.model import Report
 from generator.read.page_lines import Item
 
 # What decides what OCR reads on a page: these modules and these distributions (the models are in
@@ -74,6 +77,15 @@ def key_of_digest(sha256: str) -> str:
 
 def key_of(data: bytes) -> str:
     return key_of_digest(hashlib.sha256(data).hexdigest())
+
+
+def used_keys(reports: Iterable[Report | None]) -> set[str]:
+    """The keys of the entries these reports were read from (those with pages read by OCR)."""
+    return {
+        key_of_digest(r.meta.source_sha256)
+        for r in reports
+        if r is not None and r.meta.ocr_pages and r.meta.source_sha256
+    }
 
 
 def kept(data: bytes) -> dict[int, list[Item]]:
