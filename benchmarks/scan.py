@@ -407,6 +407,36 @@ def score(truth: Report, read: Report) -> Score:
     )
 
 
+META_FIELDS = ("agency", "agency_id", "year", "title", "published", "region")
+
+
+def meta_score(truth: Report, read: Report) -> tuple[int, int, list[str]]:
+    """The scan's metadata after the identity stage, with a registry that holds the true name (as a
+    person registers an agency): (published and right, withheld, the fields published wrong). An
+    agency name withheld withholds its id too: the report stands under its file's name meanwhile,
+    with an agency-missing error (which fails `check`)."""
+    from generator.checks.identity import identify
+    from generator.read.registry import AgencyEntry, Registry
+
+    region = truth.meta.region.code if truth.meta.region else None
+    entry = AgencyEntry(str(truth.meta.agency_id), str(truth.meta.agency), region_code=region)
+    [found] = identify([read], Registry((entry,))).reports
+    right, withheld, wrong = 0, 0, []
+    for field in META_FIELDS:
+        value, expected = getattr(found.meta, field), getattr(truth.meta, field)
+        if field == "region":
+            value, expected = (value.code if value else None), (expected.code if expected else None)
+        if field == "agency_id" and found.meta.agency is None:
+            value = None  # the file name's, as for any report without an agency name: not a reading
+        if value is None:
+            withheld += expected is not None
+        elif value == expected:
+            right += 1
+        else:
+            wrong.append(f"{field}: {value!r} for {expected!r}")
+    return right, withheld, wrong
+
+
 def synthetic_reports(n: int, seed: int, folder: Path) -> list[Path]:
     """`n` consistent synthetic reports (both templates, blank cells now and then), written to `folder`."""
     written = synth.write_corpus(folder, max(4 * n, 12), synth.Options(seed, 0.0, 0.3))
@@ -435,6 +465,7 @@ def bench(n: int, seed: int, folder: Path) -> int:
     pages = seconds = 0.0
     totals = [0, 0, 0, 0, 0, 0]
     adding_up = [0, 0]  # checked cells, exact, of the reports whose printed tables add up
+    meta = [0, 0, 0]  # metadata fields published and right, withheld, published wrong
     for path in sources:
         truth = load_report(path, ROOT)
         adds_up = not any(f.rule in ARITHMETIC for f in truth.findings)
@@ -457,10 +488,13 @@ def bench(n: int, seed: int, folder: Path) -> int:
             totals[index] += value
         if adds_up:
             adding_up = [adding_up[0] + result.checked, adding_up[1] + result.checked_exact]
+        right, withheld, wrong_meta = meta_score(truth, read)
+        meta = [meta[0] + right, meta[1] + withheld, meta[2] + len(wrong_meta)]
         print(
             f"{path.name}: {len(scanned)} pages, {spent:.1f} s; applications and review cells exact "
             f"{result.checked_exact}/{result.checked}; all cells exact {result.exact}/{result.cells}, "
-            f"withheld {result.withheld}, wrong {len(result.wrong)} {list(result.wrong)[:3]}"
+            f"withheld {result.withheld}, wrong {len(result.wrong)} {list(result.wrong)[:3]}; "
+            f"metadata right {right}, withheld {withheld}, wrong {wrong_meta}"
         )
     cells, exact, wrong, withheld, checked, checked_exact = totals
     print(
@@ -468,7 +502,9 @@ def bench(n: int, seed: int, folder: Path) -> int:
         f"applications and review cells exact {checked_exact}/{checked} ({checked_exact / checked:.2%}); "
         f"all cells exact {exact}/{cells} ({exact / cells:.2%}), withheld {withheld}, wrong published {wrong}; "
         f"reports whose printed tables add up: applications and review cells exact "
-        f"{adding_up[1]}/{adding_up[0]} ({adding_up[1] / adding_up[0]:.2%})"
+        f"{adding_up[1]}/{adding_up[0]} ({adding_up[1] / adding_up[0]:.2%}); "
+        f"metadata ({', '.join(META_FIELDS)}; the true agency registered) right {meta[0]}, "
+        f"withheld {meta[1]}, wrong published {meta[2]}"
     )
     return bench_mixed(seed)
 
@@ -491,18 +527,20 @@ def bench_mixed(seed: int) -> int:
         read = load_report(Path(path.name), ROOT, data, f"mixed/{path.name}")
         spent = time.perf_counter() - started
         result = score(truth, read)
+        right, withheld, wrong_meta = meta_score(truth, read)
         totals = [
             totals[0] + read.meta.ocr_pages,
             totals[1] + result.checked_exact,
             totals[2] + result.checked,
-            totals[3] + len(result.wrong),
+            totals[3] + len(result.wrong) + len(wrong_meta),
             totals[4] + spent,
         ]
         print(
             f"{path.name} (page {page} as a scan; read by OCR: pages {read.meta.ocr_page_numbers}): "
             f"{spent:.1f} s; applications and review cells exact "
             f"{result.checked_exact}/{result.checked}; all cells exact {result.exact}/{result.cells}, withheld "
-            f"{result.withheld}, wrong {list(result.wrong)[:3]}"
+            f"{result.withheld}, wrong {list(result.wrong)[:3]}; metadata right {right}, withheld {withheld}, "
+            f"wrong {wrong_meta}"
         )
     ocr_pages, exact, checked, wrong, seconds = totals
     print(

@@ -361,3 +361,88 @@ def test_the_build_removes_what_ocr_read_for_files_it_no_longer_has(
     assert again.fresh == 0
     forget_unused_ocr(session, state, BuildState("v", files=again.files, parsed=again.parsed), again.fresh)
     assert kept() == set()  # its report is gone: so is what OCR read for it
+
+
+# --- metadata OCR read -------------------------------------------------------------------------------
+
+
+def test_a_scan_s_agency_is_published_only_when_the_registry_confirms_it(
+    scans: list[tuple[Report, Report, int]],
+) -> None:
+    from generator.checks.identity import identify
+    from generator.read.registry import EMPTY, parse_registry
+
+    truth, read, _ = scans[0]
+    meta = read.meta
+    assert (meta.agency, meta.region, meta.title, meta.ocr_agency) == (None, None, None, truth.meta.agency)
+    assert meta.year == 2020 and meta.agency_id == SEED.stem  # the file name agrees; the id is the file's
+    withheld = next(f for f in read.findings if f.cells == ("agency",))
+    assert withheld.rule == "agency-missing" and withheld.severity == "error" and withheld.line
+    assert withheld.line // 1000 == 1 and f"读作“{truth.meta.agency}”" in withheld.message
+    registry = parse_registry((ROOT / "content" / "agencies.csv").read_bytes())
+    [confirmed] = identify([read], registry).reports
+    for field in ("agency", "agency_id", "report_id", "year"):
+        assert getattr(confirmed.meta, field) == getattr(truth.meta, field), field
+    assert confirmed.meta.region is not None and confirmed.meta.region.code == "220183"  # the registered
+    assert not any(f.cells == ("agency",) for f in confirmed.findings)
+    unknown = identify([read], EMPTY)
+    assert unknown.reports[0].meta.agency is None and unknown.registry.entries == ()  # never registered
+    misread = replace(read, meta=replace(meta, ocr_agency="德惠市人民政府办公宝"))
+    assert identify([misread], registry).reports[0].meta.agency is None
+
+
+def test_a_year_ocr_read_is_published_only_when_the_file_name_agrees() -> None:
+    from generator.model import Source
+
+    title = "测试市人民政府办公室2020年政府信息公开工作年度报告"
+    report = make_report()  # its metadata as the parser read it from that title, on a scanned page
+    source = Source(
+        "content/reports/x.pdf", (title, "", "一、总体情况"), 1, {}, "ocr", "0" * 64,
+        line_map=(1001, 1001, 1002), original_suffix=".pdf", ocr_pages=1, ocr_page_numbers=(1,),
+    )  # fmt: skip
+    found = {}
+    for name in ("2020-ceshi.pdf", "2021-ceshi.pdf", "ceshi.pdf"):
+        path = f"content/reports/{name}"
+        scanned = replace(report, meta=replace(report.meta, source_file=path))
+        found[name] = confirm_ocr(scanned, replace(source, path=path))
+    assert [r.meta.year for r in found.values()] == [2020, None, None]
+    assert [r.meta.report_id for r in found.values()] == [
+        "2020-ceshi-2020",
+        "2021-ceshi-unknown",
+        "ceshi-unknown",
+    ]
+    [other] = [f for f in found["2021-ceshi.pdf"].findings if f.rule == "year-missing"]
+    assert other.line == 1001 and "读作“2020”" in other.message and "“2021”" in other.message
+    [unnamed] = [f for f in found["ceshi.pdf"].findings if f.rule == "year-missing"]
+    assert "不以年度开头" in unnamed.message
+    confirmed = found["2020-ceshi.pdf"]
+    assert not any(f.rule == "year-missing" for f in confirmed.findings)
+    assert (confirmed.meta.title, confirmed.meta.published) == (None, None)  # nothing to check them by
+    [said] = [f for f in confirmed.findings if f.rule == "ocr-unconfirmed"]
+    assert f"标题 读作“{title}”" in said.message and "发布日期 读作“2021-01-20”" in said.message
+
+
+def test_a_scan_of_a_registered_agency_is_built_under_its_id_as_build_site_makes_it(
+    table_page: bytes, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    from tests.test_build import build, tree_digest
+    from tests.test_incremental import oracle
+
+    content = tmp_path / "content"
+    (content / "reports").mkdir(parents=True)
+    (content / "reports" / f"{SEED.stem}.png").write_bytes(table_page)
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    shutil.copy(ROOT / "content" / "agencies.csv", content / "agencies.csv")
+    done = build(content, tmp_path / "site")
+    assert "Traceback" not in done.stderr, done.stderr
+    truth = load_report(SEED, ROOT)
+    path = tmp_path / "site" / "data" / "reports" / str(truth.meta.report_id) / "report.json"
+    published = json.loads(path.read_text(encoding="utf-8"))
+    assert (published["agency"], published["agency_id"]) == (truth.meta.agency, truth.meta.agency_id)
+    assert published["region"]["code"] == "220183" and published["title"] is None
+    assert not any(f["rule"] == "agency-missing" for f in published["findings"])
+    assert len(list((tmp_path / ".cache" / "ocr").glob("*/*.pickle"))) == 1
+    assert tree_digest(tmp_path / "site") == oracle(content)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from generator.checks.ocr import confirm_agency
 from generator.model import Report
 from generator.read.registry import AgencyEntry, Registry, name_key, with_entries
 
@@ -28,6 +29,7 @@ class Identified:
 
 
 def identify(reports: Sequence[Report], registry: Registry) -> Identified:
+    reports = [confirm_agency(report, registry) for report in reports]  # a name OCR read, if registered
     resolved = [with_agency_id(report, resolve_id(report, registry)) for report in reports]
     return Identified(resolved, updated_registry(registry, resolved), dropped_ids(registry, resolved))
 

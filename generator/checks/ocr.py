@@ -15,13 +15,17 @@ is null and named too (OCR may have missed a faint digit).
 This runs before the cross-checks, so those see only confirmed numbers: a table whose printed
 arithmetic is wrong cannot be told from a misreading, and its cells are unconfirmed rather than
 published with a failed check.
+
+Metadata (`_metadata`): what only OCR gave is withheld unless something independent confirms it; the
+agency name is confirmed by the registry later, in the identity stage (`confirm_agency`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from generator.checks.cross import PARTS, review_term
 from generator.checks.equations import PERSON_COLUMNS, Term, app_term, num, readable, row_name, same_number
@@ -30,11 +34,13 @@ from generator.model import (
     ApplicationsTable,
     Cell,
     Finding,
+    Metadata,
     ProactiveRow,
     Report,
     Source,
 )
 from generator.parse.text import is_blank
+from generator.read.registry import Registry, name_key
 from generator.rules import finding
 from generator.spec import (
     APPLICANT_IDS,
@@ -113,7 +119,7 @@ Doubtful = Callable[[str, Cell], bool]
 def confirm_ocr(report: Report, source: Source | None = None) -> Report:
     """The report with only confirmed OCR readings; a report not read by OCR is returned as it is.
     `source`: the text it was parsed from, which says which pages OCR read (without it, every page
-    counts as read by OCR)."""
+    counts as read by OCR) and lets the metadata be checked too (`_metadata`)."""
     if source is not None and source.ocr_pages:
         pages = replace(report.meta, ocr_pages=source.ocr_pages, ocr_page_numbers=source.ocr_page_numbers)
         report = replace(report, meta=pages)
@@ -144,6 +150,9 @@ def confirm_ocr(report: Report, source: Source | None = None) -> Report:
             )
         )
         total = _unread(total)
+    if source is not None:
+        meta, meta_found = _metadata(meta, source)
+        found = meta_found + found
     return replace(
         report,
         meta=meta,
@@ -155,8 +164,117 @@ def confirm_ocr(report: Report, source: Source | None = None) -> Report:
     )
 
 
+# --- metadata: agency, year, title, published date, region -------------------------------------------
+
+AGENCY_REF = "agency"  # the cells of the finding that withholds an agency name OCR read
+REGISTRY = "content/agencies.csv"
+_FILE_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")  # a report file is named year-region-agency
+
+
+def _metadata(meta: Metadata, source: Source) -> tuple[Metadata, list[Finding]]:
+    """The metadata with what only OCR gave withheld unless something independent confirms it. What
+    the text layer alone gives (the file parsed with its OCR lines left out) is kept as it is.
+
+    - year: confirmed when the file's name starts with it (a person typed it);
+    - agency: confirmed by the agency registry, in the identity stage that knows it (`confirm_agency`);
+      until then null, its reading kept (`ocr_agency`, not published), the id spelled from the file
+      name as for a report without an agency, and the region not inferred (an agency-missing error);
+    - title, published date, and a region inferred from OCR text: no independent source, null (one
+      ocr-unconfirmed warning; the site names a report without a title by its agency and year)."""
+    from generator.parse.metadata import find_signature, find_title, slug
+    from generator.parse.report import parse_metadata
+
+    text = _text_layer(source)
+    known, _ = parse_metadata(text, meta.template, find_signature(text))
+    title = find_title(source)
+    head = source.line_no(title.index) if title else None
+    changes: dict[str, Any] = {}
+    found: list[Finding] = []
+    if meta.year is not None and meta.year != known.year:
+        named = _FILE_YEAR.match(meta.source_file.rsplit("/", 1)[-1])
+        if named is None or int(named.group()) != meta.year:
+            changes["year"] = None
+            said = f"中的年度是“{named.group()}”" if named else "不以年度开头"
+            message = (
+                f"扫描件{_place(head)}：报告年度 OCR 读作“{meta.year}”，文件名{said}，无法确认，不予公布，"
+                "记为空值；请对照原件核对，按“年度-地区-机关”改正文件名，或添加报告的文字版"
+            )
+            found.append(finding("year-missing", message, head, ("year",)))
+    withheld = meta.agency is not None and meta.agency != known.agency
+    if withheld:
+        reading = str(meta.agency)
+        line = _line_with(source, reading) or head
+        stem = source.path.rsplit("/", 1)[-1].split(".")[0]
+        changes.update(agency=None, printed_agency=None, ocr_agency=reading, region=None)
+        changes["agency_id"] = meta.front_matter.get("id") or slug(stem)
+        message = (
+            f"扫描件{_place(line)}：机关名称 OCR 读作“{reading}”，与 {REGISTRY} 登记的机关名称或曾用名一致才能确认；"
+            "未经确认，不予公布，记为空值（机关 ID 暂按文件名，地区不予推断）；请对照原件核对后，"
+            f"在 {REGISTRY} 添加该机关一行（名称由人工录入），或添加报告的文字版"
+        )
+        found.append(finding("agency-missing", message, line, (AGENCY_REF,)))
+    doubts = []
+    if meta.title is not None and meta.title != known.title:
+        changes["title"] = None
+        doubts.append(Doubt("title", "标题", meta.title))
+    if meta.published is not None and meta.published != known.published:
+        changes["published"] = None
+        doubts.append(Doubt("published", "发布日期", meta.published))
+    if not withheld and meta.region is not None and meta.region != known.region:
+        changes["region"] = None
+        doubts.append(Doubt("region", "地区（由识别的文字推断）", meta.region.name))
+    if doubts:
+        read = "、".join(f"{d.name} 读作“{d.read}”" for d in doubts)
+        message = (
+            f"扫描件{_place(head)}报告信息：OCR 读数没有可以核对的来源，不予公布，记为空值；读出的是：{read}"
+        )
+        found.append(finding("ocr-unconfirmed", message, head, tuple(d.ref for d in doubts)))
+    if not changes:
+        return meta, found
+    year = changes.get("year", meta.year)
+    changes["report_id"] = f"{changes.get('agency_id', meta.agency_id)}-{year or 'unknown'}"
+    return replace(meta, **changes), found
+
+
+def _text_layer(source: Source) -> Source:
+    """The source with every line OCR read left blank (its places kept); every line when the source
+    does not say which pages OCR read."""
+    pages, numbers = source.ocr_page_numbers, source.line_numbers()
+    lines = tuple(
+        line if pages and numbers[i] // PAGE_LINES not in pages else "" for i, line in enumerate(source.lines)
+    )
+    return replace(source, lines=lines)
+
+
+def _line_with(source: Source, text: str) -> int | None:
+    """The location of the first line that prints `text` (spaces aside)."""
+    key = name_key(text)
+    return next((source.line_no(i) for i, line in enumerate(source.lines) if key in name_key(line)), None)
+
+
 def _place(line: int | None) -> str:
     return f"第 {line // PAGE_LINES} 页第 {line % PAGE_LINES} 行" if line else "位置不明"
+
+
+def confirm_agency(report: Report, registry: Registry) -> Report:
+    """A report whose agency name OCR read and `_metadata` withheld, with that name when it is a name
+    or former name of exactly one agency in the registry: a person typed that, so the reading is
+    certain. Its agency-missing error goes; the region is the registered one. Otherwise unchanged
+    (the name is never registered from a reading: `updated_registry` skips reports without a name)."""
+    meta = report.meta
+    if meta.ocr_agency is None or meta.agency is not None:
+        return report
+    ids = registry.ids_named(meta.ocr_agency)
+    if len(ids) != 1:
+        return report
+    entry = registry.by_id[ids[0]]
+    region = meta.region
+    if region is None and entry.region_code:
+        from generator.parse.region import region_from_code_or_name
+
+        region = region_from_code_or_name(entry.region_code)
+    findings = tuple(f for f in report.findings if f.cells != (AGENCY_REF,))
+    return replace(report, meta=replace(meta, agency=meta.ocr_agency, region=region), findings=findings)
 
 
 def _read(cell: Cell) -> str:

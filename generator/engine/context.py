@@ -36,7 +36,14 @@ class EngineContext:
             root = self._session.root
             whole = load_report(root / brief.meta.source_file, root)
             self._session.reports.put(key, whole)
-        registered = replace(whole.meta, agency_id=brief.meta.agency_id, report_id=brief.meta.report_id)
+        meta = brief.meta  # as the identity stage left it: the registered id, a name OCR read confirmed
+        registered = replace(
+            whole.meta,
+            agency=meta.agency,
+            agency_id=meta.agency_id,
+            report_id=meta.report_id,
+            region=meta.region,
+        )
         return replace(whole, meta=registered, findings=brief.findings)
 
     def lines(self, report: Report) -> ReportLines:
