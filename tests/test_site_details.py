@@ -184,3 +184,24 @@ def test_an_english_tile_breaks_a_long_name_between_syllables_only() -> None:
     assert text(tile).startswith(f"Ji{SOFT_HYPHEN}lin")
     table = page.xpath("//section[@id='map']//tbody/tr/th")
     assert "Jilin" in {text(th) for th in table}  # the table's names carry no soft hyphen
+
+
+def test_only_the_tables_on_pages_ocr_read_say_so() -> None:
+    """A PDF with text whose review table was pasted in as a picture: only that table is OCR's."""
+    from dataclasses import replace
+
+    from generator.model import Cell
+    from generator.site.official_tables import official_tables
+    from tests.site_factories import make_report
+
+    report = make_report()
+    review = {
+        k: Cell(c.value, c.raw, c.unit, 2000 + i) for i, (k, c) in enumerate(report.review_litigation.items())
+    }
+    mixed = replace(
+        report, review_litigation=review, meta=replace(report.meta, ocr_pages=1, ocr_page_numbers=(2,))
+    )
+    noted = {t.id: any("OCR" in note for note in t.notes) for t in official_tables(mixed, ())}
+    assert noted == {"proactive": False, "applications": False, "review_litigation": True}
+    scan = replace(report, meta=replace(report.meta, ocr_pages=3))  # every page read by OCR
+    assert all(any("OCR" in note for note in t.notes) for t in official_tables(scan, ()))

@@ -109,7 +109,25 @@ def official_tables(report: Report, findings: Sequence[FindingView]) -> tuple[Of
     )
     if not report.meta.ocr_pages:
         return tables
-    return tuple(replace(t, notes=(ocr_note(report, t.id), *t.notes)) for t in tables)
+    return tuple(
+        replace(t, notes=(ocr_note(report, t.id), *t.notes)) if _read_by_ocr(report, t.id) else t
+        for t in tables
+    )
+
+
+def _read_by_ocr(report: Report, table: str) -> bool:
+    """Whether the table stands on a page OCR read (of a PDF with text, only some pages are)."""
+    if table == "proactive":
+        lines = [
+            line for row in report.proactive for line in (row.line, *(c.line for c in row.cells.values()))
+        ]
+    elif table == "applications":
+        rows = report.applications.rows.values()
+        lines = [*report.applications.lines.values(), *(c.line for cells in rows for c in cells)]
+    else:
+        lines = [c.line for c in report.review_litigation.values()]
+    known = [line for line in lines if line is not None]
+    return any(map(report.meta.read_by_ocr, known)) if known else report.meta.read_by_ocr(None)
 
 
 def ocr_note(report: Report, table: str) -> str:
