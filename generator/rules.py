@@ -32,14 +32,11 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def finding(
-    rule_id: str, message: Text | str, line: int | None = None, cells: tuple[str, ...] = ()
-) -> Finding:
+def finding(rule_id: str, message: Text, line: int | None = None, cells: tuple[str, ...] = ()) -> Finding:
     """A finding of a registered rule, with the rule's severity. The message is a `say(…)` pattern, so
     that the English pages can say it too."""
     rule = RULES[rule_id]
-    text = message if isinstance(message, Text) else None
-    return Finding(rule.id, rule.severity, str(message), line, cells, text=text)
+    return Finding(rule.id, rule.severity, str(message), line, cells, text=message)
 
 
 # --- reading and parsing -------------------------------------------------------------------------

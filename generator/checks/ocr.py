@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 from generator.checks.cross import PARTS, review_term
 from generator.checks.equations import PERSON_COLUMNS, Term, app_term, num, readable, row_name, same_number
+from generator.messages import Listed, Param, Text, listed, named, raw, say
 from generator.model import (
     PAGE_LINES,
     ApplicationsTable,
@@ -109,8 +110,8 @@ class Doubt(NamedTuple):
     """A cell whose reading is not published: its reference, name and what OCR read."""
 
     ref: str
-    name: str
-    read: str
+    name: str  # a label of the template
+    read: Param  # what OCR read, as read (or 空白)
 
 
 Doubtful = Callable[[str, Cell], bool]
@@ -143,7 +144,7 @@ def confirm_ocr(report: Report, source: Source | None = None) -> Report:
     if total is not None and total.raw is not None and meta.read_by_ocr(total.line):
         found.append(
             _finding(
-                "本年发布总数量一行",
+                say("本年发布总数量一行"),
                 total.line,
                 [Doubt("published_total", "发布总数量", _read(total))],
                 False,
@@ -194,10 +195,13 @@ def _metadata(meta: Metadata, source: Source) -> tuple[Metadata, list[Finding]]:
         named = _FILE_YEAR.match(meta.source_file.rsplit("/", 1)[-1])
         if named is None or int(named.group()) != meta.year:
             changes["year"] = None
-            said = f"中的年度是“{named.group()}”" if named else "不以年度开头"
-            message = (
-                f"扫描件{_place(head)}：报告年度 OCR 读作“{meta.year}”，文件名{said}，无法确认，不予公布，"
-                "记为空值；请对照原件核对，按“年度-地区-机关”改正文件名，或添加报告的文字版"
+            said = say("中的年度是“{year}”", year=raw(named.group())) if named else say("不以年度开头")
+            message = say(
+                "扫描件{place}：报告年度 OCR 读作“{year}”，文件名{said}，无法确认，不予公布，"
+                "记为空值；请对照原件核对，按“年度-地区-机关”改正文件名，或添加报告的文字版",
+                place=_place(head),
+                year=raw(meta.year),
+                said=said,
             )
             found.append(finding("year-missing", message, head, ("year",)))
     withheld = meta.agency is not None and meta.agency != known.agency
@@ -207,26 +211,30 @@ def _metadata(meta: Metadata, source: Source) -> tuple[Metadata, list[Finding]]:
         stem = source.path.rsplit("/", 1)[-1].split(".")[0]
         changes.update(agency=None, printed_agency=None, ocr_agency=reading, region=None)
         changes["agency_id"] = meta.front_matter.get("id") or slug(stem)
-        message = (
-            f"扫描件{_place(line)}：机关名称 OCR 读作“{reading}”，与 {REGISTRY} 登记的机关名称或曾用名一致才能确认；"
+        message = say(
+            "扫描件{place}：机关名称 OCR 读作“{name}”，与 {registry} 登记的机关名称或曾用名一致才能确认；"
             "未经确认，不予公布，记为空值（机关 ID 暂按文件名，地区不予推断）；请对照原件核对后，"
-            f"在 {REGISTRY} 添加该机关一行（名称由人工录入），或添加报告的文字版"
+            "在 {registry} 添加该机关一行（名称由人工录入），或添加报告的文字版",
+            place=_place(line),
+            name=raw(reading),
+            registry=raw(REGISTRY),
         )
         found.append(finding("agency-missing", message, line, (AGENCY_REF,)))
     doubts = []
     if meta.title is not None and meta.title != known.title:
         changes["title"] = None
-        doubts.append(Doubt("title", "标题", meta.title))
+        doubts.append(Doubt("title", "标题", raw(meta.title)))
     if meta.published is not None and meta.published != known.published:
         changes["published"] = None
-        doubts.append(Doubt("published", "发布日期", meta.published))
+        doubts.append(Doubt("published", "发布日期", raw(meta.published)))
     if not withheld and meta.region is not None and meta.region != known.region:
         changes["region"] = None
-        doubts.append(Doubt("region", "地区（由识别的文字推断）", meta.region.name))
+        doubts.append(Doubt("region", "地区（由识别的文字推断）", raw(meta.region.name)))
     if doubts:
-        read = "、".join(f"{d.name} 读作“{d.read}”" for d in doubts)
-        message = (
-            f"扫描件{_place(head)}报告信息：OCR 读数没有可以核对的来源，不予公布，记为空值；读出的是：{read}"
+        message = say(
+            "扫描件{place}报告信息：OCR 读数没有可以核对的来源，不予公布，记为空值；读出的是：{read}",
+            place=_place(head),
+            read=_readings(doubts),
         )
         found.append(finding("ocr-unconfirmed", message, head, tuple(d.ref for d in doubts)))
     if not changes:
@@ -252,8 +260,10 @@ def _line_with(source: Source, text: str) -> int | None:
     return next((source.line_no(i) for i, line in enumerate(source.lines) if key in name_key(line)), None)
 
 
-def _place(line: int | None) -> str:
-    return f"第 {line // PAGE_LINES} 页第 {line % PAGE_LINES} 行" if line else "位置不明"
+def _place(line: int | None) -> Text:
+    if not line:
+        return say("位置不明")
+    return say("第 {page} 页第 {line} 行", page=str(line // PAGE_LINES), line=str(line % PAGE_LINES))
 
 
 def confirm_agency(report: Report, registry: Registry) -> Report:
@@ -277,11 +287,11 @@ def confirm_agency(report: Report, registry: Registry) -> Report:
     return replace(report, meta=replace(meta, agency=meta.ocr_agency, region=region), findings=findings)
 
 
-def _read(cell: Cell) -> str:
+def _read(cell: Cell) -> Param:
     """What OCR read in a cell, as a message shows it."""
     if cell.raw is not None and not is_blank(cell.raw):
-        return cell.raw
-    return num(cell.value) if cell.value is not None else BLANK_READ
+        return raw(cell.raw)
+    return raw(num(cell.value)) if cell.value is not None else BLANK_READ
 
 
 def _unread(cell: Cell) -> Cell:
@@ -306,7 +316,7 @@ def _applications(report: Report, doubtful: Doubtful) -> tuple[ApplicationsTable
             refs = {d.ref for d in doubts}
             rows[row.id] = tuple(_unread(t.cell) if t.ref in refs else t.cell for t in terms)
             line = table.lines.get(row.id) or next((t.cell.line for t in terms if t.cell.line), None)
-            found.append(_finding(f"申请情况表“{row_name(row.id)}”", line, doubts))
+            found.append(_finding(say("申请情况表“{row}”", row=row_name(row.id)), line, doubts))
     return replace(table, rows=rows), found
 
 
@@ -323,7 +333,7 @@ def _review(report: Report, doubtful: Doubtful) -> tuple[dict[str, Cell], list[F
             if any(d.ref == term.ref for d in doubts):
                 cells[f"{proceeding}_{outcome}"] = _unread(term.cell)
         line = next((t.cell.line for _, t in terms if t.cell.line), None)
-        found.append(_finding(f"复议诉讼表“{label}”", line, doubts))
+        found.append(_finding(say("复议诉讼表“{proceeding}”", proceeding=label), line, doubts))
     return cells, found
 
 
@@ -343,18 +353,24 @@ def _proactive(report: Report, doubtful: Doubtful) -> tuple[tuple[ProactiveRow, 
                 m: _unread(c) if f"proactive.{row.item}.{m}" in refs else c for m, c in row.cells.items()
             }
             row = replace(row, cells=unread)
-            found.append(_finding(f"主动公开表“{row.label}”", row.line, doubts, checked=False))
+            where = say("主动公开表“{row}”", row=named(row.label))
+            found.append(_finding(where, row.line, doubts, checked=False))
         rows.append(row)
     return tuple(rows), found
 
 
-def _finding(where: str, line: int | None, doubts: Sequence[Doubt], checked: bool = True) -> Finding:
-    place = _place(line)
-    why = (
-        "未能由表格的勾稽关系确认（可能是识别错误，也可能原件本身不符）"
+def _finding(where: Text, line: int | None, doubts: Sequence[Doubt], checked: bool = True) -> Finding:
+    message = say(
+        "扫描件{place}{where}：OCR 读数{why}，不予公布，记为空值；读出的是：{read}",
+        place=_place(line),
+        where=where,
+        why="未能由表格的勾稽关系确认（可能是识别错误，也可能原件本身不符）"
         if checked
-        else "没有可以核对的勾稽关系"
+        else "没有可以核对的勾稽关系",
+        read=_readings(doubts),
     )
-    read = "、".join(f"{d.name} 读作“{d.read}”" for d in doubts)
-    message = f"扫描件{place}{where}：OCR 读数{why}，不予公布，记为空值；读出的是：{read}"
     return finding("ocr-unconfirmed", message, line, tuple(d.ref for d in doubts))
+
+
+def _readings(doubts: Sequence[Doubt]) -> Listed:
+    return listed("、", [say("{cell} 读作“{read}”", cell=d.name, read=d.read) for d in doubts])
