@@ -240,3 +240,16 @@ def test_text_made_in_code_is_looked_up_by_its_pattern(monkeypatch: pytest.Monke
     )
     assert i18n.translate("（三）不予公开 某某", "en") == "（三）不予公开 某某"  # a part unknown: all Chinese
     assert i18n.translate("与问题 12 有关", "zh") == "与问题 12 有关"
+
+
+def test_the_findings_table_says_each_message_in_english_too() -> None:
+    from generator.data.package import finding_rows
+    from tests.site_factories import ROW_WIDTH, TOTAL_FINDING, make_report
+
+    rows = finding_rows(make_report(findings=[TOTAL_FINDING, ROW_WIDTH]))
+    assert [row["message_en"] for row in rows] == [
+        "(7) Total ≠ the sum of the outcome rows (1) to (6): Total column 0 ≠ 3",
+        "“(1) Disclosed” has 5 number(s) for the table's 7 columns (Individuals … Total): which number"
+        " belongs to which column cannot be told, so the row is left blank; the numbers as printed: 0 0 0 0 0",
+    ]
+    assert [row["message"] for row in rows] == [TOTAL_FINDING.message, ROW_WIDTH.message]

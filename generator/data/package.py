@@ -26,6 +26,7 @@ from typing import Any
 from generator.checks.equations import template_of
 from generator.data.tables import report_agency_columns, unplaced_rows, value_yuan
 from generator.model import Cell, Number, Report
+from generator.site.i18n import message_in
 from generator.spec import (
     APPLICANT_IDS,
     OUTCOMES,
@@ -295,6 +296,7 @@ def finding_rows(report: Report) -> list[Row]:
             "rule": item.rule,
             "severity": item.severity,
             "message": item.message,
+            "message_en": message_in(item.text, "en") if item.text else None,
             "cells": " ".join(item.cells) or None,
             "line": item.line,
             "acknowledged": item.acknowledged,

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from generator.model import Region
 from generator.site.findings import FindingView
-from generator.site.i18n import PRIMARY, catalogue, edition_path, has_english, translate
+from generator.site.i18n import PRIMARY, edition_path, has_english, message_label, translate
 from generator.site.model import Agency
 from generator.site.romanise import agency_name, region_names
 
@@ -66,13 +66,8 @@ def message_of(context: Context, finding: FindingView) -> Markup | str:
         return finding.message
     if finding.text is None:  # a finding made before messages were patterns
         return own_words(context, finding.message)
-    said = finding.text.say(lambda text: str(escape(_said(text, lang))), _as_printed)
+    said = finding.text.say(lambda text: str(escape(message_label(text, lang))), _as_printed)
     return Markup(said[:1].upper() + said[1:])  # a sentence, though its pattern may start mid-sentence
-
-
-def _said(text: str, lang: str) -> str:
-    """A message's pattern (it has slots) is looked up as it is; a label as any label is."""
-    return catalogue(lang).get(text, text) if "{" in text else translate(text, lang)
 
 
 def _as_printed(text: str) -> str:

@@ -18,6 +18,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from generator.messages import Text
+
 CATALOGUES = Path(__file__).resolve().parent.parent / "data" / "i18n"
 PRIMARY = "zh"
 LANGS = ("zh", "en")
@@ -76,6 +78,18 @@ def _numbered(text: str) -> tuple[str, list[str]]:
 def _quoted(text: str) -> tuple[str, list[str]]:
     quoted = _QUOTED.findall(text)
     return (_QUOTED.sub("“{0}”", text, count=1), quoted[:1]) if len(quoted) == 1 else (text, [])
+
+
+def message_label(text: str, lang: str) -> str:
+    """A part of a finding message in `lang`: a pattern (it has slots) as the catalogue has it, a
+    label as any label is looked up."""
+    return catalogue(lang).get(text, text) if "{" in text else translate(text, lang)
+
+
+def message_in(text: Text, lang: str) -> str:
+    """A finding message in `lang`, as plain text: what the report printed as it is."""
+    said = text.say(lambda part: message_label(part, lang))
+    return said[:1].upper() + said[1:]  # a sentence, though its pattern may start mid-sentence
 
 
 @pass_context
