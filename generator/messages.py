@@ -3,8 +3,9 @@
 A message is written once, in Chinese, as a pattern with named slots: `say("“{row}”的总计 {total} ≠ …",
 row=row_name(row_id), total=num(value))`. `str()` of it is the Chinese message every file publishes
 (`findings.csv`, `report.json`, `check`); the English pages look the pattern up in the catalogue
-(`generator/data/i18n/en.json`) and fill its slots there (`site/finding_text.py`). Values say what
-they are, because an edition treats them differently:
+(`generator/data/i18n/en.json`) and fill its slots there (`site/i18n.message_in`, and
+`site/edition.message_of` for pages). Values say what they are, because an edition treats them
+differently:
 
 - a `str` is a label of the template or of the program (“自然人”, “（空）”): translated;
 - `Raw` is what the report printed, or a name, id or path: shown as it is in every edition;
@@ -54,7 +55,6 @@ class Text(NamedTuple):
 
 Param = Union[str, Raw, Listed, Text]  # noqa: UP007 (a forward reference: Listed and Text hold Params)
 
-_SLOT = re.compile(r"\{(\w+)\}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -99,21 +99,3 @@ def said(value: Param, label: Callable[[str], str], raw: Callable[[str], str] = 
     if isinstance(value, Raw):
         return raw(value)
     return label(value) if value else value
-
-
-def slots(pattern: str) -> set[str]:
-    return set(_SLOT.findall(pattern))
-
-
-def patterns(text: Param) -> Iterable[str]:
-    """Every pattern and label a message uses: what its English needs (tests/test_i18n.py)."""
-    if isinstance(text, Text):
-        yield text.pattern
-        for _, value in text.values:
-            yield from patterns(value)
-    elif isinstance(text, Listed):
-        yield text.separator
-        for value in text.items:
-            yield from patterns(value)
-    elif text and not isinstance(text, Raw):
-        yield text

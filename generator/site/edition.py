@@ -64,7 +64,7 @@ def message_of(context: Context, finding: FindingView) -> Markup | str:
     lang = context.get("lang", PRIMARY)
     if lang == PRIMARY:
         return finding.message
-    if finding.text is None:  # a finding made before messages were patterns
+    if finding.text is None:  # a finding made directly, without a pattern (a test's)
         return own_words(context, finding.message)
     said = finding.text.say(lambda text: str(escape(message_label(text, lang))), _as_printed)
     return Markup(said[:1].upper() + said[1:])  # a sentence, though its pattern may start mid-sentence
