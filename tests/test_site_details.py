@@ -205,3 +205,40 @@ def test_only_the_tables_on_pages_ocr_read_say_so() -> None:
     assert noted == {"proactive": False, "applications": False, "review_litigation": True}
     scan = replace(report, meta=replace(report.meta, ocr_pages=3))  # every page read by OCR
     assert all(any("OCR" in note for note in t.notes) for t in official_tables(scan, ()))
+
+
+def test_narrative_text_ocr_read_is_said_to_be_unchecked() -> None:
+    from dataclasses import replace
+
+    from generator.model import Report
+    from generator.site.official_tables import official_tables
+    from generator.site.pages import _parts
+    from tests.site_factories import make_report
+
+    def narratives(report: Report) -> dict[int, bool]:
+        return {p.number: p.ocr for p in _parts(report, official_tables(report, ())) if p.html}
+
+    report = make_report()
+    assert narratives(report) and not any(narratives(report).values())
+    scan = replace(report, meta=replace(report.meta, ocr_pages=3))
+    assert all(narratives(scan).values())
+    mixed = replace(report, meta=replace(report.meta, ocr_pages=1, ocr_page_numbers=(2,)))  # text on page 0
+    assert not any(narratives(mixed).values())
+
+
+def test_a_scanned_report_s_page_says_what_ocr_read_in_both_editions() -> None:
+    from dataclasses import replace
+
+    from generator.site.model import report_url
+    from tests.site_factories import make_corpus, make_report
+    from tests.site_html import parse, render_pages, unmarked_chinese
+
+    report = make_report()
+    scan = replace(report, meta=replace(report.meta, ocr_pages=3))
+    pages = render_pages(make_corpus([scan]))
+    chinese = text(parse(pages[f"{report_url(scan)}index.html"]))
+    english_page = parse(pages[f"en/{report_url(scan)}index.html"])
+    english = text(english_page)
+    assert chinese.count("本表读自扫描件（3 页经 OCR 识别）") == 3 and "本节文字由 OCR 从图片识别" in chinese
+    assert english.count("OCR") >= 4 and "This section's text was recognised by OCR" in english
+    assert unmarked_chinese(english_page) == []

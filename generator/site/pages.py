@@ -308,6 +308,7 @@ class Part:
     html: Markup | None = None
     table: OfficialTable | None = None
     figures: tuple[ChartFigure, ...] = ()
+    ocr: bool = False  # narrative text OCR read (published as read: no arithmetic can check words)
 
     @property
     def table_html(self) -> Markup:
@@ -361,7 +362,8 @@ def _parts(report: Report, tables: Sequence[OfficialTable]) -> list[Part]:
         if number in table_of:
             parts.append(Part(number, title, table=table_of[number], figures=figures.get(number, ())))
         elif number in sections and sections[number].text.strip():
-            parts.append(Part(number, title, html=Markup(render_narrative(sections[number].text))))
+            html = Markup(render_narrative(sections[number].text))
+            parts.append(Part(number, title, html=html, ocr=report.meta.read_by_ocr(sections[number].line)))
     return parts
 
 
