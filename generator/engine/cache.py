@@ -29,10 +29,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.model import Report
 from generator.read.ocr_cache import Recognised
+
+T = TypeVar("T")
 
 GENERATOR_DIR = Path(__file__).resolve().parents[1]
 # Packages whose data or behaviour changes what the parser produces.
@@ -213,30 +215,34 @@ def gc_relaxed() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-class ReportCache:
+class _Entries(Generic[T]):
+    """Checked pickles of one kind, one per key (`folder/<key[:2]>/<key>.pickle`)."""
+
+    kind: type[T]
+
     def __init__(self, folder: Path | None) -> None:
-        self.folder = folder  # None: no cache (every file is parsed)
+        self.folder = folder  # None: nothing kept
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> Report | None:
+    def get(self, key: str) -> T | None:
         if self.folder is None:
             return None
         try:
-            report = read_checked(self._path(key))
+            found = read_checked(self._path(key))
         except DamagedEntry:
-            return None  # missing, damaged or written by other code: parse again
-        return report if isinstance(report, Report) else None
+            return None  # missing, damaged or written by other code: made again
+        return found if isinstance(found, self.kind) else None
 
-    def put(self, key: str, report: Report) -> None:
+    def put(self, key: str, entry: T) -> None:
         if self.folder is None:
             return
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_checked(target, report)
+            write_checked(target, entry)
         except (OSError, pickle.PicklingError, RecursionError):
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -259,45 +265,16 @@ class ReportCache:
         return removed
 
 
-class OcrCache:
+class ReportCache(_Entries[Report]):
+    """Parsed reports, by the file's bytes and the generator version."""
+
+    kind = Report
+
+
+class OcrCache(_Entries[Recognised]):
     """What OCR read on scans' pages (`read/ocr_cache.py`), kept like parsed reports: one checked entry
     per key (the file's SHA-256 and the OCR version), so that a rebuild, even after a parser change,
     never reads a page image again. Entries no report of the build uses are removed at its end
     (`engine/build.py`), as the parse cache's are."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
-
-    def get(self, key: str) -> Recognised | None:
-        try:
-            found = read_checked(self._path(key))
-        except DamagedEntry:
-            return None  # missing, damaged or written by other code: read the pages again
-        return found if isinstance(found, Recognised) else None
-
-    def put(self, key: str, recognised: Recognised) -> None:
-        target = self._path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_checked(target, recognised)
-        except (OSError, pickle.PicklingError, RecursionError):
-            pass  # only the next build is slower
-
-    def remove(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            self._path(key).unlink(missing_ok=True)
-
-    def prune(self, used: Iterable[str]) -> int:
-        """Remove the entries not `used`; return how many."""
-        if not self.folder.is_dir():
-            return 0
-        keep = set(used)
-        removed = 0
-        for path in self.folder.glob("*/*.pickle"):
-            if path.stem not in keep:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
+    kind = Recognised
