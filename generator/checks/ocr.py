@@ -182,7 +182,7 @@ def _metadata(meta: Metadata, source: Source) -> tuple[Metadata, list[Finding]]:
       name as for a report without an agency, and the region not inferred (an agency-missing error);
     - title, published date, and a region inferred from OCR text: no independent source, null (one
       ocr-unconfirmed warning; the site names a report without a title by its agency and year)."""
-    from generator.parse.metadata import find_signature, find_title, slug
+    from generator.parse.metadata import find_signature, find_title
     from generator.parse.report import parse_metadata
 
     text = _text_layer(source)
@@ -191,45 +191,16 @@ def _metadata(meta: Metadata, source: Source) -> tuple[Metadata, list[Finding]]:
     head = source.line_no(title.index) if title else None
     changes: dict[str, Any] = {}
     found: list[Finding] = []
-    if meta.year is not None and meta.year != known.year:
-        named = _FILE_YEAR.match(meta.source_file.rsplit("/", 1)[-1])
-        if named is None or int(named.group()) != meta.year:
-            changes["year"] = None
-            said = say("中的年度是“{year}”", year=raw(named.group())) if named else say("不以年度开头")
-            message = say(
-                "扫描件{place}：报告年度 OCR 读作“{year}”，文件名{said}，无法确认，不予公布，"
-                "记为空值；请对照原件核对，按“年度-地区-机关”改正文件名，或添加报告的文字版",
-                place=_place(head),
-                year=raw(meta.year),
-                said=said,
-            )
-            found.append(finding("year-missing", message, head, ("year",)))
+    if meta.year is not None and meta.year != known.year and (year_found := _year_unconfirmed(meta, head)):
+        changes["year"] = None
+        found.append(year_found)
     withheld = meta.agency is not None and meta.agency != known.agency
     if withheld:
-        reading = str(meta.agency)
-        line = _line_with(source, reading) or head
-        stem = source.path.rsplit("/", 1)[-1].split(".")[0]
-        changes.update(agency=None, printed_agency=None, ocr_agency=reading, region=None)
-        changes["agency_id"] = meta.front_matter.get("id") or slug(stem)
-        message = say(
-            "扫描件{place}：机关名称 OCR 读作“{name}”，与 {registry} 登记的机关名称或曾用名一致才能确认；"
-            "未经确认，不予公布，记为空值（机关 ID 暂按文件名，地区不予推断）；请对照原件核对后，"
-            "在 {registry} 添加该机关一行（名称由人工录入），或添加报告的文字版",
-            place=_place(line),
-            name=raw(reading),
-            registry=raw(REGISTRY),
-        )
-        found.append(finding("agency-missing", message, line, (AGENCY_REF,)))
-    doubts = []
-    if meta.title is not None and meta.title != known.title:
-        changes["title"] = None
-        doubts.append(Doubt("title", "标题", raw(meta.title)))
-    if meta.published is not None and meta.published != known.published:
-        changes["published"] = None
-        doubts.append(Doubt("published", "发布日期", raw(meta.published)))
-    if not withheld and meta.region is not None and meta.region != known.region:
-        changes["region"] = None
-        doubts.append(Doubt("region", "地区（由识别的文字推断）", raw(meta.region.name)))
+        agency_changes, agency_found = _agency_withheld(meta, source, head)
+        changes.update(agency_changes)
+        found.append(agency_found)
+    detail_changes, doubts = _details_unconfirmed(meta, known, withheld)
+    changes.update(detail_changes)
     if doubts:
         message = say(
             "扫描件{place}报告信息：OCR 读数没有可以核对的来源，不予公布，记为空值；读出的是：{read}",
@@ -242,6 +213,60 @@ def _metadata(meta: Metadata, source: Source) -> tuple[Metadata, list[Finding]]:
     year = changes.get("year", meta.year)
     changes["report_id"] = f"{changes.get('agency_id', meta.agency_id)}-{year or 'unknown'}"
     return replace(meta, **changes), found
+
+
+def _year_unconfirmed(meta: Metadata, head: int | None) -> Finding | None:
+    """The year-missing error of a year only OCR read, unless the file's name starts with it."""
+    named = _FILE_YEAR.match(meta.source_file.rsplit("/", 1)[-1])
+    if named is not None and int(named.group()) == meta.year:
+        return None
+    said = say("中的年度是“{year}”", year=raw(named.group())) if named else say("不以年度开头")
+    message = say(
+        "扫描件{place}：报告年度 OCR 读作“{year}”，文件名{said}，无法确认，不予公布，"
+        "记为空值；请对照原件核对，按“年度-地区-机关”改正文件名，或添加报告的文字版",
+        place=_place(head),
+        year=raw(meta.year),
+        said=said,
+    )
+    return finding("year-missing", message, head, ("year",))
+
+
+def _agency_withheld(meta: Metadata, source: Source, head: int | None) -> tuple[dict[str, Any], Finding]:
+    """An agency name only OCR read, withheld until the registry confirms it (`confirm_agency`)."""
+    from generator.parse.metadata import slug
+
+    reading = str(meta.agency)
+    line = _line_with(source, reading) or head
+    stem = source.path.rsplit("/", 1)[-1].split(".")[0]
+    changes: dict[str, Any] = dict(agency=None, printed_agency=None, ocr_agency=reading, region=None)
+    changes["agency_id"] = meta.front_matter.get("id") or slug(stem)
+    message = say(
+        "扫描件{place}：机关名称 OCR 读作“{name}”，与 {registry} 登记的机关名称或曾用名一致才能确认；"
+        "未经确认，不予公布，记为空值（机关 ID 暂按文件名，地区不予推断）；请对照原件核对后，"
+        "在 {registry} 添加该机关一行（名称由人工录入），或添加报告的文字版",
+        place=_place(line),
+        name=raw(reading),
+        registry=raw(REGISTRY),
+    )
+    return changes, finding("agency-missing", message, line, (AGENCY_REF,))
+
+
+def _details_unconfirmed(
+    meta: Metadata, known: Metadata, withheld: bool
+) -> tuple[dict[str, Any], list[Doubt]]:
+    """The title, published date and a region inferred from OCR text: nothing independent confirms them."""
+    changes: dict[str, Any] = {}
+    doubts = []
+    if meta.title is not None and meta.title != known.title:
+        changes["title"] = None
+        doubts.append(Doubt("title", "标题", raw(meta.title)))
+    if meta.published is not None and meta.published != known.published:
+        changes["published"] = None
+        doubts.append(Doubt("published", "发布日期", raw(meta.published)))
+    if not withheld and meta.region is not None and meta.region != known.region:
+        changes["region"] = None
+        doubts.append(Doubt("region", "地区（由识别的文字推断）", raw(meta.region.name)))
+    return changes, doubts
 
 
 def _text_layer(source: Source) -> Source:
