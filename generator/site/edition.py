@@ -3,15 +3,13 @@ the edition being rendered (Chinese at the root, English under en/; see site/i18
 
 from __future__ import annotations
 
-import re
-
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from generator.model import Region
 from generator.site.findings import FindingView
-from generator.site.i18n import PRIMARY, edition_path, has_english, message_label, translate
+from generator.site.i18n import PRIMARY, edition_path, has_english, message_in, translate
 from generator.site.model import Agency
 from generator.site.romanise import agency_name, region_names
 
@@ -66,15 +64,7 @@ def message_of(context: Context, finding: FindingView) -> Markup | str:
         return finding.message
     if finding.text is None:  # a finding made directly, without a pattern (a test's)
         return own_words(context, finding.message)
-    said = finding.text.say(lambda text: str(escape(message_label(text, lang))), _as_printed)
-    return Markup(said[:1].upper() + said[1:])  # a sentence, though its pattern may start mid-sentence
-
-
-def _as_printed(text: str) -> str:
-    return str(Markup('<span lang="zh-CN">{}</span>').format(text) if _CJK.search(text) else escape(text))
-
-
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    return Markup(message_in(finding.text, lang, html=True))
 
 
 def english_half(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.messages import Text
 
@@ -86,10 +86,21 @@ def message_label(text: str, lang: str) -> str:
     return catalogue(lang).get(text, text) if "{" in text else translate(text, lang)
 
 
-def message_in(text: Text, lang: str) -> str:
-    """A finding message in `lang`, as plain text: what the report printed as it is."""
-    said = text.say(lambda part: message_label(part, lang))
+def message_in(text: Text, lang: str, html: bool = False) -> str:
+    """A finding message in `lang`: what the report printed as it is (`html`: escaped, and marked
+    lang="zh-CN" where it is Chinese)."""
+    if html:
+        said = text.say(lambda part: str(escape(message_label(part, lang))), _as_printed)
+    else:
+        said = text.say(lambda part: message_label(part, lang))
     return said[:1].upper() + said[1:]  # a sentence, though its pattern may start mid-sentence
+
+
+def _as_printed(text: str) -> str:
+    return str(Markup('<span lang="zh-CN">{}</span>').format(text) if _CHINESE.search(text) else escape(text))
+
+
+_CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # with full-width forms: marked too
 
 
 @pass_context
