@@ -253,3 +253,12 @@ def test_the_findings_table_says_each_message_in_english_too() -> None:
         " belongs to which column cannot be told, so the row is left blank; the numbers as printed: 0 0 0 0 0",
     ]
     assert [row["message"] for row in rows] == [TOTAL_FINDING.message, ROW_WIDTH.message]
+
+
+def test_text_the_stylesheet_writes_has_its_english_rule() -> None:
+    """CSS `content:` in Chinese (a phone's swipe hint) needs an html[lang="en"] rule of its own."""
+    css = (ROOT / "templates" / "static" / "site.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{[^{}]*content:\s*\"([^\"]*)\"", css)
+    chinese = [selector.strip() for selector, content in rules if CJK.search(content)]
+    english = {selector.strip() for selector, content in rules if not CJK.search(content)}
+    assert chinese and all(f'html[lang="en"] {selector}' in english for selector in chinese)
